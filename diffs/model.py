@@ -1,0 +1,110 @@
+"""The document model: a tree of labelled nodes (after eRegs' regulation trees).
+
+Every provision is a :class:`Node`; its *path* (``条12/款2/项3``) is what diffs and amendment
+operations speak in, its *label* is how the text numbers it (第十二条, （三）, 一、).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from .numerals import int_to_cn
+
+# Kinds of node, outermost first. Statute levels, then policy-document levels.
+PART, SUBPART, CHAPTER, SECTION = "编", "分编", "章", "节"
+ARTICLE, PARAGRAPH, ITEM, SUBITEM = "条", "款", "项", "目"
+# Policy documents (通知, 意见, 方案): 一、 / （一） / 1. / （1） / ① ; 附件 ; unnumbered paragraphs.
+L1, L2, L3, L4, L5 = "一、", "（一）", "1.", "（1）", "①"
+ANNEX, PARA, ROOT = "附件", "段", "root"
+
+STATUTE_CONTAINERS = (PART, SUBPART, CHAPTER, SECTION)
+POLICY_LEVELS = (L1, L2, L3, L4, L5)
+
+
+@dataclass
+class Node:
+    kind: str
+    num: int | None = None          # 12 for 第十二条; None for unnumbered paragraphs and the root
+    sub: int = 0                    # 1 for 第十二条之一
+    label: str = ""                 # the numbering exactly as the text writes it: 第十二条, （三）, 1.
+    title: str = ""                 # article title （目的和依据） or chapter/section name (总则)
+    text: str = ""                  # the node's own text, without its label and title
+    children: list["Node"] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """One step of a path: 条12, 条12之1, 款2, 项3, 章1."""
+        if self.num is None:
+            return self.kind
+        return f"{self.kind}{self.num}" + (f"之{self.sub}" if self.sub else "")
+
+    def walk(self) -> Iterator["Node"]:
+        """This node and all below it, in reading order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def full_text(self) -> str:
+        """The provision's whole text (label excluded), one paragraph per line."""
+        lines = [self.text] if self.text else []
+        lines += [c.display_line() for c in self.children]
+        return "\n".join(l for l in lines if l)
+
+    def display_line(self) -> str:
+        """The node as it reads in a document: label, title and text, children on following lines."""
+        head = self.label + (f"（{self.title}）" if self.title and self.kind == ARTICLE else "")
+        if self.kind in STATUTE_CONTAINERS and self.title:
+            head = f"{self.label} {self.title}"
+        own = self.text
+        if self.kind == ARTICLE and self.children and self.children[0].kind == PARAGRAPH:
+            # An article's first paragraph continues the article's line: 第一条 为了……
+            first, rest = self.children[0], self.children[1:]
+            line = " ".join(x for x in (head, first.full_text()) if x)
+            return "\n".join([line] + [c.display_line() for c in rest])
+        line = (head + own) if self.kind in (ITEM, SUBITEM, L2, L4, L5) or head.endswith(("、", ".")) else " ".join(x for x in (head, own) if x)
+        return "\n".join([line] + [c.display_line() for c in self.children])
+
+
+@dataclass
+class Document:
+    """A parsed document: title, header lines (文号, dates, adoption/amendment history) and body tree."""
+    title: str | None
+    header: list[str]
+    root: Node
+    kind: str = "statute"           # "statute" (条-numbered), "policy" (一、/（一）…), "plain" (paragraphs only)
+
+    def articles(self) -> list[Node]:
+        """The articles (条) in reading order, at whatever depth of 编/章/节 they sit."""
+        return [n for n in self.root.walk() if n.kind == ARTICLE]
+
+    def to_text(self) -> str:
+        """Serialise as plain text: title, header, then one line per heading / paragraph.
+
+        Each article starts its line with its label; each 款 is one line; items on their own lines.
+        ``parse(doc.to_text())`` gives back an equal tree.
+        """
+        lines = [self.title] if self.title else []
+        lines += self.header
+        lines += [c.display_line() for c in self.root.children]
+        return "\n".join(lines) + "\n"
+
+
+def article_label(num: int, sub: int = 0) -> str:
+    """第十二条 / 第十二条之一."""
+    return f"第{int_to_cn(num)}条" + (f"之{int_to_cn(sub)}" if sub else "")
+
+
+def cn_path_label(path: str) -> str:
+    """Display a path in Chinese: '条12/款2/项3' -> 第十二条第二款第三项; '条133之1' -> 第一百三十三条之一."""
+    out = []
+    for step in path.split("/"):
+        m = re.match(r"^(分编|\D)(\d*)(?:之(\d+))?$", step)
+        if not m:
+            raise ValueError(f"not a path step: {step!r}")
+        kind, num, sub = m.groups()
+        if not num:
+            out.append(kind)
+            continue
+        out.append(f"第{int_to_cn(int(num))}{kind}" + (f"之{int_to_cn(int(sub))}" if sub else ""))
+    return "".join(out)
