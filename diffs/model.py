@@ -53,17 +53,19 @@ class Node:
 
     def display_line(self) -> str:
         """The node as it reads in a document: label, title and text, children on following lines."""
-        head = self.label + (f"（{self.title}）" if self.title and self.kind == ARTICLE else "")
-        if self.kind in STATUTE_CONTAINERS and self.title:
-            head = f"{self.label} {self.title}"
-        own = self.text
-        if self.kind == ARTICLE and self.children and self.children[0].kind == PARAGRAPH:
-            # An article's first paragraph continues the article's line: 第一条 为了……
-            first, rest = self.children[0], self.children[1:]
-            line = " ".join(x for x in (head, first.full_text()) if x)
-            return "\n".join([line] + [c.display_line() for c in rest])
-        line = (head + own) if self.kind in (ITEM, SUBITEM, L2, L4, L5) or head.endswith(("、", ".")) else " ".join(x for x in (head, own) if x)
-        return "\n".join([line] + [c.display_line() for c in self.children])
+        children = self.children
+        if self.kind == ARTICLE:
+            line = self.label + (f"（{self.title}）" if self.title else "")
+            if children and children[0].kind == PARAGRAPH:
+                # An article's first paragraph continues the article's line: 第一条 为了……
+                line = " ".join(x for x in (line, children[0].full_text()) if x)
+                children = children[1:]
+        elif self.kind in STATUTE_CONTAINERS:
+            line = " ".join(x for x in (self.label, self.title) if x)
+        else:
+            # 款 and 段 are bare text; items, policy sections and 附件 read label + title or text.
+            line = self.label + self.title + self.text
+        return "\n".join([line] + [c.display_line() for c in children])
 
 
 @dataclass

@@ -48,3 +48,19 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture
+def mirror():
+    """The offline mirror (mirror/archive/) at state 0, each host on a free loopback port.
+
+    ``mirror.urls["www.shanghai.gov.cn"]`` etc. give the bases; ``set_state``, ``set_fault`` and
+    ``hits`` drive and observe it. Stopped after the test.
+    """
+    from mirror.server import MirrorServer
+
+    server = MirrorServer(state=0).start()
+    try:
+        yield server
+    finally:
+        server.stop()

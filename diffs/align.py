@@ -1,0 +1,120 @@
+"""Align two sequences of units (articles, paragraphs, items) by what they say, not by their numbers.
+
+A line diff pairs units by position, so one inserted article shifts every later number and the
+whole rest of a law looks changed. Here units are paired in two passes: first units whose
+normalised text is identical, wherever they sit (renumbered and moved units are found here); then,
+between those anchors, the remaining units by text similarity (rapidfuzz), most similar first;
+then leftovers that moved further away, at a stricter threshold; finally a stretch left with one
+unit on each side pairs them as a rewrite.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+#: Below this similarity (0..1) two units in the same stretch are not the same unit changed.
+SIMILAR = 0.5
+#: A unit paired with one outside its stretch must be this similar: moves are rarer than edits.
+MOVED_SIMILAR = 0.7
+
+
+@dataclass(frozen=True)
+class Link:
+    old: int
+    new: int
+    score: float          # 1.0 for identical normalised text
+    exact: bool
+
+
+def align(old: list[str], new: list[str], similar: float = SIMILAR,
+          moved_similar: float = MOVED_SIMILAR, forced: list[tuple[int, int]] = ()) -> list[Link]:
+    """Pair indices of ``old`` and ``new`` (normalised texts); unpaired indices are added/deleted.
+
+    ``forced`` pairs are known from elsewhere (an amendment decision's 将第X条改为第Y条) and taken
+    as given, however different their texts.
+    """
+    links = [Link(i, j, fuzz.ratio(old[i], new[j]) / 100, old[i] == new[j]) for i, j in forced]
+    taken_old = {l.old for l in links}
+    taken_new = {l.new for l in links}
+    links += _exact(old, new, taken_old, taken_new)
+    links.sort(key=lambda l: l.old)
+    anchors = [links[k] for k in longest_increasing([l.new for l in links])]
+    used_old = {l.old for l in links}
+    used_new = {l.new for l in links}
+    # Each stretch between two consecutive anchors is aligned on its own.
+    bounds = [(-1, -1)] + [(a.old, a.new) for a in anchors] + [(len(old), len(new))]
+    for (o0, n0), (o1, n1) in zip(bounds, bounds[1:]):
+        olds = [i for i in range(o0 + 1, o1) if i not in used_old]
+        news = [j for j in range(n0 + 1, n1) if j not in used_new]
+        links += _similar(old, new, olds, news, similar, used_old, used_new)
+    olds = [i for i in range(len(old)) if i not in used_old]
+    news = [j for j in range(len(new)) if j not in used_new]
+    links += _similar(old, new, olds, news, moved_similar, used_old, used_new)
+    # One unit left on each side of a stretch is the same provision rewritten in place
+    # (将第九条修改为：…), however little of its wording survived.
+    for (o0, n0), (o1, n1) in zip(bounds, bounds[1:]):
+        olds = [i for i in range(o0 + 1, o1) if i not in used_old]
+        news = [j for j in range(n0 + 1, n1) if j not in used_new]
+        if len(olds) == 1 and len(news) == 1:
+            used_old.add(olds[0])
+            used_new.add(news[0])
+            links.append(Link(olds[0], news[0], fuzz.ratio(old[olds[0]], new[news[0]]) / 100, False))
+    return sorted(links, key=lambda l: l.old)
+
+
+def _exact(old: list[str], new: list[str], taken_old: set[int], taken_new: set[int]) -> list[Link]:
+    positions: dict[str, list[int]] = {}
+    for j, text in enumerate(new):
+        if j not in taken_new:
+            positions.setdefault(text, []).append(j)
+    links = []
+    for i, text in enumerate(old):
+        free = positions.get(text) if i not in taken_old else None
+        if free:
+            # Repeated texts (two identical items) pair in reading order.
+            links.append(Link(i, free.pop(0), 1.0, True))
+    return links
+
+
+def _similar(old: list[str], new: list[str], olds: list[int], news: list[int], threshold: float,
+             used_old: set[int], used_new: set[int]) -> list[Link]:
+    if not olds or not news:
+        return []
+    scores = process.cdist([old[i] for i in olds], [new[j] for j in news], scorer=fuzz.ratio,
+                           score_cutoff=threshold * 100)
+    candidates = sorted(((scores[a][b], -abs(a - b), a, b) for a in range(len(olds))
+                         for b in range(len(news)) if scores[a][b] > 0), reverse=True)
+    links = []
+    for score, _, a, b in candidates:
+        i, j = olds[a], news[b]
+        if i in used_old or j in used_new:
+            continue
+        used_old.add(i)
+        used_new.add(j)
+        links.append(Link(i, j, score / 100, False))
+    return links
+
+
+def longest_increasing(values: list[int]) -> list[int]:
+    """Indices of a longest strictly increasing subsequence of ``values`` (O(n log n))."""
+    tails: list[int] = []        # values[tail index] of the best subsequence of each length
+    tail_at: list[int] = []
+    previous = [-1] * len(values)
+    for k, v in enumerate(values):
+        pos = bisect_left(tails, v)
+        if pos:
+            previous[k] = tail_at[pos - 1]
+        if pos == len(tails):
+            tails.append(v)
+            tail_at.append(k)
+        else:
+            tails[pos] = v
+            tail_at[pos] = k
+    out = []
+    k = tail_at[-1] if tail_at else -1
+    while k != -1:
+        out.append(k)
+        k = previous[k]
+    return out[::-1]

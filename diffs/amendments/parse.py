@@ -1,0 +1,532 @@
+"""Drafting language -> operations.
+
+A law's part of a decision is a sequence of instruction lines, each possibly followed by unquoted
+replacement paragraphs (Shanghai style: ``1.将第九条修改为：`` then the new text on its own lines).
+An instruction line is read clause by clause with a cursor: references (第X条第Y款第Z项, lists with
+、/和, ranges with 至, 原第X条, 条例中的 = everywhere), quoted phrases (nested “” allowed) and verbs
+(修改为, 改为, 删去, 增加, 合并为, 分为, 款首/款尾, 条标/章名/名称). A bare 第二款 / 第三项 continues
+the article or paragraph named last, as drafting does. Whatever cannot be read becomes a
+:class:`~diffs.amendments.ops.Problem`, never a silent gap.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..numerals import ANY_NUM, cn_to_int
+from .ops import (APPEND, CHAPTERS, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, INSERT, INSERT_PHRASE, MERGE,
+                  PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, Problem)
+
+N = ANY_NUM
+_NUMBERING = re.compile(r"^(?:[0-9０-９]{1,3}[.．、]|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])\s*")
+_DOC = r"(?:本|该)?(?:法律|法规|规章|法|条例|规定|办法|细则|规则|决定|实施细则|实施办法)"
+_INSTRUCTION = re.compile(
+    rf"^(?:将|把|删去|删除|在(?:原?第|“|\"|本|{_DOC}|名称)|增加|增写|新增|其他修改|条标|条文修改为|“[^”]*”(?:均|统一)?修改为"
+    rf"|原?第{N}(?:条|款|项|章|节|编)(?:之{N})?(?:第[（(]?{N}[）)]?[款项])*"
+    rf"(?:中的|(?:均|统一)?修改为|改为|作为|调整为|删去|增加|分为|合并|条标|款首|款尾|的?章名|、|和|至)"
+    rf"|{_DOC}?(?:中的|名称))")
+_OP_WORDS = re.compile(r"修改为|改为|删去|增加|合并为|分为|废止")
+_SKIP = re.compile(r"[\s，,；;。、]+|(?:并|同时|另外|以及|再)(?=将|删去|在|增加|第|原|修改|条文|“)")
+_QUOTE_OPEN, _QUOTE_CLOSE = "“「\"", {"“": "”", "「": "」", "\"": "\""}
+_ART = re.compile(rf"(原)?第({N})条(?:之({N}))?")
+_PARA = re.compile(rf"(原)?第({N})款")
+_ITEM = re.compile(rf"(原)?第[（(]?({N})[）)]?项")
+_CONTAINER = re.compile(rf"(原)?第({N})(章|节|编)")
+_TITLE_REF = re.compile(rf"(?:{_DOC})?(?:的)?(?:名称|标题|题目)")
+_WHOLE = re.compile(rf"{_DOC}(?=中的|全文)|全文(?=中的)")
+_SEP = re.compile(r"、|和|及|以及")
+_COUNT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+@dataclass
+class _Context:
+    """What bare references continue: the article and paragraph named last, the places of the last phrase."""
+    article: str | None = None
+    paragraph: str | None = None
+    refs: list[str] = field(default_factory=list)
+    last: str | None = None          # the provision the clause before was about (for 修改为 without a target)
+    last_op: Op | None = None
+    awaiting: list[Op] = field(default_factory=list)   # ops whose text follows on the next lines
+
+
+class _Unreadable(Exception):
+    pass
+
+
+class _Cursor:
+    def __init__(self, text: str):
+        self.s, self.i = text, 0
+
+    def eat(self, pattern: str | re.Pattern) -> re.Match | None:
+        m = (pattern if isinstance(pattern, re.Pattern) else re.compile(pattern)).match(self.s, self.i)
+        if m:
+            self.i = m.end()
+        return m
+
+    def peek(self, pattern: str | re.Pattern) -> bool:
+        return bool((pattern if isinstance(pattern, re.Pattern) else re.compile(pattern)).match(self.s, self.i))
+
+    def done(self) -> bool:
+        return self.i >= len(self.s)
+
+    def quote(self) -> str | None:
+        """A quoted phrase at the cursor (after an optional colon), nesting “” allowed; None if none."""
+        m = re.compile(r"[：:]?\s*").match(self.s, self.i)
+        j = m.end()
+        if j >= len(self.s) or self.s[j] not in _QUOTE_OPEN:
+            return None
+        opener = self.s[j]
+        closer = _QUOTE_CLOSE[opener]
+        depth, k, out = 1, j + 1, []
+        while k < len(self.s):
+            ch = self.s[k]
+            if ch == "\n" and self.s[k + 1:k + 2] == opener and opener != closer:
+                out.append("\n")      # NPC style: each quoted paragraph opens again with “
+                k += 2
+                continue
+            if ch == closer and (opener == closer or depth == 1):
+                self.i = k + 1
+                return "".join(out).strip().rstrip("”")
+            if ch == opener and opener != closer:
+                depth += 1
+            elif ch == closer:
+                depth -= 1
+            out.append(ch)
+            k += 1
+        raise _Unreadable("引号未闭合")
+
+
+def parse_ops(lines: list[str]) -> tuple[list[Op], list[Problem]]:
+    """The operations of one law's part, given its lines (blank lines already removed)."""
+    ops: list[Op] = []
+    problems: list[Problem] = []
+    ctx = _Context()
+    awaiting: list[Op] = []
+    content: list[str] = []
+
+    def flush() -> None:
+        nonlocal awaiting, content
+        if awaiting:
+            if content:
+                _give_text(awaiting, content)
+            else:
+                for op in awaiting:
+                    ops.remove(op)
+                    problems.append(Problem(op.source, "修改指令后缺少新的条文内容（文本被截断？）"))
+        awaiting, content = [], []
+
+    for line in _join_open_quotes(lines):
+        body = _NUMBERING.sub("", line, count=1)
+        instruction = bool(_INSTRUCTION.match(_squeeze(body)))
+        if awaiting and not instruction:
+            content.append(line)
+            continue
+        flush()
+        if body != line and instruction:
+            ctx = _Context()          # a numbered item starts afresh
+        if not instruction:
+            if _OP_WORDS.search(body) and not body.startswith(("此外", "本决定")):
+                problems.append(Problem(line, "无法识别的修改指令"))
+            continue
+        new_ops, new_problems = read_sentence(_squeeze(body), ctx)
+        ops += new_ops
+        problems += new_problems
+        awaiting, ctx.awaiting = ctx.awaiting, []
+    flush()
+    return ops, problems
+
+
+def _squeeze(text: str) -> str:
+    """Instruction lines from PDF conversions carry spaces between tokens; quoted text keeps its own."""
+    return re.sub(r"(?<=[^\x00-\x7f])[ \t\u3000]+(?=[^\x00-\x7f])", "", text.strip())
+
+
+def _join_open_quotes(lines: list[str]) -> list[str]:
+    """Glue a quotation that runs over several lines (NPC style) back into its instruction line."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.count("“") > line.count("”") and _INSTRUCTION.match(_NUMBERING.sub("", line, count=1)):
+            j = i + 1
+            while j < len(lines) and not re.search(r"”[。；;，,]?$", line):
+                line += "\n" + lines[j]
+                j += 1
+            i = j
+        else:
+            i += 1
+        out.append(line)
+    return out
+
+
+def _give_text(awaiting: list[Op], content: list[str]) -> None:
+    """Hand the unquoted paragraphs after an instruction to the ops that asked for them."""
+    if len(awaiting) == 1:
+        awaiting[0].text = "\n".join(content)
+        return
+    # 增加两条，分别作为…: the paragraphs divide at article labels, else one paragraph each.
+    starts = [i for i, line in enumerate(content) if _ART.match(line) and re.match(rf"^第{N}条", line)]
+    if len(starts) != len(awaiting):
+        per = max(1, len(content) // len(awaiting))
+        starts = [i * per for i in range(len(awaiting))]
+    for op, start, end in zip(awaiting, starts, starts[1:] + [len(content)]):
+        op.text = "\n".join(content[start:end])
+
+
+def read_sentence(sentence: str, ctx: _Context | None = None) -> tuple[list[Op], list[Problem]]:
+    """Read one instruction sentence into ops (``ctx`` carries bare references between sentences)."""
+    ctx = ctx or _Context()
+    cur = _Cursor(sentence)
+    ops: list[Op] = []
+    problems: list[Problem] = []
+    while True:
+        while cur.eat(_SKIP):
+            pass
+        if cur.done():
+            break
+        start = cur.i
+        try:
+            clause = _clause(cur, ctx)
+        except _Unreadable as e:
+            problems.append(Problem(sentence, f"{e}：{sentence[start:start + 40]}"))
+            break
+        if clause is None:
+            problems.append(Problem(sentence, f"无法识别的修改指令：{sentence[start:start + 40]}"))
+            break
+        for op in clause:
+            op.source = sentence
+        ops += clause
+        if clause:
+            ctx.last_op = clause[-1]
+    return ops, problems
+
+
+def _clause(cur: _Cursor, ctx: _Context) -> list[Op] | None:
+    if cur.eat(r"其他修改[：:]?"):
+        return []
+    if cur.eat(r"删去|删除"):
+        return _delete(cur, ctx)
+    if cur.eat(r"在"):
+        return _insert_at(cur, ctx)
+    if cur.peek(r"(?:增加|增写|新增)[一两二三四五六七八九十]+(?:条|款|项|章|节)"):
+        return _add(cur, ctx, ctx.last if ctx.last and ctx.last.startswith("条") else None)
+    cur.eat(r"将|把|对")
+    if cur.peek(r"[：:]?\s*[“「\"]"):
+        return _phrases(cur, ctx, [(ctx.refs or [EVERYWHERE], None)])
+    if cur.eat(r"条文修改为|(?:并)?修改为"):
+        return _replace(cur, ctx, [ctx.last] if ctx.last else [])
+    refs = _refs(cur, ctx)
+    if not refs:
+        return None
+    return _after_refs(cur, ctx, refs)
+
+
+def _after_refs(cur: _Cursor, ctx: _Context, refs: list[str]) -> list[Op] | None:
+    target = refs[0]
+    if cur.eat("中的"):
+        return _phrases(cur, ctx, [(refs, None)])
+    if cur.eat(r"(?:的)?(?:款首|条首|句首|开头)(?:部分)?修改为"):
+        return _await_or_quote(cur, ctx, Op(REPLACE_OPENING, target))
+    if cur.eat(r"(?:的)?(?:款首|条首|句首|开头)增加"):
+        return _await_or_quote(cur, ctx, Op(PREPEND, target))
+    if cur.eat(r"(?:的)?(?:款尾|条尾|末尾|句尾|最后|款末|条末)增加"):
+        return _await_or_quote(cur, ctx, Op(APPEND, target))
+    if cur.eat(r"(?:的)?条标修改为"):
+        text = cur.quote()
+        if text is None:
+            raise _Unreadable("条标缺少引号")
+        ctx.last = target
+        return [Op(RENAME, target, text=text.strip("（）()"))]
+    if cur.eat(r"(?:的)?(?:章名|节名|标题|名称)修改为"):
+        text = cur.quote()
+        if text is None:
+            raise _Unreadable("名称缺少引号")
+        return [Op(RENAME, target, text=text)]
+    if cur.eat(r"合并为一(条|款|项)[，,]?(?:并)?(?:作为)?"):
+        new = _ref(cur, ctx, new_numbering=True, parent=_parent(target)) if cur.peek(r"原?第") else target
+        ctx.last = target
+        op = Op(MERGE, target, new_path=new, sources=list(refs))
+        return [op]
+    m = cur.eat(rf"(?:拆)?分为({N}|[两])(条|款|项)")
+    if m:
+        count = _COUNT.get(m.group(1)) or cn_to_int(m.group(1))
+        new_paths: list[str] = []
+        if cur.eat(r"[，,]?(?:分别)?作为"):
+            new_paths = _new_refs(cur, ctx, _parent(target))
+        ctx.last = target
+        return [Op(SPLIT, target, count=count, new_paths=new_paths)]
+    if cur.eat(r"(?:改为|调整为|移作|作为|改作)(?=原?第)"):
+        new = _ref(cur, ctx, new_numbering=True, parent=_parent(target))
+        ctx.last = target
+        return [Op(RENUMBER, target, new_path=new)]
+    if cur.eat(r"(?:均|统一|分别)?修改为"):
+        return _replace(cur, ctx, refs)
+    if cur.peek(r"(?:增加|增写|新增)[一两二三四五六七八九十]+(?:条|款|项)"):
+        return _add(cur, ctx, target)
+    if cur.peek(r"[，,；;。]|$"):
+        ctx.last = target   # 将第三十二条改为……，第一款修改为: the reference sets context only
+        return []
+    return None
+
+
+def _replace(cur: _Cursor, ctx: _Context, refs: list[str]) -> list[Op]:
+    last = ctx.last_op
+    if last is not None and last.action in (SPLIT, MERGE, INSERT) and last.text is None and \
+            (not refs or refs[0] == last.target):
+        return _await_or_quote(cur, ctx, last, emit=False)
+    if not refs:
+        raise _Unreadable("“修改为”没有指明修改对象")
+    return _await_or_quote(cur, ctx, Op(REPLACE, refs[0], span=refs[1:]))
+
+
+def _await_or_quote(cur: _Cursor, ctx: _Context, op: Op, emit: bool = True) -> list[Op]:
+    text = cur.quote()
+    if text is not None:
+        op.text = text
+    elif cur.eat(r"[：:]?\s*$"):
+        ctx.awaiting.append(op)
+    else:
+        raise _Unreadable("缺少新的条文内容")
+    return [op] if emit else []
+
+
+def _phrases(cur: _Cursor, ctx: _Context, groups: list[tuple[list[str], list[str] | None]]) -> list[Op]:
+    """Phrase operations: (places 中的 “A”[“B”])… then 修改为 / 前后增加, then more “C”修改为“D” pairs."""
+    groups = [(refs, phrases if phrases is not None else _quotes(cur)) for refs, phrases in groups]
+    while True:
+        save = cur.i
+        cur.eat(r"[，,、]")
+        more = _refs(cur, ctx) if cur.peek(rf"原?第|{_DOC}|全文") else []
+        if more and cur.eat("中的"):
+            groups.append((more, _quotes(cur)))
+            continue
+        cur.i = save
+        break
+    ops: list[Op] = []
+    while True:
+        m = cur.eat(r"(合并)?(?:均|统一|一并|分别|都|全部)?(?:修改为|替换为|改为)|(?:之)?(前|后)(?:增加|加上|插入)")
+        if not m:
+            raise _Unreadable("引文之后缺少“修改为”或“增加”")
+        text = cur.quote()
+        if text is None:
+            raise _Unreadable("缺少新的文字")
+        for refs, phrases in groups:
+            for ref in refs:
+                if m.group(2):
+                    ops += [Op(INSERT_PHRASE, ref, text=text, phrase=p,
+                               position="before" if m.group(2) == "前" else "after") for p in phrases]
+                elif m.group(1):
+                    ops.append(Op(REPLACE_PHRASE, ref, text=text, phrase=phrases[0], merged=phrases[1:]))
+                else:
+                    ops += [Op(REPLACE_PHRASE, ref, text=text, phrase=p) for p in phrases]
+        ctx.refs = groups[-1][0]
+        # “审批”修改为“相关”: further pairs share the places named last.
+        save = cur.i
+        cur.eat(r"[，,、]")
+        if cur.peek(r"[“「\"]"):
+            groups = [(ctx.refs, _quotes(cur))]
+            continue
+        cur.i = save
+        return ops
+
+
+def _quotes(cur: _Cursor) -> list[str]:
+    out = []
+    while True:
+        q = cur.quote()
+        if q is None:
+            break
+        out.append(q)
+        cur.eat(r"、|和|及")
+    if not out:
+        raise _Unreadable("缺少引号中的文字")
+    return out
+
+
+def _delete(cur: _Cursor, ctx: _Context) -> list[Op]:
+    if cur.eat(r"(?:所有|全部|各)?章(?:的)?(?:名|标题)"):
+        return [Op(DROP_HEADINGS, CHAPTERS)]
+    if cur.peek(r"[“「\"]"):
+        if not ctx.refs:
+            raise _Unreadable("删去的文字没有指明位置")
+        return [Op(DELETE_PHRASE, ref, phrase=p) for p in _quotes(cur) for ref in ctx.refs]
+    ops: list[Op] = []
+    while True:
+        refs = _refs(cur, ctx)
+        if not refs:
+            raise _Unreadable("删去的对象无法识别")
+        if cur.eat("中的"):
+            phrases = _quotes(cur)
+            ops += [Op(DELETE_PHRASE, ref, phrase=p) for ref in refs for p in phrases]
+            ctx.refs = refs
+        else:
+            ops += [Op(DELETE, ref) for ref in refs]
+        if cur.peek(rf"[、，,](?:原?第|{_DOC}|名称)") and not cur.peek(r"[、，,]第[^，。；]{1,12}(?:修改为|改为)"):
+            cur.eat(r"[、，,]")
+            continue
+        return ops
+
+
+def _insert_at(cur: _Cursor, ctx: _Context) -> list[Op]:
+    refs = _refs(cur, ctx) if not cur.peek(r"[“「\"]") else []
+    if refs and cur.eat("中的") or cur.peek(r"[“「\"]"):
+        return _phrases(cur, ctx, [(refs or ctx.refs or [EVERYWHERE], None)])
+    if not refs:
+        raise _Unreadable("“在”之后的位置无法识别")
+    if cur.eat(r"(?:的)?(?:款尾|条尾|末尾|句尾|最后|款末|条末)(?:部分)?增加"):
+        return _await_or_quote(cur, ctx, Op(APPEND, refs[0]))
+    if cur.eat(r"(?:的)?(?:款首|条首|句首|开头)增加"):
+        return _await_or_quote(cur, ctx, Op(PREPEND, refs[0]))
+    m = cur.eat(r"(?:之)?(后|前)")
+    if m and cur.peek(r"(?:增加|增写|新增)"):
+        return _add(cur, ctx, _parent(refs[0]) or None, anchor=(refs[0], m.group(1)))
+    raise _Unreadable("“在”之后的指令无法识别")
+
+
+def _add(cur: _Cursor, ctx: _Context, parent: str | None, anchor: tuple[str, str] | None = None) -> list[Op]:
+    m = cur.eat(r"(?:增加|增写|新增)([一两二三四五六七八九十]+)(条|款|项|章|节)")
+    count, unit = _COUNT.get(m.group(1), 1), m.group(2)
+    if unit in "款项" and parent is None:
+        parent = ctx.paragraph if unit == "项" and ctx.paragraph else ctx.article
+        if parent is None:
+            raise _Unreadable(f"增加的{unit}没有指明所在条")
+    new_paths: list[str] = []
+    if cur.eat(r"[，,]?(?:分别)?作为"):
+        new_paths = _new_refs(cur, ctx, parent if unit != "条" else None)
+    title = None
+    t = cur.eat(r"[（(]([^（）()]{1,30})[）)]")
+    if t:
+        title = t.group(1)
+    if not new_paths:
+        if anchor is None and unit != "条" and parent is not None:
+            new_paths = [f"{parent}/{unit}"] * count        # appended at the end of its parent
+        elif anchor is None:
+            raise _Unreadable(f"增加的{unit}没有指明位置")
+    ops = []
+    for i in range(count):
+        path = new_paths[i] if i < len(new_paths) else (new_paths[-1] if new_paths else anchor[0])
+        op = Op(INSERT, path, title=title, position=f"{anchor[1]}:{anchor[0]}" if anchor and not new_paths else None)
+        ops.append(op)
+    text = cur.quote()
+    if text is not None and count == 1:
+        ops[0].text = text
+    elif cur.eat(r"[：:]?\s*$"):
+        ctx.awaiting += ops
+    elif text is None:
+        raise _Unreadable("增加的条文缺少内容")
+    else:
+        raise _Unreadable("增加多条时内容应分段列出")
+    ctx.last = ops[0].target
+    return ops
+
+
+def _refs(cur: _Cursor, ctx: _Context) -> list[str]:
+    """A list of references: 第七条、第九条 / 第三十三条第一款和第二款 / 第八条至原第十四条."""
+    first = _ref(cur, ctx)
+    if first is None:
+        return []
+    out = [first]
+    while True:
+        save = cur.i
+        if cur.eat("至"):
+            end = _ref(cur, ctx)
+            if end is None:
+                cur.i = save
+                break
+            out += _range(out[-1], end)[1:]
+            continue
+        if cur.eat(_SEP):
+            nxt = _ref(cur, ctx)
+            if nxt is not None:
+                out.append(nxt)
+                continue
+        cur.i = save
+        break
+    return out
+
+
+def _range(start: str, end: str) -> list[str]:
+    a, b = start.rsplit("/", 1), end.rsplit("/", 1)
+    pa, sa = (a[0] + "/", a[1]) if len(a) == 2 else ("", a[0])
+    pb, sb = (b[0] + "/", b[1]) if len(b) == 2 else ("", b[0])
+    ma, mb = re.match(r"^(\D+)(\d+)$", sa), re.match(r"^(\D+)(\d+)$", sb)
+    if not (ma and mb and pa == pb and ma.group(1) == mb.group(1)) or int(mb.group(2)) < int(ma.group(2)):
+        raise _Unreadable("无法理解的范围")
+    kind = ma.group(1)
+    return [f"{pa}{kind}{n}" for n in range(int(ma.group(2)), int(mb.group(2)) + 1)]
+
+
+def _ref(cur: _Cursor, ctx: _Context, new_numbering: bool = False, parent: str | None = None) -> str | None:
+    """One reference. Bare 第二款 / 第三项 continue the article or paragraph named last.
+
+    With ``new_numbering`` (the place after 改为/作为) the context is not moved: that number is where
+    the provision goes, not one the following clauses refer to.
+    """
+    m = cur.eat(_ART)
+    if m:
+        path = f"条{cn_to_int(m.group(2))}" + (f"之{cn_to_int(m.group(3))}" if m.group(3) else "")
+        article, paragraph = path, None
+        p = cur.eat(_PARA)
+        if p:
+            paragraph = path = f"{path}/款{cn_to_int(p.group(2))}"
+        i = cur.eat(_ITEM)
+        if i:
+            path = f"{path}/项{cn_to_int(i.group(2))}"
+        if not new_numbering:
+            ctx.article, ctx.paragraph, ctx.last = article, paragraph, path
+        return path
+    m = cur.eat(_CONTAINER)
+    if m:
+        path = f"{m.group(3)}{cn_to_int(m.group(2))}"
+        s = cur.eat(rf"第({N})节") if m.group(3) == "章" else None
+        if s:
+            path += f"/节{cn_to_int(s.group(1))}"
+        if not new_numbering:
+            ctx.last = path
+        return path
+    m = cur.eat(_PARA)
+    if m:
+        base = parent if new_numbering and parent else ctx.article
+        if base is None:
+            raise _Unreadable("“第X款”之前没有指明条")
+        base = base.split("/款")[0]
+        path = f"{base}/款{cn_to_int(m.group(2))}"
+        i = cur.eat(_ITEM)
+        if i:
+            path += f"/项{cn_to_int(i.group(2))}"
+        if not new_numbering:
+            ctx.paragraph, ctx.last = path.split("/项")[0], path
+        return path
+    m = cur.eat(_ITEM)
+    if m:
+        base = parent if new_numbering and parent else (ctx.paragraph or ctx.article)
+        if base is None:
+            raise _Unreadable("“第X项”之前没有指明条款")
+        base = base.split("/项")[0]
+        path = f"{base}/项{cn_to_int(m.group(2))}"
+        if not new_numbering:
+            ctx.last = path
+        return path
+    if cur.eat(_WHOLE):
+        return EVERYWHERE
+    if cur.eat(_TITLE_REF):
+        return TITLE
+    return None
+
+
+def _new_refs(cur: _Cursor, ctx: _Context, parent: str | None) -> list[str]:
+    out = []
+    while True:
+        ref = _ref(cur, ctx, new_numbering=True, parent=parent)
+        if ref is None:
+            break
+        out.append(ref)
+        if not cur.eat(_SEP):
+            break
+    if not out:
+        raise _Unreadable("“作为”之后缺少位置")
+    return out
+
+
+def _parent(path: str) -> str | None:
+    return path.rsplit("/", 1)[0] if "/" in path else None

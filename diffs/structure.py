@@ -1,0 +1,327 @@
+"""Parse a Chinese law or policy document into a :class:`~diffs.model.Document` tree.
+
+The numbering follows the national drafting rules (立法技术规范): a statute is divided into
+编/分编/章/节 headings and 条 articles; an article's paragraphs are 款 (unnumbered, one per line),
+its items 项 are numbered （一）, an item's sub-items 目 are numbered 1. A policy document (通知, 意见,
+方案) numbers its sections 一、 / （一） / 1. / （1） / ①. Anything else is a sequence of paragraphs.
+
+Input comes as plain text, Markdown (LawRefBook: ``# title``, header lines, ``<!-- INFO END -->``;
+PDF conversions whose ``#`` levels are unreliable, so the numbering is trusted, never the level) or
+an HTML body. Everything is first reduced to a list of lines, then the numbering decides.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import ParseError
+from .model import (ANNEX, ARTICLE, CHAPTER, ITEM, L1, L2, L3, L4, L5, PARA, PARAGRAPH, PART, POLICY_LEVELS,
+                    ROOT, SECTION, SUBITEM, SUBPART, Document, Node)
+from .numerals import ANY_NUM, CN_NUM, cn_to_int
+from .normalize import normalize
+
+_GAP = r"\s"    # str patterns: \s covers U+3000, U+2003 (&#8195;) and no-break spaces
+# 第X条 / 第X条之一 at the start of a line, then a space, a title in brackets or the end of the line.
+# "第二条第一款规定的……" and "第二条规定" fail the lookahead: they are cross-references.
+_ARTICLE = re.compile(rf"^第({ANY_NUM})条(?:之({ANY_NUM}))?(?=$|{_GAP}|[（(])")
+_CONTAINER = re.compile(rf"^第({ANY_NUM})(分编|编|章|节)(?:{_GAP}+(.*)|(.{{0,20}}))$")
+_BRACKET_TITLE = re.compile(r"^[（(]([^（）()。；]{1,30})[）)]")
+_POLICY = {
+    L1: re.compile(rf"^({CN_NUM})、"),
+    L2: re.compile(rf"^[（(]({CN_NUM})[）)]"),
+    L3: re.compile(r"^([0-9０-９]{1,3})[.．、](?![0-9０-９])"),
+    L4: re.compile(r"^[（(]([0-9０-９]{1,3})[）)]"),
+    L5: re.compile(r"^([①-⑳])"),
+}
+_ITEM, _SUBITEM = _POLICY[L2], _POLICY[L3]   # a statute's 项 （一） and 目 1. are numbered alike
+_ANNEX = re.compile(r"^附件[0-9０-９一二三四五六七八九十]*[:：]?$|^附件[0-9０-９一二三四五六七八九十]*[:：]")
+_SENTENCE_END = tuple("。；;：:，,！？!?")
+_CONTAINER_ORDER = {PART: 0, SUBPART: 1, CHAPTER: 2, SECTION: 3}
+
+# Header lines between the title and the body: adoption/amendment history, dates, 文号, 令号.
+_HEADER_PATTERNS = [
+    re.compile(r"^[（(].*(通过|修正|修订|公布|发布|施行|批准|印发|制定).*[）)]$"),
+    re.compile(r"^[（(]\s*[0-9０-９〇○一二三四五六七八九]{4}\s*年[^（）()]{0,12}日\s*[）)]$"),
+    re.compile(r"^[0-9０-９〇○一二三四五六七八九]{4}\s*年.{0,120}(通过|修正|修订|公布|发布|施行|批准|印发|制定|决定)"),
+    re.compile(r"^[0-9０-９〇○一二三四五六七八九]{4}\s*年\s*[0-9０-９一二三四五六七八九十]{1,2}\s*月\s*[0-9０-９一二三四五六七八九十]{1,3}\s*日$"),
+    re.compile(r"^[^，。；]{0,20}[〔\[［(（][0-9０-９]{4}[〕\]］)）]\s*[0-9０-９]+\s*号$"),
+    re.compile(r"^.{0,20}令\s*[（(]?第\s*[0-9０-９一二三四五六七八九十百]+\s*号[）)]?$"),
+    re.compile(r"^第\s*[0-9０-９一二三四五六七八九十百]+\s*号$"),
+]
+
+
+@dataclass
+class _Line:
+    text: str
+    heading: bool = False    # a Markdown/HTML heading (a hint only: levels are not trusted)
+
+
+def parse(text: str, fmt: str = "auto") -> Document:
+    """Parse ``text`` (``fmt``: auto, text, md or html) into a Document.
+
+    Raises ParseError for an unknown format or a text with no content at all.
+    """
+    if fmt not in ("auto", "text", "md", "html"):
+        raise ParseError(f"unknown format {fmt!r}: expected auto, text, md or html")
+    if fmt == "auto":
+        fmt = detect_format(text)
+    lines, header_end = _html_lines(text) if fmt == "html" else _text_lines(text, markdown=fmt == "md")
+    if not lines:
+        raise ParseError("the document has no text")
+    title, header, body = _split_front(lines, header_end)
+    if _count_articles(body) >= 2:
+        return Document(title, header, _build_statute(body), "statute")
+    if any(_policy_level(l.text) for l in body):
+        return Document(title, header, _build_policy(body), "policy")
+    return Document(title, header, _build_plain(body), "plain")
+
+
+def detect_format(text: str) -> str:
+    """Guess ``html``, ``md`` or ``text`` from the content itself."""
+    head = text.lstrip()[:2000].lower()
+    if head.startswith(("<!doctype html", "<html")) or re.search(r"<(body|p|div|h[1-6]|table)[\s>]", head):
+        return "html"
+    if re.search(r"(?m)^#{1,6} \S", text) or "<!-- INFO END -->" in text:
+        return "md"
+    return "text"
+
+
+def _clean(line: str) -> str:
+    return line.strip().strip("\ufeff").strip()
+
+
+def _text_lines(text: str, markdown: bool) -> tuple[list[_Line], int | None]:
+    lines: list[_Line] = []
+    header_end = None
+    for raw in text.splitlines():
+        line = _clean(raw)
+        if markdown:
+            if line == "<!-- INFO END -->":
+                header_end = len(lines)
+                continue
+            if line.startswith("<!--") and line.endswith("-->"):
+                continue
+            m = re.match(r"^#{1,6}\s+(.*)$", line)
+            if m:
+                lines.append(_Line(_clean(m.group(1)), heading=True))
+                continue
+        if line:
+            lines.append(_Line(line))
+    return [l for l in lines if l.text], header_end
+
+
+_BLOCKS = ["p", "div", "li", "td", "th", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt"]
+
+
+def _html_lines(text: str) -> tuple[list[_Line], None]:
+    from bs4 import BeautifulSoup  # only HTML input pays for bs4
+
+    soup = BeautifulSoup(text, "lxml")
+    for tag in soup(["script", "style", "noscript", "head"]):
+        tag.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    lines: list[_Line] = []
+    for block in soup.find_all(_BLOCKS):
+        if block.find(_BLOCKS):
+            continue  # only innermost blocks: their ancestors would repeat their text
+        for part in block.get_text().split("\n"):
+            if _clean(part):
+                lines.append(_Line(_clean(part), heading=block.name.startswith("h")))
+    return lines, None
+
+
+def _is_body_start(text: str) -> bool:
+    return bool(_ARTICLE.match(text) or _container(text) or _policy_level(text))
+
+
+def _is_header_line(text: str) -> bool:
+    return any(p.match(text) for p in _HEADER_PATTERNS)
+
+
+def _split_front(lines: list[_Line], header_end: int | None) -> tuple[str | None, list[str], list[_Line]]:
+    """Separate the title and the header lines (文号, dates, history) from the body."""
+    i = 0
+    title = None
+    if not _is_body_start(lines[0].text) and not _is_header_line(lines[0].text):
+        title = lines[0].text
+        i = 1
+    header: list[str] = []
+    if header_end is not None and header_end >= i:
+        header = [l.text for l in lines[i:header_end]]
+        i = header_end
+    while i < len(lines) and _is_header_line(lines[i].text):
+        header.append(lines[i].text)
+        i += 1
+    # A table of contents (目录) lists the headings once before the body repeats them.
+    if i < len(lines) and normalize(lines[i].text) == "目录":
+        header.append(lines[i].text)
+        i += 1
+        first = None
+        while i < len(lines) and _container(lines[i].text):
+            if first is not None and normalize(lines[i].text) == first:
+                break
+            first = first or normalize(lines[i].text)
+            header.append(lines[i].text)
+            i += 1
+    return title, header, lines[i:]
+
+
+def _container(text: str) -> tuple[str, int, str, str] | None:
+    """(kind, number, label, title) of a 编/分编/章/节 heading line, else None."""
+    m = _CONTAINER.match(text)
+    if not m:
+        return None
+    title = _clean(m.group(3) if m.group(3) is not None else m.group(4) or "")
+    if title.endswith(_SENTENCE_END) or any(p in title for p in "。；，"):
+        return None  # a sentence that happens to start with 第X章, not a heading
+    return m.group(2), cn_to_int(m.group(1)), f"第{m.group(1)}{m.group(2)}", title
+
+
+def _article(text: str) -> tuple[int, int, str, str, str] | None:
+    """(num, sub, label, title, rest) of an article's first line, else None."""
+    m = _ARTICLE.match(text)
+    if not m:
+        return None
+    label = m.group(0)
+    rest = text[m.end():]
+    title = ""
+    t = _BRACKET_TITLE.match(rest)
+    if t:
+        title, rest = t.group(1), rest[t.end():]
+    num, sub = cn_to_int(m.group(1)), (cn_to_int(m.group(2)) if m.group(2) else 0)
+    return num, sub, label, title, _clean(rest)
+
+
+def _count_articles(lines: list[_Line]) -> int:
+    last = (0, -1)
+    count = 0
+    for line in lines:
+        art = _article(line.text)
+        if art and (art[0], art[1]) > last:
+            last = (art[0], art[1])
+            count += 1
+    return count
+
+
+def _policy_level(text: str) -> tuple[str, int, str] | None:
+    """(kind, number, label) of a policy-document numbering at the line start, else None."""
+    for kind, pattern in _POLICY.items():
+        m = pattern.match(text)
+        if m:
+            num = m.group(1)
+            value = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(num) + 1 if kind == L5 else cn_to_int(num)
+            return kind, value, m.group(0)
+    return None
+
+
+def _is_heading_text(text: str) -> bool:
+    """A short line without closing punctuation names a section rather than stating a rule."""
+    return 0 < len(text) <= 40 and not text.endswith(_SENTENCE_END) and "。" not in text
+
+
+def _add_para(parent: Node, text: str) -> Node:
+    count = sum(1 for c in parent.children if c.kind == PARA)
+    node = Node(PARA, num=count + 1, text=text)
+    parent.children.append(node)
+    return node
+
+
+def _build_statute(lines: list[_Line]) -> Node:
+    root = Node(ROOT)
+    containers: list[Node] = []   # open 编/分编/章/节, outermost first
+    article: Node | None = None
+    paragraph: Node | None = None
+    item: Node | None = None
+    annex: Node | None = None
+    last = (0, -1)
+
+    def parent() -> Node:
+        return containers[-1] if containers else root
+
+    for line in lines:
+        text = line.text
+        if annex is not None:
+            _add_para(annex, text)
+            continue
+        art = _article(text)
+        if art and (art[0], art[1]) > last:
+            num, sub, label, title, rest = art
+            last = (num, sub)
+            article = Node(ARTICLE, num=num, sub=sub, label=label, title=title)
+            parent().children.append(article)
+            paragraph = item = None
+            if rest:
+                paragraph = Node(PARAGRAPH, num=1, text=rest)
+                article.children.append(paragraph)
+            continue
+        cont = _container(text)
+        if cont:
+            kind, num, label, title = cont
+            while containers and _CONTAINER_ORDER[containers[-1].kind] >= _CONTAINER_ORDER[kind]:
+                containers.pop()
+            node = Node(kind, num=num, label=label, title=title)
+            parent().children.append(node)
+            containers.append(node)
+            article = paragraph = item = None
+            continue
+        if _ANNEX.match(text) and len(text) <= 40:
+            annex = Node(ANNEX, label=text)
+            root.children.append(annex)
+            continue
+        if article is None:
+            _add_para(parent(), text)
+            continue
+        m = _ITEM.match(text)
+        if m:
+            if paragraph is None:
+                paragraph = Node(PARAGRAPH, num=1)
+                article.children.append(paragraph)
+            item = Node(ITEM, num=cn_to_int(m.group(1)), label=m.group(0), text=_clean(text[m.end():]))
+            paragraph.children.append(item)
+            continue
+        m = _SUBITEM.match(text)
+        if m and item is not None:
+            item.children.append(Node(SUBITEM, num=cn_to_int(m.group(1)), label=m.group(0),
+                                      text=_clean(text[m.end():])))
+            continue
+        paragraph = Node(PARAGRAPH, num=len(article.children) + 1, text=text)
+        article.children.append(paragraph)
+        item = None
+    return root
+
+
+def _build_policy(lines: list[_Line]) -> Node:
+    root = Node(ROOT)
+    stack: list[Node] = []        # open numbered sections, outermost first
+    annex: Node | None = None
+    for line in lines:
+        text = line.text
+        if _ANNEX.match(text) and len(text) <= 40:
+            annex = Node(ANNEX, label=text)
+            root.children.append(annex)
+            stack = []
+            continue
+        level = _policy_level(text)
+        if level:
+            kind, num, label = level
+            rest = _clean(text[len(label):])
+            while stack and POLICY_LEVELS.index(stack[-1].kind) >= POLICY_LEVELS.index(kind):
+                stack.pop()
+            node = Node(kind, num=num, label=label)
+            if _is_heading_text(rest) or (line.heading and "。" not in rest):
+                node.title = rest
+            else:
+                node.text = rest
+            (stack[-1] if stack else annex or root).children.append(node)
+            stack.append(node)
+            continue
+        _add_para(stack[-1] if stack else annex or root, text)
+    return root
+
+
+def _build_plain(lines: list[_Line]) -> Node:
+    root = Node(ROOT)
+    for line in lines:
+        _add_para(root, line.text)
+    return root

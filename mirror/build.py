@@ -1,0 +1,407 @@
+"""Build the offline mirror's archive (mirror/archive/) from the project's corpus/.
+
+    python -m mirror.build [--out DIR] [--no-pdf]
+
+Everything served comes from real texts: the two 2022 Shanghai gazette issues (seeds 002 and 001),
+the crawl of Shanghai series documents (seed 003) and the eval-dev before/after texts with their
+amendment decisions. What the mirror adds is the sites' markup, URLs and page chrome. Where the
+real site would show a text the corpus lacks (the body of a repealed rule, say), the page shows
+the title and the promulgation line only — legal text is never invented here.
+
+The placement of the eval-dev texts in gazette issues (which issue, its number and date) is the
+mirror's arrangement, chosen so the states tell a coherent story; it is not a claim about the
+real gazettes' contents.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from mirror import pages
+from mirror.corpus import (ISSUE_13, ISSUE_14, SH_CASES, Doc, iso, law_doc, seed, split_attachment,
+                           split_crawl, split_gazette)
+from mirror.pdf import PdfRenderer
+
+ARCHIVE = Path(__file__).resolve().parent / "archive"
+MAX_STATE = 3
+SH, SERVICE, GOV = "www.shanghai.gov.cn", "service.shanghai.gov.cn", "www.gov.cn"
+CST = timezone(timedelta(hours=8))
+
+SECTIONS = {  # gazette TOC heading -> URL section code (the real ones where SITES.md knows them)
+    "市政府令": "szfl", "市政府文件": "zfwj", "市政府办公厅文件": "bgtwj",
+    "部门规范性文件": "bmgfxwj", "政策解读": "zcjd", "地方性法规": "dfxfg",
+}
+
+
+@dataclass
+class Issue:
+    year: int
+    no: int
+    total: int
+    published: str  # YYYY-MM-DD
+    state: int
+    docs: list[Doc]
+
+
+def hex_id(*parts: str) -> str:
+    """The stable 32-hex page name of a document: a digest of what identifies it."""
+    return hashlib.md5("|".join(parts).encode("utf-8")).hexdigest()
+
+
+def stamp(day: str, hour: int = 14, minute: int = 6) -> datetime:
+    return datetime.strptime(day, "%Y-%m-%d").replace(hour=hour, minute=minute, tzinfo=CST)
+
+
+# -- the archive being written ------------------------------------------------------------------
+class ArchiveWriter:
+    """Collects every (host, path, state) version, then writes blobs + manifest.json."""
+
+    def __init__(self) -> None:
+        self.versions: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+        self.blobs: dict[str, bytes] = {}
+
+    def put(self, host: str, path: str, since: int, body: bytes | str, modified: datetime,
+            content_type: str = "text/html") -> None:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        sha = hashlib.sha256(data).hexdigest()
+        self.blobs[sha] = data
+        self._add(host, path, {"since": since, "blob": sha, "content_type": content_type,
+                               "modified": int(modified.timestamp())})
+
+    def remove(self, host: str, path: str, since: int) -> None:
+        self._add(host, path, {"since": since, "blob": None})
+
+    def remove_if_served(self, host: str, path: str, since: int) -> None:
+        if path in self.versions.get(host, {}):
+            self.remove(host, path, since)
+
+    def _add(self, host: str, path: str, version: dict) -> None:
+        versions = self.versions[host][path]
+        versions[:] = [v for v in versions if v["since"] != version["since"]] + [version]
+        versions.sort(key=lambda v: v["since"])
+        # a version equal to the one before it is no change: keep the old ETag and date
+        deduped: list[dict] = []
+        for v in versions:
+            if deduped and deduped[-1]["blob"] == v["blob"]:
+                continue
+            deduped.append(v)
+        versions[:] = deduped
+
+    def write(self, out: Path) -> None:
+        if (out / "blobs").exists():
+            shutil.rmtree(out / "blobs")
+        out.mkdir(parents=True, exist_ok=True)
+        for sha, data in self.blobs.items():
+            target = out / "blobs" / sha[:2] / sha
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        manifest = {"max_state": MAX_STATE,
+                    "hosts": {host: dict(sorted(paths.items())) for host, paths in sorted(self.versions.items())}}
+        (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                           encoding="utf-8")
+
+
+def shanghai_issues() -> list[Issue]:
+    issue13 = split_gazette(seed("002"), ISSUE_13, "2022-07-05")
+    split_attachment(issue13[0], "加快推进南北转型发展的支持政策")
+    issue14 = split_gazette(seed("001"), ISSUE_14, "2022-07-20")
+    npc = "上海市人民代表大会常务委员会"
+    # The old texts of the five regulations, in force before the 2024-12-31 decision.
+    old_laws = [law_doc(case, "old.md", "2021-12-20", "地方性法规", npc) for case in SH_CASES]
+    decision_doc = law_doc(SH_CASES[0], "decision.md", "2024-12-31", "地方性法规", npc)
+    new_laws = [law_doc(case, "new.md", "2024-12-31", "地方性法规", npc) for case in SH_CASES]
+    return [
+        Issue(2021, 24, 504, "2021-12-20", 0, old_laws),
+        Issue(2022, 13, 517, "2022-07-05", 0, issue13),
+        Issue(2022, 14, 518, "2022-07-20", 1, issue14),
+        Issue(2025, 2, 554, "2025-01-20", 2, [decision_doc] + new_laws),
+    ]
+
+
+def gazette_doc_path(issue: Issue, doc: Doc) -> str:
+    code = SECTIONS[doc.section]
+    return f"/{issue.year}{issue.no:02d}{code}/{doc.date.replace('-', '')}/{hex_id('gazette', doc.title, doc.date)}.html"
+
+
+def gazette_pdf_path(issue: Issue) -> str:
+    short = f"{issue.year % 100:02d}{issue.no:02d}"
+    return f"/newshanghai2018/zfgb/{issue.year}{issue.no:02d}/ZFGB{short}.pdf"
+
+
+def attachment_path(doc: Doc, attachment: Doc) -> str:
+    return f"/cmsres/{hex_id('attachment', doc.title)[:2]}/{hex_id('attachment', doc.title, attachment.title)}.pdf"
+
+
+def year_path(year: int) -> str:
+    return f"/nw2404/nw{year}/index.html"
+
+
+def issue_path(issue: Issue) -> str:
+    return f"/nw2404/nw{issue.year}/{issue.year}{issue.no:02d}/index.html"
+
+
+# Changes the states make to pages of the gazette (see the module docstring of server.py).
+FORMATTING_ONLY = ("2022-13", "关于《上海市数字经济发展“十四五”规划》的政策解读")  # state 2
+DISAPPEARS = ("2022-13", "关于《上海市电子证照管理办法》的政策解读")  # state 3: 404
+
+
+def reformat(paragraphs: list[str]) -> list[str]:
+    """The same words with full-width punctuation and stray spaces: a change in formatting only."""
+    table = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）"})
+    return [p.translate(table) + "　" for p in paragraphs]
+
+
+def build_shanghai_gazette(out: ArchiveWriter, renderer: PdfRenderer | None) -> None:
+    issues = shanghai_issues()
+    for state in range(MAX_STATE + 1):
+        visible = [i for i in issues if i.state <= state]
+        years = sorted({i.year for i in visible}, reverse=True)
+        out.put(SH, "/nw2404/index.html", state, pages.gazette_index(years, year_path),
+                stamp(max(i.published for i in visible)))
+        for year in years:
+            in_year = sorted((i for i in visible if i.year == year), key=lambda i: -i.no)
+            out.put(SH, year_path(year), state,
+                    pages.gazette_year(year, [(issue_path(i), i.year, i.no, i.total, i.published) for i in in_year]),
+                    stamp(in_year[0].published))
+    for issue in issues:
+        key = f"{issue.year}-{issue.no}"
+        toc = [(doc.section, doc.title, gazette_doc_path(issue, doc)) for doc in issue.docs]
+        out.put(SH, issue_path(issue), issue.state,
+                pages.gazette_issue(issue.year, issue.no, issue.total, issue.published, toc, gazette_pdf_path(issue)),
+                stamp(issue.published))
+        for doc in issue.docs:
+            path = gazette_doc_path(issue, doc)
+            links = [(attachment_path(doc, a), a.title + ".pdf") for a in doc.attachments]
+            related = [(p, t) for s, t, p in toc if p != path][:3]
+            render = lambda paragraphs: pages.shanghai_document(  # noqa: E731
+                doc.title, doc.number, doc.date, doc.source, paragraphs, links, related,
+                column="市政府公报")
+            out.put(SH, path, issue.state, render(doc.paragraphs), stamp(issue.published))
+            if (key, doc.title) == FORMATTING_ONLY:
+                out.put(SH, path, 2, render(reformat(doc.paragraphs)), stamp("2025-01-20", 9, 30))
+            if (key, doc.title) == DISAPPEARS:
+                out.remove(SH, path, 3)
+            if renderer:
+                for attachment, (href, _) in zip(doc.attachments, links):
+                    out.put(SH, href, issue.state, renderer.render([attachment]), stamp(issue.published),
+                            "application/pdf")
+        if renderer:
+            out.put(SH, gazette_pdf_path(issue), issue.state,
+                    renderer.render(issue.docs, f"上海市人民政府公报 {issue.year}年第{issue.no}期（总第{issue.total}期）"),
+                    stamp(issue.published), "application/pdf")
+
+
+# -- the series and the rules library from seed 003 ----------------------------------------------
+SERIES = {  # listing path -> (name, 文号 prefixes it lists)
+    "/nw42944/index.html": ("沪府规", ("沪府规",)),
+    "/nw42850/index.html": ("沪府办规", ("沪府办规",)),
+    "/nw2407/index.html": ("市政府令", ("上海市人民政府令",)),
+    "/nw11407/index.html": ("沪府发", ("沪府发",)),
+    "/nw11408/index.html": ("沪府办发", ("沪府办发",)),
+    "/nw39221/index.html": ("沪府办", ("沪府办〔",)),
+}
+SERIES_PAGE_SIZE = 3  # small pages, so every series paginates as the real ones do
+GBK_BEFORE = "2020-01-01"  # older pages of the portal are still GB2312 pages
+
+
+def page_path(listing: str, n: int) -> str:
+    """index.html, index_2.html, index_3.html… as the portal paginates its listings."""
+    return listing if n == 1 else listing.replace("index.html", f"index_{n}.html")
+
+
+def series_doc_path(doc: Doc) -> str:
+    return f"/nw12344/{doc.date.replace('-', '')}/{hex_id('series', doc.title, doc.number or '')}.html"
+
+
+def library_path(rule: Doc) -> str:
+    return f"/xxzfgzwj/{rule.date.replace('-', '')}/{hex_id('rule', rule.title)}.html"
+
+
+def encode_page(page: str, date: str) -> tuple[bytes, str]:
+    """Pages older than GBK_BEFORE are GB2312 pages (bytes in gb18030), sent without a charset."""
+    if date < GBK_BEFORE:
+        return page.replace("charset=utf-8", "charset=gb2312", 1).encode("gb18030"), "text/html"
+    return page.encode("utf-8"), "text/html"
+
+
+PROMULGATION_RE = re.compile(r"^[（(](\d{4})年(\d{1,2})月(\d{1,2})日.*[）)]$")
+REPEALED_RE = re.compile(r"^（[一二三四五六七八九十]+）(上海市.+?)（(\d{4})年(\d{1,2})月(\d{1,2})日(.+)）$")
+
+
+def build_series_and_library(out: ArchiveWriter) -> None:
+    docs, states, amended = split_crawl(seed("003"))
+    # series documents
+    for doc, since in zip(docs, states):
+        body, ctype = encode_page(pages.shanghai_document(doc.title, doc.number, doc.date, doc.source,
+                                                          doc.paragraphs, [], [], column="政府信息公开",
+                                                          indent=True), doc.date)
+        out.put(SH, series_doc_path(doc), since, body, stamp(doc.date), ctype)
+    for listing, (name, prefixes) in SERIES.items():
+        for state in range(MAX_STATE + 1):
+            members = sorted((d for d, s in zip(docs, states) if s <= state and d.number.startswith(prefixes)),
+                             key=lambda d: (d.date, d.number), reverse=True)
+            if not members:
+                continue
+            chunks = [members[i:i + SERIES_PAGE_SIZE] for i in range(0, len(members), SERIES_PAGE_SIZE)]
+            for n, chunk in enumerate(chunks, start=1):
+                out.put(SH, page_path(listing, n), state, pages.series_listing(
+                    name, [(series_doc_path(d), d.title, d.date) for d in chunk], n, len(chunks)),
+                    stamp(chunk[0].date))
+
+    # the rules library
+    decision = next(d for d in docs if d.number == "上海市人民政府令第13号")
+    repealed = []
+    for p in decision.paragraphs:
+        m = REPEALED_RE.match(p)
+        if m:
+            name, y, mo, d, rest = m.groups()
+            repealed.append(Doc(title=name, paragraphs=[f"（{y}年{mo}月{d}日{rest}）"], date=iso(y, mo, d)))
+    rules_in_force = []
+    for number in ("上海市人民政府令第74号", "上海市人民政府令第1号"):
+        order = next(d for d in docs if d.number == number)
+        # the library shows the rule itself: from its promulgation line on, without the 令 above it
+        start = next(i for i, p in enumerate(order.paragraphs) if PROMULGATION_RE.match(p))
+        rules_in_force.append(Doc(title=order.title, paragraphs=order.paragraphs[start:], date=order.date))
+    # Amended in state 3 by 令第13号: before it, the corpus holds no text of these rules, so their
+    # pages show the title and the promulgation line without the 令第13号 amendment only.
+    amended_before, amended_after = [], []
+    for rule in amended.values():
+        line = rule.paragraphs[0]
+        m = PROMULGATION_RE.match(line)
+        date = iso(*m.groups())
+        before_line = re.sub(r"[\s\u3000]*根据2024年4月2日上海市人民政府令第13号[^　）]*", "", line)
+        amended_before.append(Doc(title=rule.title, paragraphs=[before_line], date=date))
+        amended_after.append(Doc(title=rule.title, paragraphs=rule.paragraphs, date=date))
+    # 令第68号 (gazette state 1) repeals this rule; the corpus gives its title and 令 line only.
+    family_planning = Doc(title="上海市流动人口计划生育工作规定", paragraphs=["（2011年12月22日上海市人民政府令第74号公布）"],
+                          date="2011-12-22")
+
+    def library_at(state: int) -> list[Doc]:
+        rules = list(rules_in_force) + (amended_after if state >= 3 else amended_before)
+        if state < 3:
+            rules += repealed
+        if state < 1:
+            rules.append(family_planning)
+        return sorted(rules, key=lambda r: (r.date, r.title), reverse=True)
+
+    for state in range(MAX_STATE + 1):
+        rules = library_at(state)
+        chunks = [rules[i:i + 10] for i in range(0, len(rules), 10)]
+        for n in range(len(chunks) + 1, 10):  # pages past the end, when the library shrinks
+            out.remove_if_served(SH, page_path("/xxzfgzwj/index.html", n), state)
+        for n, chunk in enumerate(chunks, start=1):
+            path = page_path("/xxzfgzwj/index.html", n)
+            rows = [(library_path(r), r.title, r.paragraphs[0] if PROMULGATION_RE.match(r.paragraphs[0]) else
+                     f"（{r.date[:4]}年{int(r.date[5:7])}月{int(r.date[8:])}日上海市人民政府令公布）") for r in chunk]
+            out.put(SH, path, state, pages.rules_listing(rows, n, len(chunks)), stamp("2025-06-01"))
+        gone = {library_path(r) for r in library_at(state - 1)} - {library_path(r) for r in rules} if state else set()
+        for path in gone:
+            out.remove(SH, path, state)
+        for rule in rules:
+            body, ctype = encode_page(pages.rule_page(rule.title, rule.date, rule.paragraphs), rule.date)
+            out.put(SH, library_path(rule), state, body, stamp(rule.date), ctype)
+
+
+# -- www.gov.cn: the State Council gazette ---------------------------------------------------------
+@dataclass
+class GovIssue:
+    year: int
+    no: int
+    issue_id: int
+    published: str
+    state: int
+    docs: list[tuple[int, str, Doc]]  # (content id, issuer shown in the TOC, document)
+
+
+def gov_issues() -> list[GovIssue]:
+    def law(case: str, name: str, date: str, source: str) -> Doc:
+        return law_doc(case, name, date, "", source)
+
+    return [
+        GovIssue(2013, 36, 10096, "2013-12-30", 0, [(2591512, "国务院令", law("nianjie", "old.md", "2013-12-11", "国务院"))]),
+        GovIssue(2016, 34, 10254, "2016-12-10", 0, [(5146380, "全国人民代表大会常务委员会",
+                                                    law("duiwaimaoyi", "old.md", "2016-11-07", "全国人民代表大会常务委员会"))]),
+        GovIssue(2024, 33, 11706, "2024-11-30", 2, [
+            (6986381, "国务院令", law("nianjie", "decision.md", "2024-11-10", "国务院")),
+            (6986382, "国务院", law("nianjie", "new.md", "2024-11-10", "国务院")),
+        ]),
+    ]
+
+
+MALFORMED = 5146380  # this page is served with a doubled <html> and unclosed tags, as some real ones are
+
+
+def gov_issue_path(issue: GovIssue) -> str:
+    return f"/gongbao/{issue.year}/issue_{issue.issue_id}/"
+
+
+def gov_content_rel(issue: GovIssue, content_id: int, doc: Doc) -> str:
+    return f"./{doc.date[:4]}{doc.date[5:7]}/content_{content_id}.html"
+
+
+def build_gov(out: ArchiveWriter, renderer: PdfRenderer | None) -> None:
+    issues = gov_issues()
+    out.put(GOV, "/robots.txt", 0, pages.GOV_ROBOTS, stamp("2013-01-01"), "text/plain")
+    out.put(SH, "/robots.txt", 0, pages.SH_ROBOTS, stamp("2013-01-01"), "text/plain")
+    out.put(SERVICE, "/robots.txt", 0, pages.SH_ROBOTS, stamp("2013-01-01"), "text/plain")
+    for state in range(MAX_STATE + 1):
+        visible = [i for i in issues if i.state <= state]
+        index: dict[str, dict[str, dict]] = {}
+        for n, issue in enumerate(sorted(visible, key=lambda i: (i.year, i.no), reverse=True)):
+            # gname as the real file has it: sometimes root-relative, sometimes relative to the json
+            gname = gov_issue_path(issue) if n % 2 == 0 else "." + gov_issue_path(issue)[len("/gongbao"):]
+            index.setdefault(f"y{issue.year}", {})[f"issue{issue.no}"] = {
+                "issue": f"{issue.year}年第{issue.no}号", "gname": gname, "serial": str(issue.no)}
+        payload = "\ufeff" + json.dumps([{"values": index}], ensure_ascii=False)
+        out.put(GOV, "/gongbao/gbgl.json", state, payload, stamp(max(i.published for i in visible)),
+                "application/json; charset=utf-8")
+    for issue in issues:
+        base = gov_issue_path(issue)
+        pdf_rel = f"./material/gwygb{issue.year}{issue.no:02d}.pdf"
+        toc = [(gov_content_rel(issue, cid, doc), issuer, doc.title) for cid, issuer, doc in issue.docs]
+        out.put(GOV, base, issue.state, pages.gov_issue(issue.year, issue.no, toc, pdf_rel), stamp(issue.published),
+                "text/html; charset=utf-8")  # the one kind of page here sent with a charset header
+        for (rel, _, _), (cid, _, doc) in zip(toc, issue.docs):
+            page = pages.gov_article(doc.title, issue.year, issue.no, doc.date, cid, doc.source, doc.paragraphs,
+                                     malformed=cid == MALFORMED)
+            out.put(GOV, base + rel[2:], issue.state, page, stamp(doc.date, 10, 0))
+        if renderer:
+            out.put(GOV, base + pdf_rel[2:], issue.state,
+                    renderer.render([d for _, _, d in issue.docs], f"中华人民共和国国务院公报 {issue.year}年第{issue.no}号"),
+                    stamp(issue.published), "application/pdf")
+
+
+def build(out: Path = ARCHIVE, pdf: bool = True) -> ArchiveWriter:
+    writer = ArchiveWriter()
+    renderer = PdfRenderer() if pdf else None
+    try:
+        build_shanghai_gazette(writer, renderer)
+        build_series_and_library(writer)
+        build_gov(writer, renderer)
+    finally:
+        if renderer:
+            renderer.close()
+    writer.write(out)
+    return writer
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m mirror.build", description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=ARCHIVE, help="archive directory (default mirror/archive)")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDFs (no Chromium needed)")
+    args = parser.parse_args(argv)
+    writer = build(args.out, pdf=not args.no_pdf)
+    size = sum(len(b) for b in writer.blobs.values())
+    paths = sum(len(p) for p in writer.versions.values())
+    print(f"built {args.out}: {paths} paths, {len(writer.blobs)} blobs, {size / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,432 @@
+"""The offline mirror: serves the bundled archive on loopback, one listener per mirrored host.
+
+The archive (``mirror/archive/``, written by ``python -m mirror.build``) is a manifest plus
+content-addressed blobs. Every path has a list of versions, each valid from a state on; a version
+with no blob means the page is gone (404) from that state. The server answers like the real sites:
+weak ETags, Last-Modified, 304 on conditional requests, no charset header on most pages; tests
+inject faults per host and path glob to imitate what goes wrong on the real web.
+
+This package imports none of the others: it imitates the web, it is not part of regwatch.
+"""
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from email.utils import formatdate, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+ARCHIVE = Path(__file__).resolve().parent / "archive"
+HOSTS = ("www.shanghai.gov.cn", "service.shanghai.gov.cn", "www.gov.cn")
+CONTROL_PREFIX = "/__mirror__/"
+HANG_LIMIT_S = 30.0
+FAULTS = ("slow", "hang", "status", "rate_limit", "truncate", "no_charset", "gbk", "layout",
+          "foreign_redirect", "oversize")
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a path: served from state ``since`` on; ``blob`` None means gone (404)."""
+    since: int
+    blob: str | None
+    content_type: str = "text/html"
+    modified: int = 0  # Unix time, drives Last-Modified and the ETag
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One request the mirror answered (the request log tests read)."""
+    host: str
+    path: str
+    method: str
+    status: int | None  # None when the connection was cut before a status line (hang)
+    conditional: bool
+    fault: str | None
+    bytes: int
+
+
+@dataclass
+class Fault:
+    host: str
+    path_glob: str
+    kind: str
+    params: dict[str, Any] = field(default_factory=dict)
+    remaining: int | None = None  # None: until cleared
+
+    def matches(self, host: str, path: str) -> bool:
+        return fnmatch.fnmatchcase(host, self.host) and fnmatch.fnmatchcase(path, self.path_glob)
+
+
+class Archive:
+    """The manifest of the built archive: which bytes each host serves at each path and state."""
+
+    def __init__(self, root: Path = ARCHIVE) -> None:
+        manifest_path = root / "manifest.json"
+        if not manifest_path.exists():
+            raise FileNotFoundError(f"{manifest_path} is missing: run `python -m mirror.build`")
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        self.root = root
+        self.max_state: int = manifest["max_state"]
+        self.paths: dict[str, dict[str, list[Version]]] = {
+            host: {path: [Version(**v) for v in versions] for path, versions in paths.items()}
+            for host, paths in manifest["hosts"].items()
+        }
+
+    def lookup(self, host: str, path: str, state: int) -> Version | None:
+        current = None
+        for version in self.paths.get(host, {}).get(path, ()):
+            if version.since <= state:
+                current = version
+        return current if current and current.blob else None
+
+    def read(self, version: Version) -> bytes:
+        return (self.root / "blobs" / version.blob[:2] / version.blob).read_bytes()
+
+
+class MirrorServer:
+    """Serves each mirrored host on its own 127.0.0.1 port, in background threads."""
+
+    def __init__(self, state: int = 0, host: str = "127.0.0.1", port: int = 0,
+                 archive: Archive | None = None, quiet: bool = True) -> None:
+        self.archive = archive or Archive()
+        self._check_state(state)
+        self._state = state
+        self._bind_host = host
+        self._base_port = port
+        self._quiet = quiet
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+        self.hang_limit = HANG_LIMIT_S  # no hang outlasts this, whatever a fault asks for
+        self._stopping = threading.Event()
+        self._servers: dict[str, ThreadingHTTPServer] = {}
+        self._threads: list[threading.Thread] = []
+        self.hits: list[Hit] = []
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> "MirrorServer":
+        handler = _handler_for(self)
+        try:
+            for offset, name in enumerate(HOSTS):
+                port = self._base_port + offset if self._base_port else 0
+                server = ThreadingHTTPServer((self._bind_host, port), handler)
+                server.daemon_threads = True
+                server.mirror_host = name  # type: ignore[attr-defined]
+                self._servers[name] = server
+        except OSError:
+            self._close_listeners()
+            raise
+        for server in self._servers.values():
+            thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                                      name=f"mirror-{server.mirror_host}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()  # wakes hanging and slow handlers
+        for server in self._servers.values():
+            server.shutdown()
+        self._close_listeners()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._threads.clear()
+
+    def _close_listeners(self) -> None:
+        for server in self._servers.values():
+            server.server_close()
+        self._servers.clear()
+
+    def __enter__(self) -> "MirrorServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def urls(self) -> dict[str, str]:
+        return {name: f"http://{self._bind_host}:{server.server_address[1]}"
+                for name, server in self._servers.items()}
+
+    # -- states ----------------------------------------------------------------------------
+    @property
+    def state(self) -> int:
+        return self._state
+
+    @property
+    def max_state(self) -> int:
+        return self.archive.max_state
+
+    def _check_state(self, n: int) -> None:
+        if not isinstance(n, int) or not 0 <= n <= self.archive.max_state:
+            raise ValueError(f"mirror state must be an integer from 0 to {self.archive.max_state}, got {n!r}")
+
+    def set_state(self, n: int) -> None:
+        self._check_state(n)
+        with self._lock:
+            self._state = n
+
+    def advance(self) -> int:
+        with self._lock:
+            if self._state >= self.archive.max_state:
+                raise ValueError(f"mirror is already at its last state ({self._state})")
+            self._state += 1
+            return self._state
+
+    # -- faults ----------------------------------------------------------------------------
+    def set_fault(self, host: str, path_glob: str, fault: str, times: int | None = None,
+                  **params: Any) -> None:
+        """Make requests to ``host`` (a name or glob) whose path matches ``path_glob`` misbehave.
+
+        ``times`` limits the fault to the next N matching requests (a transient failure, so
+        retries can succeed). Parameters: slow ``delay`` (s); hang ``seconds`` (at most 30);
+        status ``code`` (500); rate_limit ``retry_after`` (s); truncate ``missing`` (bytes short);
+        oversize ``size`` (bytes, 20 MB) and ``declare`` (send Content-Length, True).
+        """
+        if fault not in FAULTS:
+            raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
+        with self._lock:
+            self._faults.append(Fault(host, path_glob, fault, params, times))
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def _take_fault(self, host: str, path: str) -> Fault | None:
+        with self._lock:
+            for fault in reversed(self._faults):  # the latest rule wins
+                if fault.matches(host, path):
+                    if fault.remaining is not None:
+                        fault.remaining -= 1
+                        if fault.remaining <= 0:
+                            self._faults.remove(fault)
+                    return fault
+        return None
+
+    def _record(self, hit: Hit) -> None:
+        with self._lock:
+            self.hits.append(hit)
+
+    def hits_for(self, path: str, host: str | None = None) -> list[Hit]:
+        return [h for h in list(self.hits) if h.path == path and (host is None or h.host == host)]
+
+
+def _etag(version: Version, size: int) -> str:
+    return f'W/"{version.modified:x}-{size:x}"'
+
+
+_LAYOUT_TEMPLATE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>页面</title></head>
+<body><main class="portal-v2"><section class="doc-wrap"><article class="doc-main">{text}</article>
+</section></main></body></html>"""
+
+
+def _decode(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:  # one of the old GB2312 pages
+        return body.decode("gb18030")
+
+
+def _relayout(body: bytes) -> bytes:
+    """The same words in a new template: none of the ids or classes the adapters look for."""
+    text = re.sub(r"(?s)<(script|style|head)\b.*?</\1>", "", _decode(body))
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return _LAYOUT_TEMPLATE.format(text=text).encode("utf-8")
+
+
+def _to_gbk(body: bytes) -> bytes:
+    text = _decode(body)
+    text = re.sub(r"(charset=[\"']?)utf-8", r"\1gb2312", text, flags=re.I)
+    return text.encode("gb18030")
+
+
+def _handler_for(mirror: MirrorServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def version_string(self) -> str:
+            return "nginx"
+        protocol_version = "HTTP/1.1"
+
+        @property
+        def mirror_host(self) -> str:
+            return self.server.mirror_host  # type: ignore[attr-defined]
+
+        def log_message(self, format: str, *args: Any) -> None:
+            if not mirror._quiet:
+                super().log_message(format, *args)
+
+        def do_GET(self) -> None:
+            self._serve(send_body=True)
+
+        def do_HEAD(self) -> None:
+            self._serve(send_body=False)
+
+        def do_POST(self) -> None:
+            path = urlsplit(self.path).path
+            if path.startswith(CONTROL_PREFIX):
+                self._control("POST")
+            else:
+                self._simple(405, b"method not allowed\n")
+
+        # -- control endpoint ---------------------------------------------------------------
+        def _control(self, method: str) -> None:
+            parts = urlsplit(self.path)
+            action = parts.path[len(CONTROL_PREFIX):]
+            try:
+                if method == "POST" and action == "advance":
+                    mirror.advance()
+                elif method == "POST" and action == "state":
+                    values = parse_qs(parts.query).get("n", [])
+                    if not values or not values[0].isdigit():
+                        raise ValueError("POST /__mirror__/state needs ?n=<state number>")
+                    mirror.set_state(int(values[0]))
+                elif not (method == "GET" and action == "state"):
+                    self._simple(404, b"unknown mirror control\n")
+                    return
+            except ValueError as e:
+                self._simple(409, json.dumps({"error": str(e)}, ensure_ascii=False).encode(),
+                             "application/json; charset=utf-8")
+                return
+            body = json.dumps({"state": mirror.state, "max_state": mirror.max_state,
+                               "urls": mirror.urls}).encode()
+            self._simple(200, body, "application/json; charset=utf-8")
+
+        def _simple(self, status: int, body: bytes, content_type: str = "text/plain; charset=utf-8",
+                    headers: dict[str, str] | None = None, send_body: bool = True) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            if send_body:
+                self.wfile.write(body)
+
+        # -- pages --------------------------------------------------------------------------
+        def _serve(self, send_body: bool) -> None:
+            path = urlsplit(self.path).path
+            if path.startswith(CONTROL_PREFIX):
+                self._control("GET")
+                return
+            conditional = bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"))
+            fault = mirror._take_fault(self.mirror_host, path)
+            kind = fault.kind if fault else None
+            status, sent = None, 0
+            try:
+                status, sent = self._respond(path, fault, conditional, send_body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (a size limit, a timeout): that is its right
+            finally:
+                mirror._record(Hit(self.mirror_host, path, self.command, status, conditional, kind, sent))
+
+        def _respond(self, path: str, fault: Fault | None, conditional: bool,
+                     send_body: bool) -> tuple[int | None, int]:
+            params = fault.params if fault else {}
+            kind = fault.kind if fault else None
+            if kind == "slow":
+                mirror._stopping.wait(float(params.get("delay", 5)))
+            elif kind == "hang":
+                mirror._stopping.wait(min(float(params.get("seconds", mirror.hang_limit)), mirror.hang_limit))
+                self.close_connection = True
+                return None, 0
+            elif kind == "status":
+                code = int(params.get("code", 500))
+                self._simple(code, f"{code} error\n".encode(), send_body=send_body)
+                return code, 0
+            elif kind == "rate_limit":
+                self._simple(429, b"too many requests\n",
+                             headers={"Retry-After": str(params.get("retry_after", 1))},
+                             send_body=send_body)
+                return 429, 0
+            elif kind == "foreign_redirect":
+                self._simple(302, b"", headers={"Location": f"http://foreign.invalid{path}"},
+                             send_body=send_body)
+                return 302, 0
+            elif kind == "oversize":
+                return 200, self._oversize(int(params.get("size", 20 * 1024 * 1024)),
+                                           bool(params.get("declare", True)), send_body)
+
+            version = mirror.archive.lookup(self.mirror_host, path, mirror.state)
+            if version is None:
+                self._simple(404, "<html><body><h1>404 Not Found</h1></body></html>".encode(),
+                             "text/html", send_body=send_body)
+                return 404, 0
+            body = mirror.archive.read(version)
+            content_type = version.content_type
+            if kind == "no_charset":
+                content_type = content_type.split(";")[0]
+            elif kind == "gbk":
+                body, content_type = _to_gbk(body), content_type.split(";")[0]
+            elif kind == "layout":
+                body = _relayout(body)
+            etag = _etag(version, len(body))
+            headers = {"ETag": etag, "Last-Modified": formatdate(version.modified, usegmt=True),
+                       "Accept-Ranges": "bytes"}
+            if conditional and self._not_modified(etag, version.modified):
+                self.send_response(304)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                return 304, 0
+            if kind == "truncate":
+                missing = int(params.get("missing", max(len(body) // 2, 1)))
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.close_connection = True
+                if send_body:
+                    self.wfile.write(body[: max(len(body) - missing, 0)])
+                    self.wfile.flush()
+                return 200, max(len(body) - missing, 0)
+            self._simple(200, body, content_type, headers, send_body)
+            return 200, len(body) if send_body else 0
+
+        def _not_modified(self, etag: str, modified: int) -> bool:
+            if_none_match = self.headers.get("If-None-Match")
+            if if_none_match:
+                # weak comparison (RFC 9110 13.1.2): W/ prefixes do not matter
+                wanted = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+                return "*" in wanted or etag.removeprefix("W/") in wanted
+            try:
+                since = parsedate_to_datetime(self.headers.get("If-Modified-Since", ""))
+            except (TypeError, ValueError):
+                return False
+            return since is not None and since.timestamp() >= modified
+
+        def _oversize(self, size: int, declare: bool, send_body: bool) -> int:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            if declare:
+                self.send_header("Content-Length", str(size))
+            self.end_headers()
+            self.close_connection = True
+            if not send_body:
+                return 0
+            chunk = ("<p>" + "填充" * 2000 + "</p>\n").encode("utf-8")
+            sent = 0
+            while sent < size and not mirror._stopping.is_set():
+                piece = chunk[: size - sent]
+                self.wfile.write(piece)
+                sent += len(piece)
+            return sent
+
+    return Handler
+
+
+def serve_forever(state: int = 0, port: int = 0, on_ready: Any = None) -> None:
+    """Run the mirror in the foreground until KeyboardInterrupt (what ``regwatch mirror`` does)."""
+    server = MirrorServer(state=state, port=port, quiet=False).start()
+    try:
+        if on_ready:
+            on_ready(server)
+        while True:
+            time.sleep(3600)
+    finally:
+        server.stop()

@@ -1,0 +1,52 @@
+"""``regwatch mirror``: serve the bundled offline mirror of the gazette sites in the foreground."""
+from __future__ import annotations
+
+import click
+
+# The real entry points of each source kind; on the mirror only the base changes.
+SOURCE_ENTRIES = [
+    ("shanghai-gazette", "shanghai-gazette", "www.shanghai.gov.cn", "/nw2404/index.html"),
+    ("shanghai-hfg", "shanghai-series", "www.shanghai.gov.cn", "/nw42944/index.html"),
+    ("shanghai-hfl", "shanghai-series", "www.shanghai.gov.cn", "/nw2407/index.html"),
+    ("shanghai-rules", "shanghai-rules", "www.shanghai.gov.cn", "/xxzfgzwj/index.html"),
+    ("gov-gongbao", "gov-gongbao", "www.gov.cn", "/gongbao/gbgl.json"),
+]
+
+
+def source_block(urls: dict[str, str]) -> str:
+    """The regwatch.toml [[source]] entries that point every source kind at this mirror."""
+    blocks = []
+    for name, kind, host, path in SOURCE_ENTRIES:
+        blocks.append(f'[[source]]\nname = "{name}"\nkind = "{kind}"\nurl = "{urls[host]}{path}"\n')
+    return "\n".join(blocks)
+
+
+def describe(server) -> str:
+    lines = [f"regwatch mirror: state {server.state} of 0..{server.max_state}"]
+    lines += [f"  {host:26} {url}" for host, url in server.urls.items()]
+    first = next(iter(server.urls.values()))
+    lines += ["", f"advance: curl -X POST {first}/__mirror__/advance   (or POST /__mirror__/state?n=N)",
+              "stop: Ctrl-C", "", "# paste into regwatch.toml:", source_block(server.urls)]
+    return "\n".join(lines)
+
+
+@click.command()
+@click.option("--port", type=click.IntRange(0, 65533), default=0, show_default=True,
+              help="First port (hosts take PORT, PORT+1, PORT+2); 0 picks free ports.")
+@click.option("--state", type=int, default=0, show_default=True, help="The state to start in (0 to 3).")
+def mirror(port: int, state: int) -> None:
+    """Serve the bundled offline mirror of the gazette sites on 127.0.0.1."""
+    from diffs.errors import InputError
+    from mirror.server import serve_forever
+
+    def ready(server) -> None:
+        click.echo(describe(server))
+
+    try:
+        serve_forever(state=state, port=port, on_ready=ready)
+    except KeyboardInterrupt:
+        click.echo("mirror stopped", err=True)
+    except (ValueError, FileNotFoundError) as e:
+        raise InputError(str(e)) from e
+    except OSError as e:
+        raise InputError(f"cannot listen on 127.0.0.1 port {port}: {e.strerror}") from e

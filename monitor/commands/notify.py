@@ -1,0 +1,136 @@
+"""``regwatch subscribe/subscriptions/unsubscribe/digest/outbox``: thin wrappers over ``notify.api``."""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from pathlib import Path
+from typing import Any, Iterator
+
+import click
+
+from notify.subscriptions import EVENT_KINDS, FREQUENCIES
+
+config_option = click.option("--config", "config_path", default="regwatch.toml", show_default=True,
+                             type=click.Path(dir_okay=False), help="regwatch.toml naming the store and [mail].")
+
+
+@dataclasses.dataclass
+class Context:
+    store: Any
+    mail: Any
+    review_url: str | None
+    config_subscriptions: list
+
+
+@contextlib.contextmanager
+def opened(config_path: str) -> Iterator[Context]:
+    from monitor.config import load
+    from notify.mailer import MailSettings
+    from snapshots import Store
+
+    config = load(config_path)
+    mail = MailSettings.from_mapping(config.mail)
+    if not Path(mail.outbox_dir).is_absolute():
+        # The .eml folder sits next to regwatch.toml, wherever the command is run from.
+        mail = dataclasses.replace(mail, outbox_dir=str(Path(config.path).resolve().parent / mail.outbox_dir))
+    store = Store(config.store)
+    try:
+        yield Context(store, mail, config.review_url, list(config.subscriptions or []))
+    finally:
+        store.close()
+
+
+@click.command()
+@click.argument("emails", nargs=-1, required=True)
+@click.option("--name", help="A name to recognise the subscription by.")
+@click.option("--source", "sources", multiple=True, help="Only events of this source (repeatable).")
+@click.option("--section", "sections", multiple=True, help="Only documents of this gazette section.")
+@click.option("--issuer", "issuers", multiple=True, help="Only documents of this issuing body (contained name).")
+@click.option("--type", "doc_types", multiple=True, help="Only this document type: 规章, 规范性文件, 政策解读…")
+@click.option("--keyword", "keywords", multiple=True, help="Only documents whose title or text contains it.")
+@click.option("--rule", "rules", multiple=True, help="Follow this rule (name, number or id) and the decisions touching it.")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(EVENT_KINDS),
+              help="Only these event kinds (source_error only when named).")
+@click.option("--since", help="Ignore events recorded before this ISO date.")
+@click.option("--frequency", type=click.Choice(FREQUENCIES), default="immediate", show_default=True)
+@click.option("--hour", type=click.IntRange(0, 23), default=8, show_default=True,
+              help="Hour (Beijing time) of daily and weekly (Monday) digests.")
+@click.option("--heartbeat", is_flag=True, help="Send a digest even when nothing happened.")
+@config_option
+def subscribe(emails: tuple[str, ...], config_path: str, **options: Any) -> None:
+    """Add a subscription for EMAIL (one or more addresses)."""
+    from notify import api
+
+    with opened(config_path) as ctx:
+        sub = api.subscribe(ctx.store, list(emails), **options)
+    click.echo(f"subscription {sub.id}: {', '.join(sub.emails)} — {sub.describe()}")
+
+
+@click.command()
+@config_option
+def subscriptions(config_path: str) -> None:
+    """List subscriptions (those of regwatch.toml are named config:…)."""
+    from notify import api
+
+    with opened(config_path) as ctx:
+        api.sync_subscriptions(ctx.store, ctx.config_subscriptions)
+        subs = api.subscriptions(ctx.store)
+    if not subs:
+        click.echo("no subscriptions")
+    for sub in subs:
+        click.echo(f"{sub.id:>4}  {sub.name or '-':<20}  {', '.join(sub.emails)}  {sub.describe()}")
+
+
+@click.command()
+@click.argument("id_or_email")
+@config_option
+def unsubscribe(id_or_email: str, config_path: str) -> None:
+    """Remove subscription ID, or EMAIL from every subscription."""
+    from notify import api
+
+    with opened(config_path) as ctx:
+        changed = api.unsubscribe(ctx.store, id_or_email)
+    for sub in changed:
+        click.echo(f"unsubscribed {id_or_email} from subscription {sub.id}")
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="Compose and print, store and send nothing.")
+@click.option("--subscriber", help="Only the subscriptions of this address.")
+@click.option("--due", is_flag=True, help="Respect daily/weekly schedules (as the scheduler does).")
+@config_option
+def digest(dry_run: bool, subscriber: str | None, due: bool, config_path: str) -> None:
+    """Compose digests from new events and send them now (or print them with --dry-run)."""
+    from notify import api
+
+    with opened(config_path) as ctx:
+        api.sync_subscriptions(ctx.store, ctx.config_subscriptions)
+        run = api.digest(ctx.store, ctx.mail, review_url=ctx.review_url, subscriber=subscriber,
+                         dry_run=dry_run, only_due=due)
+    for d in run.digests:
+        click.echo(f"→ {', '.join(d.subscription.emails)}: {d.message['Subject']} ({len(d.event_ids)} events)")
+        if dry_run:
+            click.echo(d.message.get_body(("plain",)).get_content())
+    if not run.digests:
+        click.echo("no new events for any subscription")
+    if run.delivery is not None:
+        r = run.delivery
+        click.echo(f"sent {len(r.sent)}, retrying {len(r.retrying)}, failed {len(r.failed)} via {ctx.mail.describe()}")
+
+
+@click.command()
+@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]), help="Only this status.")
+@config_option
+def outbox(status: str | None, config_path: str) -> None:
+    """Show pending, sent and failed messages."""
+    from notify import api
+
+    with opened(config_path) as ctx:
+        entries = api.outbox(ctx.store, status)
+    if not entries:
+        click.echo("outbox is empty" if status is None else f"no {status} messages")
+    for e in entries:
+        when = e.sent_at or e.next_attempt_at or e.created_at
+        click.echo(f"{e.id:>4}  {e.status:<8} {e.attempts}×  {when}  {', '.join(e.recipients)}  {e.subject}")
+        if e.last_error:
+            click.echo(f"      {e.last_error}")

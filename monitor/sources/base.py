@@ -1,0 +1,140 @@
+"""What every source adapter shares: the document reference and fetched document, the registry of
+kinds, page loading, and the rule that a page no longer shaped as expected is an error, never
+"nothing new"."""
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from bs4 import BeautifulSoup
+
+from diffs.errors import ConfigError, SourceError
+from monitor.extract import Extracted, extract_html, extract_pdf
+from monitor.http import Page, PoliteSession
+
+KINDS = {
+    "shanghai-gazette": "monitor.sources.shanghai_gazette:ShanghaiGazette",
+    "shanghai-series": "monitor.sources.shanghai_series:ShanghaiSeries",
+    "shanghai-rules": "monitor.sources.shanghai_rules:ShanghaiRules",
+    "gov-gongbao": "monitor.sources.gov_gongbao:GovGongbao",
+    "generic": "monitor.sources.generic:Generic",
+}
+HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+TOTAL_PAGES_RE = re.compile(r"totalPage\s*:\s*(\d+)")
+
+
+@dataclass
+class DocumentRef:
+    url: str
+    title: str = ""
+    published: str | None = None
+    number: str | None = None
+    section: str | None = None
+    issue: str | None = None
+    doc_type: str | None = None
+
+
+@dataclass
+class FetchedDocument:
+    ref: DocumentRef
+    url: str
+    raw: bytes
+    content_type: str
+    text: str
+    meta: dict = field(default_factory=dict)
+    etag: str | None = None
+    last_modified: str | None = None
+    http_status: int = 200
+
+
+def get(kind: str) -> type["Source"]:
+    """The adapter class for a source kind (imported on first use)."""
+    if kind not in KINDS:
+        raise ConfigError(f"unknown source kind {kind!r}; known kinds: {', '.join(sorted(KINDS))}")
+    module, _, name = KINDS[kind].partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def structure_error(url: str, expected: str, found: str) -> SourceError:
+    """A SourceError that says what the page should have held and what it held instead."""
+    error = SourceError(f"{url}: expected {expected}; found {found}")
+    error.url, error.expected, error.found = url, expected, found
+    return error
+
+
+class Source:
+    """Base of the adapters: subclasses set ``kind`` and implement ``discover``."""
+
+    kind = ""
+    option_names: tuple[str, ...] = ()
+
+    def __init__(self, name: str, url: str, options: dict[str, Any] | None = None) -> None:
+        options = dict(options or {})
+        unknown = set(options) - set(self.option_names)
+        if unknown:
+            raise ConfigError(f"source {name!r} ({self.kind}): unknown option(s) {', '.join(sorted(unknown))}; "
+                              f"known: {', '.join(self.option_names) or 'none'}")
+        self.name = name
+        self.url = url
+        self.options = options
+
+    def discover(self, session: PoliteSession) -> Iterator[DocumentRef]:
+        raise NotImplementedError
+
+    def fetch(self, session: PoliteSession, ref: DocumentRef, etag: str | None = None,
+              last_modified: str | None = None) -> FetchedDocument | None:
+        """Download and extract one document; None when the server says it has not changed (304)."""
+        page = session.get(ref.url, etag=etag, last_modified=last_modified)
+        if page.not_modified:
+            return None
+        extracted = self.extract(page, ref)
+        meta = {"title": extracted.title or ref.title}
+        for key in ("number", "published", "section", "issue", "doc_type"):
+            if getattr(ref, key):
+                meta[key] = getattr(ref, key)
+        for key, value in extracted.meta.items():
+            meta.setdefault(key, value)
+        return FetchedDocument(ref=ref, url=page.url, raw=page.content, content_type=page.content_type,
+                               text=extracted.text, meta=meta, etag=page.etag,
+                               last_modified=page.last_modified, http_status=page.status)
+
+    def extract(self, page: Page, ref: DocumentRef) -> Extracted:
+        if is_pdf(page):
+            return extract_pdf(page.content)
+        return extract_html(page.text, page.url)
+
+    def limit(self, option: str) -> int | None:
+        value = self.options.get(option)
+        if value is None:
+            return None
+        if not isinstance(value, int) or value < 1:
+            raise ConfigError(f"source {self.name!r}: {option} must be a positive integer, not {value!r}")
+        return value
+
+
+def is_pdf(page: Page) -> bool:
+    return page.content.startswith(b"%PDF") or "pdf" in page.content_type.lower()
+
+
+def load_html(session: PoliteSession, url: str) -> tuple[BeautifulSoup, str]:
+    """A page parsed, with HTML comments removed first (listings keep stale entries in comments)."""
+    page = session.get(url)
+    html = HTML_COMMENT_RE.sub("", page.text)
+    return BeautifulSoup(html, "lxml"), html
+
+
+def paginated(session: PoliteSession, first_url: str, max_pages: int | None) -> Iterator[tuple[str, BeautifulSoup]]:
+    """index.html, index_2.html … index_N.html, N read from the pagination script (1 if absent)."""
+    soup, html = load_html(session, first_url)
+    yield first_url, soup
+    match = TOTAL_PAGES_RE.search(html)
+    total = int(match.group(1)) if match else 1
+    if max_pages:
+        total = min(total, max_pages)
+    stem = first_url.rsplit("/", 1)[0]
+    for n in range(2, total + 1):
+        url = f"{stem}/index_{n}.html"
+        yield url, load_html(session, url)[0]

@@ -1,0 +1,189 @@
+"""The Python API of notify: the functions ``regwatch subscribe/subscriptions/unsubscribe/digest/outbox`` wrap.
+
+``store`` is a ``snapshots.Store``; ``mail`` a :class:`MailSettings` (or the ``[mail]`` mapping).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import parseaddr
+from typing import Any, Iterable, Mapping
+
+from diffs.errors import InputError
+
+from . import outbox as outbox_store
+from .digest import DigestEntry, compose
+from .items import EventItem, StoreReader
+from .mailer import MailSettings, transport_for
+from .outbox import DeliveryReport, OutboxEntry, stamp
+from .subscriptions import Filters, Subscription, is_due, validate_email
+
+CONFIG_PREFIX = "config:"  # subscriptions that come from regwatch.toml; synced, not edited by command
+
+
+def _rows(store: Any, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+    cursor = store.db.execute(sql, list(params))
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, r)) for r in cursor.fetchall()]
+
+
+def subscribe(store: Any, emails: str | list[str], *, name: str | None = None, sources: Iterable[str] = (),
+              sections: Iterable[str] = (), issuers: Iterable[str] = (), doc_types: Iterable[str] = (),
+              keywords: Iterable[str] = (), rules: Iterable[str] = (), kinds: Iterable[str] = (),
+              since: str | None = None, frequency: str = "immediate", hour: int = 8, heartbeat: bool = False,
+              now: datetime | None = None) -> Subscription:
+    filters = Filters(sources=tuple(sources), sections=tuple(sections), issuers=tuple(issuers),
+                      doc_types=tuple(doc_types), keywords=tuple(keywords), rules=tuple(rules),
+                      kinds=tuple(kinds), since=since)
+    sub = Subscription(emails=[emails] if isinstance(emails, str) else list(emails), filters=filters,
+                       frequency=frequency, hour=hour, heartbeat=heartbeat, name=name,
+                       created_at=stamp(now or datetime.now(timezone.utc)))
+    return _insert(store, sub)
+
+
+def _insert(store: Any, sub: Subscription) -> Subscription:
+    row = sub.to_row()
+    with store.transaction():
+        cursor = store.db.execute(f"INSERT INTO subscriptions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                                  list(row.values()))
+    sub.id = cursor.lastrowid
+    return sub
+
+
+def subscriptions(store: Any) -> list[Subscription]:
+    return [Subscription.from_row(r) for r in _rows(store, "SELECT * FROM subscriptions ORDER BY id")]
+
+
+def unsubscribe(store: Any, id_or_email: str | int) -> list[Subscription]:
+    """Remove a subscription by id, or an address from every subscription (dropping those left empty)."""
+    key = str(id_or_email).strip()
+    changed: list[Subscription] = []
+    with store.transaction():
+        for sub in subscriptions(store):
+            if key.isdigit() and sub.id == int(key):
+                store.db.execute("DELETE FROM subscriptions WHERE id = ?", [sub.id])
+                changed.append(sub)
+            elif not key.isdigit() and validate_email(key).lower() in [e.lower() for e in sub.emails]:
+                remaining = [e for e in sub.emails if e.lower() != key.lower()]
+                if remaining:
+                    store.db.execute("UPDATE subscriptions SET emails = ? WHERE id = ?",
+                                     [json.dumps(remaining, ensure_ascii=False), sub.id])
+                else:
+                    store.db.execute("DELETE FROM subscriptions WHERE id = ?", [sub.id])
+                changed.append(sub)
+    if not changed:
+        raise InputError(f"no subscription {'with id' if key.isdigit() else 'for'} {key}")
+    return changed
+
+
+def sync_subscriptions(store: Any, entries: Iterable[Mapping[str, Any] | Any], now: datetime | None = None) -> list[Subscription]:
+    """Make the store's ``config:`` subscriptions equal the ``[[subscription]]`` tables of regwatch.toml.
+
+    A subscription keeps its id (and so its delivery history) while its name stays the same.
+    """
+    wanted: dict[str, Subscription] = {}
+    for index, entry in enumerate(entries, 1):
+        sub = Subscription.from_mapping(entry)
+        sub.name = CONFIG_PREFIX + (sub.name or f"{index}")
+        wanted[sub.name] = sub
+    current = {s.name: s for s in subscriptions(store) if (s.name or "").startswith(CONFIG_PREFIX)}
+    created = stamp(now or datetime.now(timezone.utc))
+    with store.transaction():
+        for name, old in current.items():
+            if name not in wanted:
+                store.db.execute("DELETE FROM subscriptions WHERE id = ?", [old.id])
+        for name, sub in wanted.items():
+            if name in current:
+                sub.id, sub.created_at = current[name].id, current[name].created_at
+                row = sub.to_row()
+                store.db.execute(f"UPDATE subscriptions SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
+                                 [*row.values(), sub.id])
+            else:
+                sub.created_at = created
+                row = sub.to_row()
+                sub.id = store.db.execute(f"INSERT INTO subscriptions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                                          list(row.values())).lastrowid
+    return list(wanted.values())
+
+
+@dataclass
+class ComposedDigest:
+    subscription: Subscription
+    message: EmailMessage
+    event_ids: list[int]
+    outbox_id: int | None = None
+
+
+@dataclass
+class DigestRun:
+    digests: list[ComposedDigest] = field(default_factory=list)
+    delivery: DeliveryReport | None = None
+
+
+def digest(store: Any, mail: MailSettings | Mapping[str, Any] | None = None, *, review_url: str | None = None,
+           now: datetime | None = None, subscriber: str | None = None, dry_run: bool = False,
+           only_due: bool = False) -> DigestRun:
+    """Compose one digest per subscription from its undelivered matching events; queue and send them.
+
+    ``only_due`` applies daily/weekly schedules (the scheduler's call); without it every subscription
+    with something to say gets its digest now (``regwatch digest``). ``dry_run`` composes only.
+    """
+    settings = mail if isinstance(mail, MailSettings) else MailSettings.from_mapping(mail)
+    now = now or datetime.now(timezone.utc)
+    reader = StoreReader(store)
+    run = DigestRun()
+    wanted = validate_email(subscriber).lower() if subscriber else None
+    diffs_cache: dict[tuple[int, int], Any] = {}
+    for sub in subscriptions(store):
+        if wanted and wanted not in [e.lower() for e in sub.emails]:
+            continue
+        if only_due and not is_due(sub, now, outbox_store.last_digest_at(store, sub.id)):
+            continue
+        items = [i for i in reader.undelivered(sub.id) if sub.filters.matches(i, reader.latest_text)]
+        if not items and not sub.heartbeat:
+            continue
+        entries = [_entry(reader, item, diffs_cache) for item in items]
+        message = compose(sub, entries, sender=settings.sender, message_id=_message_id(sub, items, now, settings),
+                          now=now, review_url=review_url)
+        composed = ComposedDigest(sub, message, [i.id for i in items])
+        if not dry_run:
+            composed.outbox_id = outbox_store.enqueue(store, message, sub.id, composed.event_ids, now)
+        run.digests.append(composed)
+    if not dry_run:
+        run.delivery = deliver(store, settings, now=now)
+    return run
+
+
+def _entry(reader: StoreReader, item: EventItem, cache: dict[tuple[int, int], Any]) -> DigestEntry:
+    pair = reader.version_pair(item)
+    if pair is None:
+        return DigestEntry(item)
+    before, after = pair
+    key = (before["id"], after["id"])
+    if key not in cache:
+        from diffs.compare import compare
+
+        cache[key] = compare(reader.text(item.document_id, before["seq"]), reader.text(item.document_id, after["seq"]))
+    return DigestEntry(item, diff=cache[key], old_version_id=before["id"], new_version_id=after["id"])
+
+
+def _message_id(sub: Subscription, items: list[EventItem], now: datetime, settings: MailSettings) -> str:
+    """Stable: the same events for the same subscription always make the same Message-ID."""
+    domain = parseaddr(settings.sender)[1].rpartition("@")[2] or "regwatch.localhost"
+    if items:
+        digest_of = hashlib.sha256(",".join(str(i.id) for i in items).encode()).hexdigest()[:20]
+        return f"<regwatch.{sub.id}.{digest_of}@{domain}>"
+    return f"<regwatch.{sub.id}.heartbeat.{now.date().isoformat()}@{domain}>"
+
+
+def deliver(store: Any, mail: MailSettings | Mapping[str, Any] | None = None, now: datetime | None = None) -> DeliveryReport:
+    """Send what the outbox holds that is due (also what earlier runs could not send)."""
+    settings = mail if isinstance(mail, MailSettings) else MailSettings.from_mapping(mail)
+    return outbox_store.deliver(store, transport_for(settings), now=now)
+
+
+def outbox(store: Any, status: str | None = None) -> list[OutboxEntry]:
+    return outbox_store.entries(store, status)

@@ -1,0 +1,112 @@
+"""Events as notify sees them: the event row joined with its document and rule, read from the store."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from diffs.errors import InputError
+
+# Gazette dates and digest hours are Beijing time; China has no daylight saving, so a fixed offset is exact.
+CHINA_TZ = timezone(timedelta(hours=8), "CST")
+
+
+def parse_time(value: str) -> datetime:
+    """ISO 8601 date or datetime; a naive value is UTC (the store writes UTC)."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except (ValueError, AttributeError):
+        raise InputError(f"not an ISO 8601 date: {value!r}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+@dataclass
+class EventItem:
+    id: int
+    kind: str
+    at: str | None
+    source: str | None
+    title: str | None
+    url: str | None
+    document_id: int | None
+    version_id: int | None
+    rule_id: int | None
+    payload: dict[str, Any] = field(default_factory=dict)
+    document: dict[str, Any] | None = None
+    rule: dict[str, Any] | None = None
+
+    @property
+    def display_title(self) -> str:
+        return self.title or (self.document or {}).get("title") or (self.rule or {}).get("name") or self.url or f"事件 {self.id}"
+
+
+class StoreReader:
+    """Loads events, their documents, rules and version texts once per digest run (memoised)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self._documents: dict[int, dict | None] = {}
+        self._rules: dict[int, dict | None] = {}
+        self._versions: dict[int, list[dict]] = {}
+        self._texts: dict[tuple[int, int], str] = {}
+
+    def undelivered(self, subscription_id: int) -> list[EventItem]:
+        rows = self.store.db.execute(
+            "SELECT * FROM events WHERE id NOT IN (SELECT event_id FROM deliveries WHERE subscription_id = ?)"
+            " ORDER BY id", [subscription_id]).fetchall()
+        columns = [d[0] for d in self.store.db.execute("SELECT * FROM events LIMIT 0").description]
+        return [self.item(dict(zip(columns, row))) for row in rows]
+
+    def item(self, event: dict[str, Any]) -> EventItem:
+        payload = event.get("payload") or {}
+        if isinstance(payload, str):
+            payload = json.loads(payload) if payload.strip() else {}
+        doc_id, rule_id = event.get("document_id"), event.get("rule_id")
+        return EventItem(id=event["id"], kind=event["kind"], at=event.get("at"), source=event.get("source"),
+                         title=event.get("title"), url=event.get("url"), document_id=doc_id,
+                         version_id=event.get("version_id"), rule_id=rule_id, payload=payload,
+                         document=self.document(doc_id), rule=self.rule(rule_id))
+
+    def document(self, document_id: int | None) -> dict | None:
+        if document_id is None:
+            return None
+        if document_id not in self._documents:
+            self._documents[document_id] = self.store.document(document_id)
+        return self._documents[document_id]
+
+    def rule(self, rule_id: int | None) -> dict | None:
+        if rule_id is None:
+            return None
+        if rule_id not in self._rules:
+            self._rules[rule_id] = self.store.rule(rule_id)
+        return self._rules[rule_id]
+
+    def versions(self, document_id: int) -> list[dict]:
+        if document_id not in self._versions:
+            self._versions[document_id] = sorted(self.store.versions(document_id), key=lambda v: v["seq"])
+        return self._versions[document_id]
+
+    def text(self, document_id: int, seq: int) -> str:
+        key = (document_id, seq)
+        if key not in self._texts:
+            self._texts[key] = self.store.version_text(document_id, seq)
+        return self._texts[key]
+
+    def version_pair(self, item: EventItem) -> tuple[dict, dict] | None:
+        """The event's version and the one before it, when the event records a changed version."""
+        if item.document_id is None or item.version_id is None:
+            return None
+        versions = self.versions(item.document_id)
+        for before, after in zip(versions, versions[1:]):
+            if after["id"] == item.version_id:
+                return before, after
+        return None
+
+    def latest_text(self, item: EventItem) -> str:
+        """The text keyword filters search: the event's version, else the document's latest."""
+        if item.document_id is None:
+            return ""
+        versions = self.versions(item.document_id)
+        chosen = next((v for v in versions if v["id"] == item.version_id), versions[-1] if versions else None)
+        return self.text(item.document_id, chosen["seq"]) if chosen else ""

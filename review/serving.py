@@ -1,0 +1,26 @@
+"""Run the review UI: ``serve(store, host, port, config)`` — what ``regwatch serve`` wraps."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from werkzeug.serving import make_server
+
+from .access import check_bind
+from .app import ReviewConfig, create_app
+
+
+def serve(store: str | Path, host: str = "127.0.0.1", port: int = 8000, config: ReviewConfig | None = None,
+          ready: Callable[[str], None] | None = None) -> None:
+    """Serve until interrupted. Refuses (ConfigError) a non-loopback ``host`` without a token,
+    before binding anything; ``ready`` is called with the UI's address once it listens."""
+    config = config or ReviewConfig()
+    check_bind(host, config.token)
+    server = make_server(host, port, create_app(store, config), threaded=True)
+    if ready:
+        shown = f"[{host}]" if ":" in host else host
+        ready(f"http://{shown}:{server.server_port}/")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()

@@ -1,0 +1,11 @@
+"""One blueprint per page family."""
+from .audit import bp as audit
+from .changes import bp as changes
+from .diff import bp as diff
+from .documents import bp as documents
+from .exports import bp as exports
+from .feed import bp as feed
+from .issues import bp as issues
+from .search import bp as search
+
+ALL_BLUEPRINTS = (changes, issues, documents, diff, audit, search, feed, exports)

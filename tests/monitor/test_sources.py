@@ -1,0 +1,204 @@
+"""Each source kind against the offline mirror, through real HTTP on loopback; facts checked against
+the seed texts the mirror was built from."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from diffs.errors import ConfigError, FetchError, SourceError
+from monitor.extract import normalize_number
+from monitor.http import PoliteSession
+from monitor.sources import get
+from monitor.sources.shanghai_gazette import DOCUMENT_PATH_RE
+
+SH = "www.shanghai.gov.cn"
+GOV = "www.gov.cn"
+
+
+@pytest.fixture
+def session():
+    with PoliteSession(timeout=(2.0, 5.0), backoff=0.01, deadline=20.0) as s:
+        yield s
+
+
+def source(kind: str, mirror, host: str, path: str, **options):
+    return get(kind)("test", mirror.urls[host] + path, options)
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_gazette_lists_each_issue_by_section_with_pdf(mirror, session, seed_text):
+    refs = list(source("shanghai-gazette", mirror, SH, "/nw2404/index.html").discover(session))
+    documents = [r for r in refs if r.doc_type != "gazette-pdf"]
+    pdfs = [r for r in refs if r.doc_type == "gazette-pdf"]
+    issues = {r.issue for r in refs}
+    assert len(pdfs) == len(issues) >= 2  # one whole-issue PDF per issue
+    assert all(DOCUMENT_PATH_RE.match(re.sub(r"^http://[^/]+", "", r.url)) for r in documents)
+    assert all(r.section and r.title and re.fullmatch(r"\d{4}-\d{2}-\d{2}", r.published) for r in documents)
+    seeds = squash(seed_text("001") + seed_text("002"))
+    issue13 = [r for r in documents if r.issue == "2022年第13期"]
+    assert issue13, issues
+    for ref in issue13:
+        if ref.section != "政策解读":
+            assert squash(ref.title) in seeds, ref.title
+    assert {"市政府文件", "市政府办公厅文件", "政策解读"} <= {r.section for r in issue13}
+
+
+def test_gazette_max_issues_limits_and_fetches_document_and_pdf(mirror, session, seed_text):
+    gazette = source("shanghai-gazette", mirror, SH, "/nw2404/index.html", max_issues=1)
+    refs = list(gazette.discover(session))
+    assert len({r.issue for r in refs}) == 1
+    ref = next(r for r in refs if r.section == "市政府文件")
+    doc = gazette.fetch(session, ref)
+    assert doc.http_status == 200 and doc.meta["title"] == ref.title
+    assert doc.meta.get("number", "").startswith("沪府") and "字号：" not in doc.text
+    longest = max(doc.text.split("\n"), key=len)
+    assert squash(longest) in squash(seed_text("001") + seed_text("002"))
+    assert doc.meta["attachments"][0]["url"].endswith(".pdf")
+    pdf = gazette.fetch(session, next(r for r in refs if r.doc_type == "gazette-pdf"))
+    assert pdf.raw.startswith(b"%PDF") and len(pdf.text) > 200
+
+
+def test_series_lists_pages_without_commented_duplicates(mirror, session, seed_text):
+    series = source("shanghai-series", mirror, SH, "/nw42944/index.html")
+    refs = list(series.discover(session))
+    urls = [r.url for r in refs]
+    assert len(urls) == len(set(urls)) >= 3
+    seed = squash(seed_text("003"))
+    for ref in refs:
+        assert squash(ref.title) in seed or squash(ref.title.split("《")[-1].split("》")[0]) in seed
+    fetched = series.fetch(session, refs[-1])
+    assert fetched.meta["number"] == "沪府规〔2018〕21号"
+    assert fetched.meta["signed"] == "2018-11-15"
+
+
+def test_series_pagination_follows_the_page_count_script(mirror, session):
+    refs_all = list(source("shanghai-series", mirror, SH, "/nw11408/index.html").discover(session))
+    pages = [h.path for h in mirror.hits if h.path.startswith("/nw11408/index")]
+    assert pages == ["/nw11408/index.html", "/nw11408/index_2.html", "/nw11408/index_3.html"]
+    assert len({r.url for r in refs_all}) == len(refs_all)
+    refs_one = list(source("shanghai-series", mirror, SH, "/nw11408/index.html", max_pages=1).discover(session))
+    assert 0 < len(refs_one) < len(refs_all) and refs_one == refs_all[:len(refs_one)]
+
+
+def test_rules_library_gives_order_number_and_date(mirror, session, seed_text):
+    refs = list(source("shanghai-rules", mirror, SH, "/xxzfgzwj/index.html").discover(session))
+    assert len(refs) >= 10
+    seed = seed_text("003")
+    numbered = [r for r in refs if r.number]
+    assert len(numbered) >= len(refs) // 2
+    checked = 0
+    for ref in numbered:
+        # seed 003 prints a rule's title and then its promulgation note (（2023年1月12日…令第74号公布…）)
+        note = re.search(re.escape(ref.title) + r"\s*[（(](\d{4})年(\d+)月(\d+)日上海市人民政府令第(\d+)号公布", seed)
+        if note:
+            y, m, d, order = (int(g) for g in note.groups())
+            assert (ref.published, ref.number) == (f"{y:04d}-{m:02d}-{d:02d}", f"上海市人民政府令第{order}号")
+            checked += 1
+    assert checked >= 3
+    supervision = next(r for r in refs if r.title == "上海市行政执法监督办法")
+    assert (supervision.number, supervision.published) == ("上海市人民政府令第1号", "2023-01-19")
+
+
+def test_gov_gongbao_reads_bom_json_relative_gnames_and_content_pages(mirror, session, eval_cases):
+    gongbao = source("gov-gongbao", mirror, GOV, "/gongbao/")
+    refs = list(gongbao.discover(session))
+    issues = {r.issue for r in refs}
+    assert {"2013年第36号", "2016年第34号"} <= issues  # one gname is relative, one root-relative
+    contents = [r for r in refs if r.doc_type != "gazette-pdf"]
+    assert all("/content_" in r.url for r in contents)
+    by_title = {r.title: r for r in contents}
+    holiday = gongbao.fetch(session, by_title["全国年节及纪念日放假办法"])
+    assert holiday.meta["published"].startswith("2013-12") and holiday.meta["issue"] == "2013年第36号"
+    assert "放假" in holiday.text and "中国政府网" not in holiday.text
+    # the malformed page (doubled <html>, unclosed tags): the body is still all there
+    trade = gongbao.fetch(session, by_title["中华人民共和国对外贸易法"])
+    assert trade.meta["title"] == "中华人民共和国对外贸易法"
+    assert len(trade.text) > 5000 and "第一条" in trade.text and "版权所有" not in trade.text
+
+
+def test_conditional_second_pass_downloads_no_bodies(mirror, session):
+    rules = source("shanghai-rules", mirror, SH, "/xxzfgzwj/index.html", max_pages=1)
+    refs = list(rules.discover(session))[:5]
+    first = [rules.fetch(session, ref) for ref in refs]
+    before = len(mirror.hits)
+    second = [rules.fetch(session, d.ref, etag=d.etag, last_modified=d.last_modified) for d in first]
+    assert second == [None] * 5
+    answers = [h for h in mirror.hits[before:] if h.path.startswith("/xxzfgzwj/2") or h.path.startswith("/xxzfgzwj/1")]
+    assert [h.status for h in answers] == [304] * 5 and all(h.conditional and h.bytes == 0 for h in answers)
+
+
+def test_changed_layout_is_a_source_error_not_an_empty_result(mirror, session):
+    mirror.set_fault(SH, "/nw42944/index.html", "layout")
+    with pytest.raises(SourceError, match="expected listing entries") as info:
+        list(source("shanghai-series", mirror, SH, "/nw42944/index.html").discover(session))
+    assert info.value.expected and info.value.found
+    mirror.set_fault(SH, "/xxzfgzwj/index.html", "layout")
+    with pytest.raises(SourceError, match="rule rows"):
+        list(source("shanghai-rules", mirror, SH, "/xxzfgzwj/index.html").discover(session))
+
+
+def test_faults_end_in_retry_error_or_skip(mirror, session):
+    rules = source("shanghai-rules", mirror, SH, "/xxzfgzwj/index.html", max_pages=1)
+    mirror.set_fault(SH, "/xxzfgzwj/index.html", "status", code=503, times=1)
+    assert list(rules.discover(session))  # retried
+    mirror.set_fault(SH, "/xxzfgzwj/index.html", "rate_limit", retry_after=1, times=1)
+    assert list(rules.discover(session))  # waited, retried
+    mirror.set_fault(SH, "/xxzfgzwj/index.html", "foreign_redirect")
+    with pytest.raises(FetchError, match="foreign host"):
+        list(rules.discover(session))
+    mirror.clear_faults()
+    mirror.set_fault(SH, "/xxzfgzwj/index.html", "truncate")
+    with pytest.raises(FetchError, match="gave up"):
+        list(rules.discover(session))
+    mirror.clear_faults()
+    mirror.set_fault(SH, "/xxzfgzwj/index.html", "oversize", size=3_000_000)
+    with PoliteSession(max_bytes=1_000_000, retries=0) as small:
+        with pytest.raises(FetchError, match="exceeds the limit"):
+            list(rules.discover(small))
+    mirror.clear_faults()
+    mirror.set_fault(SH, "/xxzfgzwj/index.html", "hang", seconds=5)
+    with PoliteSession(timeout=(1.0, 0.5), retries=1, backoff=0.01) as impatient:
+        with pytest.raises(FetchError, match="Timeout"):
+            list(rules.discover(impatient))
+
+
+def test_gbk_and_no_charset_pages_decode(mirror, session):
+    rules = source("shanghai-rules", mirror, SH, "/xxzfgzwj/index.html", max_pages=1)
+    plain = list(rules.discover(session))
+    mirror.set_fault(SH, "/xxzfgzwj/*", "gbk")
+    assert list(rules.discover(session)) == plain
+    fetched = rules.fetch(session, plain[0])
+    mirror.clear_faults()
+    mirror.set_fault(SH, "/xxzfgzwj/*", "no_charset")
+    assert rules.fetch(session, plain[0]).text == fetched.text
+
+
+def test_generic_source_uses_configured_selectors(mirror, session):
+    generic = source("generic", mirror, SH, "/nw2407/index.html", links="ul.tadaty-list li a",
+                     body="div#ivs_content", title="#ivs_title", date="#ivs_date")
+    refs = list(generic.discover(session))
+    assert refs and all(r.title for r in refs)
+    doc = generic.fetch(session, refs[0])
+    assert doc.meta["title"] == refs[0].title and doc.meta["published"] and doc.text
+    broken = source("generic", mirror, SH, "/nw2407/index.html", links="div.no-such-list a", body="div")
+    with pytest.raises(SourceError, match="no-such-list"):
+        list(broken.discover(session))
+
+
+def test_unknown_kind_and_option_are_config_errors():
+    with pytest.raises(ConfigError, match="unknown source kind"):
+        get("rss")
+    with pytest.raises(ConfigError, match="max_isues"):
+        get("shanghai-gazette")("g", "http://127.0.0.1/nw2404/index.html", {"max_isues": 1})
+    with pytest.raises(ConfigError, match="links"):
+        get("generic")("g", "http://127.0.0.1/", {"body": "div"})
+
+
+def test_number_normalisation_accepts_every_bracket():
+    for raw in ("沪府规〔2018〕21号", "沪府规[2018]21号", "沪府规［2018］21 号", "沪府规 (2018) 21号",
+                "沪府规（2018）第21号", "沪府规【2018】21号"):
+        assert normalize_number(raw) == "沪府规〔2018〕21号", raw

@@ -1,0 +1,103 @@
+"""The pages and exports over a real store, fetched over HTTP from a served app."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import docx
+import requests
+
+from diffs.compare import compare
+from diffs.render import render_json, render_markdown
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def get(site, path, **params):
+    response = requests.get(site + path, params=params, timeout=30)
+    assert response.status_code == 200, (path, response.status_code, response.text[:500])
+    return response
+
+
+def test_changes_newest_first_and_filtered(site, ids):
+    html = get(site, "/").text
+    assert ids["law_title"] in html and "新旧对照" in html
+    amended_only = get(site, "/", kind="amended").text
+    assert amended_only.count('class="event"') >= 1
+    assert 'data-kind="new_document"' not in amended_only
+    nothing = get(site, "/", issuer="不存在的机关").text
+    assert 'class="event"' not in nothing and "没有符合条件的变更" in nothing
+    future = get(site, "/", since="2999-01-01").text
+    assert 'class="event"' not in future
+
+
+def test_document_page_has_metadata_timeline_and_anchors(site, ids):
+    html = get(site, f"/documents/{ids['law']}").text
+    assert ids["law_title"] in html
+    assert "法规变迁" in html and "第 2 版" in html
+    assert ids["decision_title"] in html                      # the decision that caused version 2
+    assert 'id="条1"' in html or 'id="章1/条1"' in html        # article anchors in the full text
+    first_version = get(site, f"/documents/{ids['law']}", v=1).text
+    assert "全文（第 1 版）" in first_version
+
+
+def test_diff_page_embeds_the_one_renderer(site, ids, law_texts):
+    html = get(site, f"/diff/{ids['law_v1']}/{ids['law_v2']}").text
+    result = compare(*law_texts)
+    changed = [p for p in result.pairs if p.status != "unchanged" and not p.formatting]
+    assert changed
+    for pair in changed[:5]:
+        assert (pair.new_label or pair.old_label) in html
+    assert "next-change" in html and "prev-change" in html
+
+
+def test_exports_follow_the_cli_contract(site, ids, law_texts):
+    base = f"/diff/{ids['law_v1']}/{ids['law_v2']}"
+    result = compare(*law_texts)
+    assert json.loads(get(site, base + ".json").text) == json.loads(render_json(result))
+    assert get(site, base + ".md").text == render_markdown(result)
+    html = get(site, base + ".html")
+    assert html.headers["Content-Type"].startswith("text/html") and "attachment" in html.headers["Content-Disposition"]
+    word = docx.Document(io.BytesIO(get(site, base + ".docx").content))
+    table = word.tables[0]
+    assert [c.text for c in table.rows[0].cells][:2] == ["修改前", "修改后"]
+    body = "\n".join(cell.text for row in table.rows[1:] for cell in row.cells)
+    for pair in [p for p in result.pairs if p.status == "modified"][:5]:
+        assert pair.new_text.strip()[:20] in body
+
+
+def test_audit_lists_the_repealed_rule_with_its_decision(site, ids):
+    html = get(site, "/audit", date=ids["audit_date"]).text
+    repealed = html.split("<h2>已废止</h2>")[1].split("<h2>")[0]
+    assert ids["repealed_rule"] in repealed and ids["repealer_title"] in repealed
+    assert ids["repealer_number"] in repealed
+    before = get(site, "/audit", date="2000-01-01").text.split("<h2>已废止</h2>")[1].split("<h2>")[0]
+    assert ids["repealed_rule"] not in before
+    rows = list(csv.DictReader(io.StringIO(get(site, "/audit.csv", date=ids["audit_date"]).text.lstrip("\ufeff"))))
+    (row,) = [r for r in rows if r["name"] == ids["repealed_rule"]]
+    assert row["status"] == "已废止" and row["by_number"] == ids["repealer_number"]
+
+
+def test_search_highlights_short_and_long_terms(site, ids):
+    long_html = get(site, "/search", q="音像制品").text
+    assert "<mark>音像制品</mark>" in long_html and ids["law_title"] in long_html
+    short_html = get(site, "/search", q="音像").text      # under three characters: the LIKE path
+    assert "<mark>音像</mark>" in short_html
+
+
+def test_atom_feed_is_valid_and_filtered(site, ids):
+    feed = ET.fromstring(get(site, "/feed.atom").content)
+    entries = feed.findall(f"{ATOM}entry")
+    assert entries and all(e.find(f"{ATOM}updated").text for e in entries)
+    amended = ET.fromstring(get(site, "/feed.atom", kind="amended").content).findall(f"{ATOM}entry")
+    assert amended and len(amended) < len(entries)
+    assert all(e.find(f"{ATOM}category").get("term") == "amended" for e in amended)
+
+
+def test_gazette_issue_lists_its_contents_by_section(site, ids):
+    index = get(site, "/issues").text
+    assert ids["issue"] in index
+    page = get(site, "/issues/view", source=ids["source"], issue=ids["issue"]).text
+    assert f"【{ids['section']}】" in page and ids["decision_title"] in page
