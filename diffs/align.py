@@ -52,8 +52,12 @@ def align(old: list[str], new: list[str], similar: float = SIMILAR,
     olds = [i for i in range(len(old)) if i not in used_old]
     news = [j for j in range(len(new)) if j not in used_new]
     links += _similar(old, new, olds, news, moved_similar, used_old, used_new)
-    # One unit left on each side of a stretch is the same provision rewritten in place
-    # (将第九条修改为：…), however little of its wording survived.
+    # One unit left on each side of a stretch (now bounded by every pair, so that no pairing
+    # crosses another) is the same provision rewritten in place (将第九条修改为：…), however
+    # little of its wording survived.
+    links.sort(key=lambda l: l.old)
+    ordered = [links[k] for k in longest_increasing([l.new for l in links])]
+    bounds = [(-1, -1)] + [(a.old, a.new) for a in ordered] + [(len(old), len(new))]
     for (o0, n0), (o1, n1) in zip(bounds, bounds[1:]):
         olds = [i for i in range(o0 + 1, o1) if i not in used_old]
         news = [j for j in range(n0 + 1, n1) if j not in used_new]

@@ -17,8 +17,7 @@ from rapidfuzz.distance import LCSseq
 
 from .align import Link, align, longest_increasing
 from .inline import DELETE, EQUAL, INSERT, Ops, inline_diff, join
-from .model import ANNEX, ARTICLE, PARA, PARAGRAPH, POLICY_LEVELS, ROOT, STATUTE_CONTAINERS, Document, Node, \
-    article_label, cn_path_label
+from .model import ANNEX, ARTICLE, PARA, POLICY_LEVELS, ROOT, STATUTE_CONTAINERS, Document, Node, cn_path_label
 from .normalize import normalize
 from .numerals import ANY_NUM, cn_to_int
 
@@ -31,6 +30,8 @@ CONTAINED = 0.6
 #: neighbour already explains; a deleted article that repeats the one kept next to it adds nothing.
 GAIN = 0.5
 _MIN_PIECE = 8
+#: Opens the note of a unit whose only change is references to renumbered articles.
+XREF_ONLY = "仅因条文序号调整而更新引用："
 
 
 @dataclass
@@ -80,7 +81,7 @@ class DiffResult:
             "split": len({p.old_path for p in self.pairs if p.status == "split"}),
             "merged": len({p.new_path for p in self.pairs if p.status == "merged"}),
             "formatting": sum(p.formatting for p in self.pairs),
-            "cross_references": sum(1 for p in self.pairs if p.note),
+            "cross_references": sum(1 for p in self.pairs if p.note and p.note.startswith(XREF_ONLY)),
         }
 
     @property
@@ -100,14 +101,14 @@ class _Unit:
     path: str               # 条11, 一、3/（一）2
     number: str             # what "same number" means when deciding unchanged vs renumbered
     container: str          # path of the enclosing 编/章/节 ('' at the top)
-    lines: list[tuple[str, str]]   # (sub-path, text) of each paragraph / item line
+    lines: list[tuple[str, str, str]]   # (sub-path, numbering, text) of each paragraph / item line
     text: str = ""
     key: str = ""           # normalised text: what alignment compares
     line_keys: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.text = "\n".join(t for _, t in self.lines)
-        self.line_keys = [normalize(t) for _, t in self.lines]
+        self.text = "\n".join(label + body for _, label, body in self.lines)
+        self.line_keys = [normalize(label + body) for _, label, body in self.lines]
         self.key = "".join(self.line_keys)
 
 
@@ -143,63 +144,56 @@ def compare(old: Document | str, new: Document | str, anchors: dict[str, str] | 
 
 
 def units(doc: Document) -> list[_Unit]:
-    """The units a diff pairs: articles (and annexes, preamble paragraphs) of a statute; the
-    smallest numbered sections of a policy document; paragraphs of an unnumbered text."""
+    """The units a diff pairs: articles of a statute; the smallest numbered sections of a policy
+    document (a section with text of its own above numbered ones is a unit too); annexes;
+    paragraphs outside any of these (a preamble, an unnumbered text)."""
     out: list[_Unit] = []
-    _collect(doc.root, "", "", "", out, statute=doc.kind == "statute")
+    _collect(doc.root, "", "", "", out)
     return out
 
 
-def _collect(node: Node, path: str, label: str, container: str, out: list[_Unit], statute: bool) -> None:
+def _collect(node: Node, path: str, label: str, container: str, out: list[_Unit]) -> None:
     for child in node.children:
         child_path = f"{path}/{child.key}" if path else child.key
         if child.kind in STATUTE_CONTAINERS:
-            _collect(child, child_path, label, child_path, out, statute)
+            _collect(child, child_path, label, child_path, out)
         elif child.kind == ARTICLE:
             out.append(_Unit(child, child.label, child.key, child.key, container, _article_lines(child)))
-        elif child.kind == ANNEX or (child.kind == PARA and (statute or node.kind == ROOT)):
-            own = child.label or cn_path_label(child.key)
-            out.append(_Unit(child, own, child_path, child_path, container, _section_lines(child)))
-        elif child.kind in POLICY_LEVELS:
-            child_label = label + child.label
+        elif child.kind == PARA:
+            if node.kind == ROOT or node.kind in STATUTE_CONTAINERS:   # else a line of its section
+                own = cn_path_label(child.key)
+                out.append(_Unit(child, own, child_path, child_path, container, _section_lines(child)))
+        elif child.kind in POLICY_LEVELS or child.kind == ANNEX:
+            child_label = label + child.label if child.kind != ANNEX else child.label + " "
             numbered = [c for c in child.children if c.kind in POLICY_LEVELS]
             lines = _section_lines(child)
             if lines or not numbered:
-                out.append(_Unit(child, child_label, child_path, normalize(child_label), container, lines))
-            _collect(child, child_path, child_label, container, out, statute)
+                out.append(_Unit(child, child_label.strip(), child_path, normalize(child_label), container, lines))
+            _collect(child, child_path, child_label, container, out)
 
 
-def _article_lines(article: Node) -> list[tuple[str, str]]:
-    lines = [("标题", f"（{article.title}）")] if article.title else []
-    for node in article.walk():
-        if node is article:
-            continue
-        line = node.label + node.title + node.text
-        if line:
-            lines.append((_relative(article, node), line))
+def _article_lines(article: Node) -> list[tuple[str, str, str]]:
+    lines = [("标题", "", f"（{article.title}）")] if article.title else []
+
+    def visit(node: Node, path: str) -> None:
+        for child in node.children:
+            child_path = f"{path}/{child.key}" if path else child.key
+            if child.label or child.title or child.text:
+                lines.append((child_path, child.label, child.title + child.text))
+            visit(child, child_path)
+
+    visit(article, "")
     return lines
 
 
-def _section_lines(section: Node) -> list[tuple[str, str]]:
+def _section_lines(section: Node) -> list[tuple[str, str, str]]:
     """A policy section's own heading/text and its unnumbered paragraphs (numbered ones are units)."""
-    own = section.title + section.text if section.kind != PARA else section.text
-    lines = [("正文", own)] if own else []
+    own = section.title + section.text
+    lines = [("正文", "", own)] if own else []
     for child in section.children:
         if child.kind == PARA:
-            lines.append((child.key, child.text))
+            lines.append((child.key, "", child.text))
     return lines
-
-
-def _relative(top: Node, target: Node) -> str:
-    def find(node: Node, trail: list[str]) -> list[str] | None:
-        for child in node.children:
-            if child is target:
-                return trail + [child.key]
-            found = find(child, trail + [child.key])
-            if found:
-                return found
-        return None
-    return "/".join(find(top, []) or [])
 
 
 def _splits_and_merges(olds: list[_Unit], news: list[_Unit], links: list[Link]) -> dict[tuple[int, int], str]:
@@ -230,6 +224,7 @@ def _splits_and_merges(olds: list[_Unit], news: list[_Unit], links: list[Link]) 
             old_of[j] = i
             pieces.setdefault(i, []).append(j)
             sources.setdefault(j, []).append(i)
+    linked_olds = {l.old for l in links}
     statuses: dict[tuple[int, int], str] = {}
     for j, olds_of_j in sources.items():
         for i in olds_of_j:
@@ -237,7 +232,7 @@ def _splits_and_merges(olds: list[_Unit], news: list[_Unit], links: list[Link]) 
                 statuses[(i, j)] = "merged"
             elif len(pieces[i]) > 1:
                 statuses[(i, j)] = "split"
-            elif i not in {l.old for l in links}:
+            elif i not in linked_olds:
                 statuses[(i, j)] = "modified"
     return statuses
 
@@ -249,8 +244,7 @@ def _window(index: int, partner: dict[int, int], size: int) -> list[int]:
     after = [partner[k] for k in partner if k > index]
     low = max(before) if before else 0
     high = min(after) if after else size - 1
-    if low > high:
-        low, high = high, low
+    low, high = max(min(low, high), 0), min(max(low, high), size - 1)
     middle = (low + high) / 2
     return sorted(range(low, high + 1), key=lambda j: abs(j - middle))
 
@@ -340,13 +334,15 @@ def _pair(o: _Unit | None, n: _Unit | None, status: str | None, moved: bool,
 
 def _inside(o: _Unit, n: _Unit) -> tuple[Ops, list[dict]]:
     """Align the paragraphs and items of two versions of a unit; diff each changed line."""
-    old_keys, new_keys = o.line_keys, n.line_keys
+    # Lines are aligned on their text without numbering: an item that moved up keeps its words.
+    old_keys = [normalize(body) for _, _, body in o.lines]
+    new_keys = [normalize(body) for _, _, body in n.lines]
     rows = [(l.old, l.new, l) for l in align(old_keys, new_keys)]
     chunks: list[Ops] = []
     parts: list[dict] = []
     for i, j, link in _reading_order(len(o.lines), len(n.lines), rows):
-        old_path, old_line = o.lines[i] if i is not None else (None, "")
-        new_path, new_line = n.lines[j] if j is not None else (None, "")
+        old_path, old_line = (o.lines[i][0], o.lines[i][1] + o.lines[i][2]) if i is not None else (None, "")
+        new_path, new_line = (n.lines[j][0], n.lines[j][1] + n.lines[j][2]) if j is not None else (None, "")
         if link is None:
             status = "deleted" if j is None else "added"
         elif old_keys[i] == new_keys[j]:
@@ -370,8 +366,8 @@ _REFERENCE = re.compile(rf"(?<![》\u3009>])第({ANY_NUM})条(?:之({ANY_NUM}))?
 
 
 def _cross_reference_note(o: _Unit, n: _Unit, renumbering: dict[str, _Unit]) -> str | None:
-    """A remark when the only change is references to articles whose numbers changed (本法第十六条 →
-    本法第十五条); references to other laws (《…》第X条) are left alone."""
+    """A remark when references to renumbered articles (本法第十六条 → 本法第十五条) explain all or
+    part of the change; references to other laws' articles (《…》第X条) are left alone."""
     if not renumbering or o.node.kind != ARTICLE:
         return None
     changes = []
@@ -385,6 +381,11 @@ def _cross_reference_note(o: _Unit, n: _Unit, renumbering: dict[str, _Unit]) -> 
         return target.label
 
     renumbered = normalize(_REFERENCE.sub(renumber, o.text))
-    if changes and renumbered == n.key:
-        return "仅因条文序号调整而更新引用：" + "、".join(dict.fromkeys(changes))
+    if not changes:
+        return None
+    references = "、".join(dict.fromkeys(changes))
+    if renumbered == n.key:
+        return XREF_ONLY + references
+    if fuzz.ratio(renumbered, n.key) > fuzz.ratio(o.key, n.key):
+        return "引用随条文序号调整：" + references
     return None

@@ -54,10 +54,3 @@ def join(parts: list[Ops], separator: str = "\n") -> Ops:
                 out.append([op, text])
     return out
 
-
-def old_side(ops: Ops) -> str:
-    return "".join(t for op, t in ops if op != INSERT)
-
-
-def new_side(ops: Ops) -> str:
-    return "".join(t for op, t in ops if op != DELETE)

@@ -36,6 +36,7 @@ _POLICY = {
 _ITEM, _SUBITEM = _POLICY[L2], _POLICY[L3]   # a statute's 项 （一） and 目 1. are numbered alike
 _ANNEX = re.compile(r"^附件[0-9０-９一二三四五六七八九十]*[:：]?$|^附件[0-9０-９一二三四五六七八九十]*[:：]")
 _SENTENCE_END = tuple("。；;：:，,！？!?")
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
 _CONTAINER_ORDER = {PART: 0, SUBPART: 1, CHAPTER: 2, SECTION: 3}
 
 # Header lines between the title and the body: adoption/amendment history, dates, 文号, 令号.
@@ -69,8 +70,11 @@ def parse(text: str, fmt: str = "auto") -> Document:
     if not lines:
         raise ParseError("the document has no text")
     title, header, body = _split_front(lines, header_end)
-    if _count_articles(body) >= 2:
-        return Document(title, header, _build_statute(body), "statute")
+    if not body:
+        title, header, body = None, [], lines    # a single line, or only front matter: it is the text
+    articles = [_article(l.text) for l in body]
+    if _count_articles(articles) >= 2:
+        return Document(title, header, _build_statute(body, articles), "statute")
     if any(_policy_level(l.text) for l in body):
         return Document(title, header, _build_policy(body), "policy")
     return Document(title, header, _build_plain(body), "plain")
@@ -86,8 +90,11 @@ def detect_format(text: str) -> str:
     return "text"
 
 
+_STRIP = " \t\n\r\x0b\x0c\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
 def _clean(line: str) -> str:
-    return line.strip().strip("\ufeff").strip()
+    return line.strip(_STRIP)
 
 
 def _text_lines(text: str, markdown: bool) -> tuple[list[_Line], int | None]:
@@ -95,19 +102,21 @@ def _text_lines(text: str, markdown: bool) -> tuple[list[_Line], int | None]:
     header_end = None
     for raw in text.splitlines():
         line = _clean(raw)
-        if markdown:
+        if not line:
+            continue
+        if markdown and line[0] in "<#":
             if line == "<!-- INFO END -->":
                 header_end = len(lines)
                 continue
             if line.startswith("<!--") and line.endswith("-->"):
                 continue
-            m = re.match(r"^#{1,6}\s+(.*)$", line)
+            m = _MD_HEADING.match(line)
             if m:
-                lines.append(_Line(_clean(m.group(1)), heading=True))
+                if _clean(m.group(1)):
+                    lines.append(_Line(_clean(m.group(1)), heading=True))
                 continue
-        if line:
-            lines.append(_Line(line))
-    return [l for l in lines if l.text], header_end
+        lines.append(_Line(line))
+    return lines, header_end
 
 
 _BLOCKS = ["p", "div", "li", "td", "th", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt"]
@@ -180,7 +189,7 @@ def _container(text: str) -> tuple[str, int, str, str] | None:
 
 def _article(text: str) -> tuple[int, int, str, str, str] | None:
     """(num, sub, label, title, rest) of an article's first line, else None."""
-    m = _ARTICLE.match(text)
+    m = _ARTICLE.match(text) if text.startswith("第") else None
     if not m:
         return None
     label = m.group(0)
@@ -193,11 +202,10 @@ def _article(text: str) -> tuple[int, int, str, str, str] | None:
     return num, sub, label, title, _clean(rest)
 
 
-def _count_articles(lines: list[_Line]) -> int:
+def _count_articles(articles: list[tuple | None]) -> int:
     last = (0, -1)
     count = 0
-    for line in lines:
-        art = _article(line.text)
+    for art in articles:
         if art and (art[0], art[1]) > last:
             last = (art[0], art[1])
             count += 1
@@ -227,7 +235,15 @@ def _add_para(parent: Node, text: str) -> Node:
     return node
 
 
-def _build_statute(lines: list[_Line]) -> Node:
+def _add_annex(root: Node, text: str) -> Node:
+    """附件 / 附件2: numbered in order of appearance, so that two annexes have two paths."""
+    annex = Node(ANNEX, num=sum(1 for c in root.children if c.kind == ANNEX) + 1, label=text)
+    root.children.append(annex)
+    return annex
+
+
+def _build_statute(lines: list[_Line], articles: list[tuple | None]) -> Node:
+    """The statute tree; ``articles`` holds :func:`_article` of each line."""
     root = Node(ROOT)
     containers: list[Node] = []   # open 编/分编/章/节, outermost first
     article: Node | None = None
@@ -239,12 +255,11 @@ def _build_statute(lines: list[_Line]) -> Node:
     def parent() -> Node:
         return containers[-1] if containers else root
 
-    for line in lines:
+    for line, art in zip(lines, articles):
         text = line.text
         if annex is not None:
             _add_para(annex, text)
             continue
-        art = _article(text)
         if art and (art[0], art[1]) > last:
             num, sub, label, title, rest = art
             last = (num, sub)
@@ -266,8 +281,7 @@ def _build_statute(lines: list[_Line]) -> Node:
             article = paragraph = item = None
             continue
         if _ANNEX.match(text) and len(text) <= 40:
-            annex = Node(ANNEX, label=text)
-            root.children.append(annex)
+            annex = _add_annex(root, text)
             continue
         if article is None:
             _add_para(parent(), text)
@@ -298,8 +312,7 @@ def _build_policy(lines: list[_Line]) -> Node:
     for line in lines:
         text = line.text
         if _ANNEX.match(text) and len(text) <= 40:
-            annex = Node(ANNEX, label=text)
-            root.children.append(annex)
+            annex = _add_annex(root, text)
             stack = []
             continue
         level = _policy_level(text)

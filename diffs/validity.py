@@ -106,9 +106,10 @@ class Repeal:
 
 _NAME = r"《([^《》]{2,80})》"
 # 废止 2011 年 12 月 22 日上海市人民政府令第 74 号公布的《X》
-_REPEAL_ONE = re.compile(rf"(?:决定|予以|现)?废止{_S}(?:({DATE})[^《》。；]{{0,40}}?(?:公布|发布|印发)的{_S})?{_NAME}")
+_REPEAL_ONE = re.compile(rf"(?:决定|予以|现)?废止{_S}(?:({DATE})[^《》。；]{{0,60}}?(?:公布|发布|印发|通过|批准)的{_S})?{_NAME}")
 # The head of a list ends its line: 二、对下列政府规章予以废止 / 决定废止下列规章： (not 予以修改和废止).
-_LIST_HEAD = re.compile(r"(?:下列[^。：:\n]{0,30}(?<!修改和)(?<!修改、)废止|废止下列[^。：:\n]{0,30})[：:]?[ \t]*$", re.M)
+_LIST_HEAD = re.compile(r"(?:下列[^。：:\n]{0,30}(?<!修改和)(?<!修改、)废止|废止下列[^。：:\n]{0,30}|^.{0,12}决定废止的[^。：:\n]{0,20})"
+                        r"[：:]?[ \t]*$", re.M)
 _LIST_ENTRY = re.compile(rf"^\s*(?:[（(][一二三四五六七八九十百]+[）)]|[0-9]+[.．、]|[一二三四五六七八九十]+、)\s*"
                          rf"《?([^（(《》\n]+?(?:[（(](?:试行|暂行)[）)])?)》?\s*(?:[（(](.*)[）)])?\s*[。；;]?\s*$")
 _SIMULTANEOUS = re.compile(rf"((?:(?:{DATE})?[^。；《》]{{0,40}}?{_NAME}[、，和及]*\s*)+)同时废止")
@@ -126,17 +127,26 @@ def find_repeals(text: str) -> list[Repeal]:
         for piece in _PIECE.finditer(m.group(1)):
             out.append(Repeal(piece.group(2), order_number(piece.group(0)), sentence_effective, "simultaneous",
                               parse_date(piece.group(1)) if piece.group(1) else None))
-    seen = {r.name for r in out}
+    by_name = {r.name: r for r in out}
     for m in _REPEAL_ONE.finditer(text):
         name = m.group(2)
-        if name in seen or name in listed or "决定" in name and "废止" in name:
+        if name in listed or "决定" in name and "废止" in name:
             continue
-        line = text[text.rfind("\n", 0, m.start()) + 1:m.end()]
-        if "关于废止" in line and line.rstrip().endswith("》"):
-            continue   # the title 关于废止《X》的决定 repeats the body's sentence
-        seen.add(name)
-        out.append(Repeal(name, order_number(m.group(0)), effective, "decision",
-                          parse_date(m.group(1)) if m.group(1) else None))
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        line = text[start:end if end >= 0 else len(text)]
+        if "关于" in line and line.rstrip().endswith("决定"):
+            continue   # a title (关于废止《X》的决定) repeats what the body says with dates and numbers
+        found = Repeal(name, order_number(m.group(0)), effective, "decision",
+                       parse_date(m.group(1)) if m.group(1) else None)
+        known = by_name.get(name)
+        if known is None:
+            by_name[name] = found
+            out.append(found)
+        elif known.form == "decision":
+            # 二、废止《X》等6件 heads the sentence that gives X's date and order: keep what is known.
+            known.number = known.number or found.number
+            known.issued = known.issued or found.issued
     return out
 
 

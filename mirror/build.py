@@ -11,6 +11,20 @@ the title and the promulgation line only — legal text is never invented here.
 The placement of the eval-dev texts in gazette issues (which issue, its number and date) is the
 mirror's arrangement, chosen so the states tell a coherent story; it is not a claim about the
 real gazettes' contents.
+
+What each state publishes (a state keeps everything of the one before unless it changes it):
+  0  gazette 2022年第13期 (seed 002) and 2021年第24期 (the old texts of the five eval-dev sh-*
+     regulations); the series nw42944 沪府规, nw2407 市政府令, nw11407 沪府发, nw11408 沪府办发,
+     nw42850 沪府办规, nw39221 沪府办 (seed 003); the rules library (令第74号 and 令第1号 rules, the
+     rules 令第13号 will amend or repeal, the rule 令第68号 will repeal); gov.cn 2013年第36号 (全国年节及
+     纪念日放假办法, old text) and 2016年第34号 (对外贸易法 2016, the deliberately malformed page).
+  1  gazette 2022年第14期 (seed 001) with 令第68号; the rule it repeals leaves the library.
+  2  gazette 2025年第2期: the Shanghai 10-regulation decision and the five republished regulations;
+     gov.cn 2024年第33号: the State Council nianjie decision and the republished 办法; one 政策解读
+     page of 第13期 changes in formatting only (punctuation width, trailing U+3000).
+  3  令第13号 (修改和废止部分市政府规章的决定) appears in nw2407; the 17 rules it repeals leave the
+     library (their pages 404), the rules it amends get their republished text; one 政策解读 page
+     of 第13期 disappears (404).
 """
 from __future__ import annotations
 
@@ -147,7 +161,7 @@ def issue_path(issue: Issue) -> str:
     return f"/nw2404/nw{issue.year}/{issue.year}{issue.no:02d}/index.html"
 
 
-# Changes the states make to pages of the gazette (see the module docstring of server.py).
+# Changes the states make to pages of the gazette (see the module docstring).
 FORMATTING_ONLY = ("2022-13", "关于《上海市数字经济发展“十四五”规划》的政策解读")  # state 2
 DISAPPEARS = ("2022-13", "关于《上海市电子证照管理办法》的政策解读")  # state 3: 404
 
@@ -158,7 +172,8 @@ def reformat(paragraphs: list[str]) -> list[str]:
     return [p.translate(table) + "　" for p in paragraphs]
 
 
-def build_shanghai_gazette(out: ArchiveWriter, renderer: PdfRenderer | None) -> None:
+def build_shanghai_gazette(out: ArchiveWriter, renderer: PdfRenderer | None) -> list[tuple[Doc, int]]:
+    """The gazette's index, years, issues, documents and PDFs; returns (document, state published)."""
     issues = shanghai_issues()
     for state in range(MAX_STATE + 1):
         visible = [i for i in issues if i.state <= state]
@@ -196,6 +211,7 @@ def build_shanghai_gazette(out: ArchiveWriter, renderer: PdfRenderer | None) -> 
             out.put(SH, gazette_pdf_path(issue), issue.state,
                     renderer.render(issue.docs, f"上海市人民政府公报 {issue.year}年第{issue.no}期（总第{issue.total}期）"),
                     stamp(issue.published), "application/pdf")
+    return [(doc, issue.state) for issue in issues for doc in issue.docs]
 
 
 # -- the series and the rules library from seed 003 ----------------------------------------------
@@ -235,7 +251,8 @@ PROMULGATION_RE = re.compile(r"^[（(](\d{4})年(\d{1,2})月(\d{1,2})日.*[）)]
 REPEALED_RE = re.compile(r"^（[一二三四五六七八九十]+）(上海市.+?)（(\d{4})年(\d{1,2})月(\d{1,2})日(.+)）$")
 
 
-def build_series_and_library(out: ArchiveWriter) -> None:
+def build_series_and_library(out: ArchiveWriter) -> list[tuple[Doc, int]]:
+    """The series listings and documents, and the rules library; returns (document, state published)."""
     docs, states, amended = split_crawl(seed("003"))
     # series documents
     for doc, since in zip(docs, states):
@@ -307,6 +324,37 @@ def build_series_and_library(out: ArchiveWriter) -> None:
         for rule in rules:
             body, ctype = encode_page(pages.rule_page(rule.title, rule.date, rule.paragraphs), rule.date)
             out.put(SH, library_path(rule), state, body, stamp(rule.date), ctype)
+    return list(zip(docs, states))
+
+
+# -- service.shanghai.gov.cn: the normative-document database -------------------------------------
+NDOC = "/XingZhengWenDangKuJyh/"
+NDOC_PAGE_SIZE = 10
+
+
+def ndoc_detail_path(doc: Doc) -> str:
+    return f"{NDOC}XZGFDetails.aspx?docid=REPORT_NDOC_{int(hex_id('ndoc', doc.title)[:5], 16):06d}"
+
+
+def build_normative_db(out: ArchiveWriter, published: list[tuple[Doc, int]]) -> None:
+    """The 规范性文件 (沪府规, 沪府办规 …) of the gazette and the series, listed as the database lists them."""
+    normative = [(doc, since) for doc, since in published if doc.number and "规〔" in doc.number]
+    for doc, since in normative:
+        out.put(SERVICE, ndoc_detail_path(doc), since,
+                pages.shanghai_document(doc.title, doc.number, doc.date, doc.source, doc.paragraphs, [], [],
+                                        column="行政规范性文件"), stamp(doc.date))
+    for state in range(MAX_STATE + 1):
+        docs = sorted((d for d, since in normative if since <= state), key=lambda d: d.date, reverse=True)
+        chunks = [docs[i:i + NDOC_PAGE_SIZE] for i in range(0, len(docs), NDOC_PAGE_SIZE)]
+        for n, chunk in enumerate(chunks, start=1):
+            # the database writes some numbers with a space before 号, as 沪府办规〔2020〕17 号
+            rows = [("./" + ndoc_detail_path(d)[len(NDOC):], d.title,
+                     d.number.replace("号", " 号") if i % 2 else d.number, d.date) for i, d in enumerate(chunk)]
+            page = pages.normative_list(rows, n, len(chunks))
+            out.put(SERVICE, f"{NDOC}XZGFList.aspx?currentPage={n}&pagesize={NDOC_PAGE_SIZE}", state, page,
+                    stamp(chunk[0].date))
+            if n == 1:
+                out.put(SERVICE, f"{NDOC}XZGFList.aspx", state, page, stamp(chunk[0].date))
 
 
 # -- www.gov.cn: the State Council gazette ---------------------------------------------------------
@@ -317,7 +365,7 @@ class GovIssue:
     issue_id: int
     published: str
     state: int
-    docs: list[tuple[int, str, Doc]]  # (content id, issuer shown in the TOC, document)
+    docs: list[tuple[int, str, Doc]]  # (content id, issuer the TOC shows above the title or "", document)
 
 
 def gov_issues() -> list[GovIssue]:
@@ -326,11 +374,11 @@ def gov_issues() -> list[GovIssue]:
 
     return [
         GovIssue(2013, 36, 10096, "2013-12-30", 0, [(2591512, "国务院令", law("nianjie", "old.md", "2013-12-11", "国务院"))]),
-        GovIssue(2016, 34, 10254, "2016-12-10", 0, [(5146380, "全国人民代表大会常务委员会",
+        GovIssue(2016, 34, 10254, "2016-12-10", 0, [(5146380, "",
                                                     law("duiwaimaoyi", "old.md", "2016-11-07", "全国人民代表大会常务委员会"))]),
         GovIssue(2024, 33, 11706, "2024-11-30", 2, [
             (6986381, "国务院令", law("nianjie", "decision.md", "2024-11-10", "国务院")),
-            (6986382, "国务院", law("nianjie", "new.md", "2024-11-10", "国务院")),
+            (6986382, "", law("nianjie", "new.md", "2024-11-10", "国务院")),
         ]),
     ]
 
@@ -357,7 +405,9 @@ def build_gov(out: ArchiveWriter, renderer: PdfRenderer | None) -> None:
         for n, issue in enumerate(sorted(visible, key=lambda i: (i.year, i.no), reverse=True)):
             # gname as the real file has it: sometimes root-relative, sometimes relative to the json
             gname = gov_issue_path(issue) if n % 2 == 0 else "." + gov_issue_path(issue)[len("/gongbao"):]
-            index.setdefault(f"y{issue.year}", {})[f"issue{issue.no}"] = {
+            # year keys as the real file has them: y2024, and for old years 1955年
+            year_key = f"y{issue.year}" if issue.year >= 2015 else f"{issue.year}年"
+            index.setdefault(year_key, {})[f"issue{issue.no}"] = {
                 "issue": f"{issue.year}年第{issue.no}号", "gname": gname, "serial": str(issue.no)}
         payload = "\ufeff" + json.dumps([{"values": index}], ensure_ascii=False)
         out.put(GOV, "/gongbao/gbgl.json", state, payload, stamp(max(i.published for i in visible)),
@@ -382,8 +432,8 @@ def build(out: Path = ARCHIVE, pdf: bool = True) -> ArchiveWriter:
     writer = ArchiveWriter()
     renderer = PdfRenderer() if pdf else None
     try:
-        build_shanghai_gazette(writer, renderer)
-        build_series_and_library(writer)
+        published = build_shanghai_gazette(writer, renderer) + build_series_and_library(writer)
+        build_normative_db(writer, published)
         build_gov(writer, renderer)
     finally:
         if renderer:

@@ -191,7 +191,7 @@ _GOV_NAV = """<div class="header"><a href="/">中国政府网</a>
 
 
 def gov_issue(year: int, no: int, toc: list[tuple[str, str, str]], pdf_rel: str) -> str:
-    items = "\n".join(f'<li><a href="{rel}" target="_blank">{esc(issuer)}<br>{esc(title)}</a></li>'
+    items = "\n".join(f'<li><a href="{rel}" target="_blank">{esc(issuer) + "<br>" if issuer else ""}{esc(title)}</a></li>'
                       for rel, issuer, title in toc)
     return f"""<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{year}年第{no}号国务院公报_中国政府网</title></head>
@@ -243,5 +243,23 @@ def gov_article(title: str, year: int, no: int, date: str, content_id: int, sour
 {body}
 </div></div></div>
 <div class="footer">中国政府网 版权所有</div>
+</body></html>
+"""
+
+
+# -- service.shanghai.gov.cn: the normative-document database ---------------------------------------
+def normative_list(rows: list[tuple[str, str, str, str]], page: int, total_pages: int) -> str:
+    trs = "\n".join(
+        f'<tr><td class="td-title"><a href="{href}" title="{esc(title)}" target="_blank">{esc(title)}</a></td>'
+        f'<td>{esc(number)}</td><td>{date}</td></tr>' for href, title, number, date in rows)
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>上海市行政规范性文件库</title></head>
+<body>
+<div class="search-box"><form action="XZGFList.aspx" method="get"><input name="keyword"><button>搜索</button></form></div>
+<table class="table table-list">
+<tr class="thead"><th>标题</th><th>文号</th><th>发布日期</th></tr>
+{trs}
+</table>
+<div class="page">第{page}页 共{total_pages}页</div>
 </body></html>
 """

@@ -15,12 +15,13 @@ import json
 import re
 import threading
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 ARCHIVE = Path(__file__).resolve().parent / "archive"
 HOSTS = ("www.shanghai.gov.cn", "service.shanghai.gov.cn", "www.gov.cn")
@@ -48,7 +49,7 @@ class Hit:
     status: int | None  # None when the connection was cut before a status line (hang)
     conditional: bool
     fault: str | None
-    bytes: int
+    bytes: int  # body bytes the answer set out to send (a truncated answer: those it sent)
 
 
 @dataclass
@@ -77,10 +78,24 @@ class Archive:
             host: {path: [Version(**v) for v in versions] for path, versions in paths.items()}
             for host, paths in manifest["hosts"].items()
         }
+        # Pages addressed by query (XZGFList.aspx?currentPage=2&pagesize=10) are stored under the
+        # path and their query's parameters sorted; other parameters a client adds are ignored.
+        self.query_names: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for host, paths in self.paths.items():
+            for key in paths:
+                path, _, query = key.partition("?")
+                self.query_names[(host, path)].update(name for name, _ in parse_qsl(query))
 
-    def lookup(self, host: str, path: str, state: int) -> Version | None:
+    def key(self, host: str, path: str, query: str) -> str:
+        names = self.query_names.get((host, path))
+        if not names:
+            return path
+        kept = sorted((k, v) for k, v in parse_qsl(query) if k in names)
+        return f"{path}?{urlencode(kept)}" if kept else path
+
+    def lookup(self, host: str, path: str, state: int, query: str = "") -> Version | None:
         current = None
-        for version in self.paths.get(host, {}).get(path, ()):
+        for version in self.paths.get(host, {}).get(self.key(host, path, query), ()):
             if version.since <= state:
                 current = version
         return current if current and current.blob else None
@@ -122,7 +137,7 @@ class MirrorServer:
             self._close_listeners()
             raise
         for server in self._servers.values():
-            thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+            thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                                       name=f"mirror-{server.mirror_host}", daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -130,12 +145,15 @@ class MirrorServer:
 
     def stop(self) -> None:
         self._stopping.set()  # wakes hanging and slow handlers
-        for server in self._servers.values():
-            server.shutdown()
-        self._close_listeners()
-        for thread in self._threads:
-            thread.join(timeout=5)
+        # shut the listeners down together, not one poll interval after the other: stopping is
+        # in every test's teardown
+        stoppers = [threading.Thread(target=server.shutdown) for server in self._servers.values()]
+        for stopper in stoppers:
+            stopper.start()
+        for stopper in stoppers + self._threads:
+            stopper.join(timeout=5)
         self._threads.clear()
+        self._close_listeners()
 
     def _close_listeners(self) -> None:
         for server in self._servers.values():
@@ -297,9 +315,17 @@ def _handler_for(mirror: MirrorServer) -> type[BaseHTTPRequestHandler]:
                                "urls": mirror.urls}).encode()
             self._simple(200, body, "application/json; charset=utf-8")
 
+        def _start(self, status: int, sending: int) -> None:
+            """Status line, logged before any byte goes out (a test that got its answer sees its hit)."""
+            if self._hit is not None and not self._hit_logged:
+                host, path, conditional, fault = self._hit
+                mirror._record(Hit(host, path, self.command, status, conditional, fault, sending))
+                self._hit_logged = True
+            self.send_response(status)
+
         def _simple(self, status: int, body: bytes, content_type: str = "text/plain; charset=utf-8",
                     headers: dict[str, str] | None = None, send_body: bool = True) -> None:
-            self.send_response(status)
+            self._start(status, len(body) if send_body else 0)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             for name, value in (headers or {}).items():
@@ -309,6 +335,9 @@ def _handler_for(mirror: MirrorServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(body)
 
         # -- pages --------------------------------------------------------------------------
+        _hit: tuple[str, str, bool, str | None] | None = None  # what the request log will say
+        _hit_logged = False
+
         def _serve(self, send_body: bool) -> None:
             path = urlsplit(self.path).path
             if path.startswith(CONTROL_PREFIX):
@@ -316,17 +345,18 @@ def _handler_for(mirror: MirrorServer) -> type[BaseHTTPRequestHandler]:
                 return
             conditional = bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"))
             fault = mirror._take_fault(self.mirror_host, path)
-            kind = fault.kind if fault else None
-            status, sent = None, 0
+            self._hit, self._hit_logged = (self.mirror_host, path, conditional, fault.kind if fault else None), False
             try:
-                status, sent = self._respond(path, fault, conditional, send_body)
+                self._respond(path, fault, conditional, send_body)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a size limit, a timeout): that is its right
             finally:
-                mirror._record(Hit(self.mirror_host, path, self.command, status, conditional, kind, sent))
+                if not self._hit_logged:  # no status line was sent (a hang)
+                    mirror._record(Hit(self.mirror_host, path, self.command, None, conditional,
+                                       self._hit[3], 0))
+                self._hit = None
 
-        def _respond(self, path: str, fault: Fault | None, conditional: bool,
-                     send_body: bool) -> tuple[int | None, int]:
+        def _respond(self, path: str, fault: Fault | None, conditional: bool, send_body: bool) -> None:
             params = fault.params if fault else {}
             kind = fault.kind if fault else None
             if kind == "slow":
@@ -334,29 +364,30 @@ def _handler_for(mirror: MirrorServer) -> type[BaseHTTPRequestHandler]:
             elif kind == "hang":
                 mirror._stopping.wait(min(float(params.get("seconds", mirror.hang_limit)), mirror.hang_limit))
                 self.close_connection = True
-                return None, 0
+                return
             elif kind == "status":
                 code = int(params.get("code", 500))
                 self._simple(code, f"{code} error\n".encode(), send_body=send_body)
-                return code, 0
+                return
             elif kind == "rate_limit":
                 self._simple(429, b"too many requests\n",
                              headers={"Retry-After": str(params.get("retry_after", 1))},
                              send_body=send_body)
-                return 429, 0
+                return
             elif kind == "foreign_redirect":
                 self._simple(302, b"", headers={"Location": f"http://foreign.invalid{path}"},
                              send_body=send_body)
-                return 302, 0
+                return
             elif kind == "oversize":
-                return 200, self._oversize(int(params.get("size", 20 * 1024 * 1024)),
-                                           bool(params.get("declare", True)), send_body)
+                self._oversize(int(params.get("size", 20 * 1024 * 1024)), bool(params.get("declare", True)),
+                               send_body)
+                return
 
-            version = mirror.archive.lookup(self.mirror_host, path, mirror.state)
+            version = mirror.archive.lookup(self.mirror_host, path, mirror.state, urlsplit(self.path).query)
             if version is None:
                 self._simple(404, "<html><body><h1>404 Not Found</h1></body></html>".encode(),
                              "text/html", send_body=send_body)
-                return 404, 0
+                return
             body = mirror.archive.read(version)
             content_type = version.content_type
             if kind == "no_charset":
@@ -369,24 +400,22 @@ def _handler_for(mirror: MirrorServer) -> type[BaseHTTPRequestHandler]:
             headers = {"ETag": etag, "Last-Modified": formatdate(version.modified, usegmt=True),
                        "Accept-Ranges": "bytes"}
             if conditional and self._not_modified(etag, version.modified):
-                self.send_response(304)
+                self._start(304, 0)
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                return 304, 0
+                return
             if kind == "truncate":
-                missing = int(params.get("missing", max(len(body) // 2, 1)))
-                self.send_response(200)
+                sent = body[: max(len(body) - int(params.get("missing", max(len(body) // 2, 1))), 0)]
+                self._start(200, len(sent) if send_body else 0)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.close_connection = True
                 if send_body:
-                    self.wfile.write(body[: max(len(body) - missing, 0)])
-                    self.wfile.flush()
-                return 200, max(len(body) - missing, 0)
+                    self.wfile.write(sent)
+                return
             self._simple(200, body, content_type, headers, send_body)
-            return 200, len(body) if send_body else 0
 
         def _not_modified(self, etag: str, modified: int) -> bool:
             if_none_match = self.headers.get("If-None-Match")
@@ -400,22 +429,21 @@ def _handler_for(mirror: MirrorServer) -> type[BaseHTTPRequestHandler]:
                 return False
             return since is not None and since.timestamp() >= modified
 
-        def _oversize(self, size: int, declare: bool, send_body: bool) -> int:
-            self.send_response(200)
+        def _oversize(self, size: int, declare: bool, send_body: bool) -> None:
+            self._start(200, size if send_body else 0)
             self.send_header("Content-Type", "text/html")
             if declare:
                 self.send_header("Content-Length", str(size))
             self.end_headers()
             self.close_connection = True
             if not send_body:
-                return 0
+                return
             chunk = ("<p>" + "填充" * 2000 + "</p>\n").encode("utf-8")
             sent = 0
             while sent < size and not mirror._stopping.is_set():
                 piece = chunk[: size - sent]
                 self.wfile.write(piece)
                 sent += len(piece)
-            return sent
 
     return Handler
 

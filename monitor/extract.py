@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup, Comment, Tag
 
 from diffs.errors import InputError
 from diffs.numerals import ANY_NUM, cn_to_int
+from monitor.encoding import decode
 
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".ofd")
 # Where the document body lives, most specific first: gov.cn, the Shanghai CMS, older Shanghai pages.
@@ -41,27 +42,33 @@ EXPIRES_RE = re.compile(rf"有效期至\s*({DATE_RE.pattern})")
 ISSUE_RE = re.compile(r"(\d{4})\s*年\s*第\s*(\d+)\s*[期号]")
 ISSUER_RE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}(?:人民政府|办公厅|委员会|局|厅|部|署|办公室|院|政府|会|中心)$")
 PROMULGATION_RE = re.compile(r"^[（(][^（）()]*?(?:公布|发布|批准|印发)[^（）()]*[）)]$")
+# Gazettes print the signing date in brackets under the title or 文号: (2022年6月13日)
+DATED_LINE_RE = re.compile(rf"^[（(]\s*{DATE_RE.pattern}\s*[）)]$")
+ON_ISSUE_RE = re.compile(r"自(印发|公布|发布)之日起(?:施行|实施|执行|生效)")
 ISSUER_BY_PREFIX = {"沪府办": "上海市人民政府办公厅", "沪府": "上海市人民政府", "国办": "国务院办公厅", "国": "国务院"}
 
-# Lines that are site chrome wherever they appear.
+# Lines that are site chrome wherever they appear. Each pattern is anchored or specific enough not to
+# match a sentence of legal text (a dropped line of law would be lost content).
 CHROME_LINE_RE = re.compile("|".join([
-    r"^字号[:：]?\s*[【\[]?大[】\]]?\s*[【\[]?中[】\]]?\s*[【\[]?小",
-    r"^为确保最佳浏览效果", r"^分享(到)?[:：]?$", r"^[\[【]?(打印|打印本页|关闭|关闭窗口|纠错|收藏|返回顶部)[\]】]?$",
-    r"^(\[打印本页\]|【打印本页】)", r"^总共\s*\d+\s*页", r"^(上一页|下一页|首页|尾页)\s*$", r"^共\s*\d+\s*页",
-    r"^(主办单位|承办单位|协办单位|技术支持|地址|邮编|联系电话|上海政务服务总客服|网站地图)[:：]?",
-    r"网站标[识记]码", r"ICP备", r"公网?安备", r"主办$", r"^(作者|工作时间|本网站由)[:：]?", r"^(市政府部门网站|区政府网站|本市重要机构网站|管委会网站|"
-    r"中央政府和国家部委网站|地方政府网站|国内重要城市网站|友情链接)\s*", r"^适老化无障碍",
+    r"^字号[:：]?\s*[【\[]?大[】\]]?\s*[【\[]?中[】\]]?\s*[【\[]?小", r"^为确保最佳浏览效果",
+    r"^分享(到)?[:：]?$", r"^[\[【]?(打印|打印本页|关闭|关闭窗口|纠错|收藏|返回顶部)[\]】]?$", r"^(\[打印本页\]|【打印本页】)",
+    r"^总共\s*\d+\s*页", r"^共\s*\d+\s*页\s*$", r"^(上一页|下一页|首页|尾页)\s*$",
+    r"^(主办单位|承办单位|协办单位|技术支持|地址|邮编|联系电话|上海政务服务总客服|作者|工作时间)[:：]", r"^网站地图",
+    r"网站标[识记]码", r"ICP备", r"公网?安备", r"号-\d+.*主办$", r"^本网站由",
+    r"^(市政府部门网站|区政府网站|本市重要机构网站|管委会网站|中央政府和国家部委网站|地方政府网站|国内重要城市网站|友情链接)",
+    r"^适老化无障碍", r"^(微信|微博)$", r"^(扫一扫|用手机扫)", r"^中国政府网$", r"^版权所有\s*[:：©]", r"^中国政府网\s*版权所有",
     r"^=+$", r"^声明[:：]本法规由", r"law-lib\.com", r"^仅供学术研究参考使用", r"^请与正式出版物或发文原件核对后使用",
-    r"^手机法律图书馆", r"^(微信|微博|扫一扫|用手机扫)", r"^中国政府网$", r"版权所有", r"^\(注[:：]", r"^（注[:：]",
+    r"^手机法律图书馆", r"^本文源自[:：]", r"版权(申明|声明)$", r"^【原文下载】$", r"^[（(]注[:：].*(留言|咨询)",
 ]))
 # Lines that open a block of links to other pages (related items) that runs until the next document.
 RELATED_BLOCK_RE = re.compile(r"^[【\[]?(相关稿件|相关链接|相关文件|相关法规|相关信息|相关阅读|相关解读)[】\]]?[:：]?$")
 # Header lines of the CMS ("印发日期：… 发布日期：… 沪府办发〔2021〕29号", "信息来源：… 发布时间：…").
 HEADER_LINE_RE = re.compile(r"^(印发日期|成文日期|发布日期|信息来源|发布时间|时间)[:：]")
 LONE_DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(\s+\d{1,2}[:∶]\d{2}(?:[:∶]\d{2})?)?$")
-# Crawled text sometimes glues a byline or a breadcrumb to the title that follows it.
-GLUED_PREFIX_RE = re.compile(r"^(上观号作者[:：](?:上海企业服务)?|.*?\s\|\s)")
-SPACE_RUN_RE = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u200b]+")
+# Crawled text sometimes glues a byline to the title that follows it.
+BYLINE_RE = re.compile(r"^上观号作者[:：](?:上海企业服务)?")
+SITE_SUFFIX_RE = re.compile(r"\s*[_|-]\s*[^_|-]*(人民政府|政府网|门户网站)[^_|-]*$")
+SPACE_RUN_RE = re.compile(r"[ \t\u00a0\u2002\u2009\u200b]+")  # U+2003 became U+3000 first
 
 
 @dataclass
@@ -109,10 +116,6 @@ def clean_line(line: str) -> str:
     return line.strip(" \u3000")
 
 
-def is_chrome(line: str) -> bool:
-    return bool(CHROME_LINE_RE.search(line) or RELATED_BLOCK_RE.match(line))
-
-
 def clean_text(text: str) -> str:
     """Clean lines, chrome dropped (a related-links block up to the next blank line too), no empty lines."""
     out: list[str] = []
@@ -143,7 +146,7 @@ def text_meta(text: str, title: str = "") -> dict:
     for line in head:
         if HEADER_LINE_RE.match(line):
             _header_dates(line, meta)
-        elif PROMULGATION_RE.match(line):
+        elif PROMULGATION_RE.match(line) or DATED_LINE_RE.match(line):
             meta.setdefault("signed", parse_date(line))
     issuer, signed = _signature(lines)
     if issuer:
@@ -155,8 +158,11 @@ def text_meta(text: str, title: str = "") -> dict:
         if meta_issuer:
             meta["issuer"] = meta_issuer
     effective = EFFECTIVE_RE.search(text)
-    if effective:
+    on_issue = ON_ISSUE_RE.search(text)
+    if effective and (not on_issue or effective.start() < on_issue.start()):
         meta["effective"] = parse_date(effective.group(1))
+    elif on_issue:  # in force from the day it was signed (印发) or published (公布/发布)
+        meta["effective"] = meta.get("signed") if on_issue.group(1) == "印发" else meta.get("published", meta.get("signed"))
     expires = EXPIRES_RE.search(text)
     if expires:
         meta["expires"] = parse_date(expires.group(1))
@@ -217,41 +223,42 @@ def _issuer_from(head: list[str], number: str | None) -> str | None:
 def extract_html(html: str | bytes, url: str = "", body_selector: str | None = None) -> Extracted:
     """Title, clean body text and metadata of one document page (Shanghai CMS, gov.cn, or generic)."""
     if isinstance(html, bytes):
-        from monitor.encoding import decode
         html = decode(html, what=url or "HTML page").text
     if not html.strip():
         raise InputError(f"empty HTML page {url}".strip())
     selectors = (body_selector,) if body_selector else BODY_SELECTORS
     soup = BeautifulSoup(html, "lxml")
-    body = _body_lines(soup, selectors)
+    body = _body(soup, selectors)
     if body is None or len(re.findall(r"<html", html[:200_000], re.I)) > 1:
         # lxml drops what follows a doubled <html> or some unclosed tags; html.parser keeps it.
         fallback_soup = BeautifulSoup(html, "html.parser")
-        fallback = _body_lines(fallback_soup, selectors)
-        if fallback is not None and (body is None or len(fallback) > len(body)):
+        fallback = _body(fallback_soup, selectors)
+        if fallback is not None and (body is None or len(fallback[1]) > len(body[1])):
             soup, body = fallback_soup, fallback
     if body is None:
         raise InputError(f"no document body found in {url or 'the page'} (looked for {', '.join(selectors)})")
+    container, body_text = body
     title = _html_title(soup)
-    text = clean_text(body)
+    text = clean_text(body_text)
     meta = text_meta(text, _raw_title(soup))
-    meta.update(_html_meta(soup, url))
+    meta.update(_html_meta(soup))
+    attachments = _attachments(container, url)
+    if attachments:
+        meta["attachments"] = attachments
     if title and text.startswith(title + "\n"):
         text = text[len(title) + 1:]
     return Extracted(title, text, meta)
 
 
-def _body_lines(soup: BeautifulSoup, selectors: tuple[str, ...]) -> str | None:
-    container = None
+def _body(soup: BeautifulSoup, selectors: tuple[str, ...]) -> tuple[Tag, str] | None:
+    """The body container (the largest match of the first selector that matches) and its text."""
     for selector in selectors:
         found = soup.select(selector)
         if found:
             container = max(found, key=lambda el: len(el.get_text()))
-            break
-    if container is None:
-        return None
-    text = element_text(container)
-    return text if text.strip() else None
+            text = element_text(container)
+            return (container, text) if text.strip() else None
+    return None
 
 
 def element_text(element: Tag) -> str:
@@ -285,13 +292,13 @@ def _html_title(soup: BeautifulSoup) -> str:
     if ivs and ivs.get_text().strip():
         return clean_line(ivs.get_text())
     raw = _raw_title(soup)
-    if raw:
-        return clean_line(raw.split("__")[0].split("_")[0] if "__" in raw else raw)
+    if raw:  # gov.cn: 标题__2024年第33号国务院公报_中国政府网; Shanghai: 标题_上海市人民政府
+        return clean_line(raw.split("__")[0] if "__" in raw else SITE_SUFFIX_RE.sub("", raw))
     h1 = soup.find("h1")
     return clean_line(h1.get_text()) if h1 else ""
 
 
-def _html_meta(soup: BeautifulSoup, url: str) -> dict:
+def _html_meta(soup: BeautifulSoup) -> dict:
     meta: dict = {}
     published = None
     for name in ("PubDate", "firstpublishedtime"):
@@ -307,19 +314,18 @@ def _html_meta(soup: BeautifulSoup, url: str) -> dict:
     source = soup.find("meta", attrs={"name": "ContentSource"})
     if source and source.get("content", "").strip():
         meta["source"] = source["content"].strip()
-    attachments = []
-    seen = set()
-    for link in soup.find_all("a", href=True):
+    return meta
+
+
+def _attachments(container: Tag, url: str) -> list[dict]:
+    attachments: dict[str, dict] = {}
+    for link in container.find_all("a", href=True):
         href = link["href"].strip()
         if href.lower().split("?")[0].endswith(ATTACHMENT_EXTENSIONS):
             absolute = urljoin(url, href)
-            if absolute not in seen:
-                seen.add(absolute)
-                attachments.append({"name": clean_line(link.get_text()) or href.rsplit("/", 1)[-1],
-                                    "url": absolute})
-    if attachments:
-        meta["attachments"] = attachments
-    return meta
+            attachments.setdefault(absolute, {"name": clean_line(link.get_text()) or href.rsplit("/", 1)[-1],
+                                              "url": absolute})
+    return list(attachments.values())
 
 
 # -- PDF -----------------------------------------------------------------------------------------------
@@ -361,11 +367,10 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
         return []
     width = sorted(len(line) for line in lines)[int(len(lines) * 0.9)]
     out = [lines[0]]
-    for line in lines[1:]:
-        previous = out[-1]
+    for previous, line in zip(lines, lines[1:]):  # previous: the visual line above, not the paragraph
         if (len(previous) >= width * 0.85 and not previous.endswith(PARAGRAPH_END)
                 and not NUMBERED_START_RE.match(line)):
-            out[-1] = previous + line
+            out[-1] += line
         else:
             out.append(line)
     return out
@@ -447,8 +452,8 @@ def _crawl_lines(text: str) -> list[str]:
         if line.startswith("为确保最佳浏览效果") and " | " in line:
             lines.append("")  # the breadcrumb after the browser advice ends with the next title
             line = line.rsplit(" | ", 1)[1].strip()
-        elif line.startswith("上观号作者"):
-            line = GLUED_PREFIX_RE.sub("", line)
+        else:
+            line = BYLINE_RE.sub("", line)
         # "…按照职责分工负责）上海市人民政府令": the next document's start glued to a paragraph
         glued = GLUED_ORDER_RE.match(line) or GLUED_TITLE_RE.match(line)
         parts = [glued.group(1), glued.group(2)] if glued else [line]
@@ -484,7 +489,8 @@ def _document_starts(lines: list[str]) -> dict[int, str]:
             starts[start] = "header" if start == i else "title"
         elif ORDER_HEADER_RE.match(line):
             starts[i] = "order"
-        elif PROMULGATION_RE.match(line) and previous and _looks_like_title(lines[previous[-1]]):
+        elif ((PROMULGATION_RE.match(line) or DATED_LINE_RE.match(line)) and previous
+              and _looks_like_title(lines[previous[-1]])):
             starts[previous[-1]] = "title"
         elif _looks_like_title(line) and LONE_DATETIME_RE.match(_next_content(lines, i)):
             starts[i] = "title"
@@ -502,6 +508,8 @@ def _next_content(lines: list[str], i: int) -> str:
 def _crawl_document(lines: list[str]) -> Extracted | None:
     header = [line for line in lines[:6] if HEADER_LINE_RE.match(line) or LONE_DATETIME_RE.match(line)]
     body = [line for line in lines if line not in header]
+    head = list(dict.fromkeys(body[:8]))  # a title printed both above and below the CMS header
+    body = head + body[8:]
     if len(body) < 3:
         return None
     title = next((line for line in body[:6] if _looks_like_title(line)), "")

@@ -6,28 +6,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import parseaddr
+from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from diffs.errors import InputError
+from diffs.errors import ConfigError, InputError
 
 from . import outbox as outbox_store
 from .digest import DigestEntry, compose
-from .items import EventItem, StoreReader
+from .items import EventItem, StoreReader, query
 from .mailer import MailSettings, transport_for
 from .outbox import DeliveryReport, OutboxEntry, stamp
 from .subscriptions import Filters, Subscription, is_due, validate_email
 
 CONFIG_PREFIX = "config:"  # subscriptions that come from regwatch.toml; synced, not edited by command
 
-
-def _rows(store: Any, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
-    cursor = store.db.execute(sql, list(params))
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, r)) for r in cursor.fetchall()]
 
 
 def subscribe(store: Any, emails: str | list[str], *, name: str | None = None, sources: Iterable[str] = (),
@@ -54,7 +50,7 @@ def _insert(store: Any, sub: Subscription) -> Subscription:
 
 
 def subscriptions(store: Any) -> list[Subscription]:
-    return [Subscription.from_row(r) for r in _rows(store, "SELECT * FROM subscriptions ORDER BY id")]
+    return [Subscription.from_row(r) for r in query(store, "SELECT * FROM subscriptions ORDER BY id")]
 
 
 def unsubscribe(store: Any, id_or_email: str | int) -> list[Subscription]:
@@ -86,7 +82,10 @@ def sync_subscriptions(store: Any, entries: Iterable[Mapping[str, Any] | Any], n
     """
     wanted: dict[str, Subscription] = {}
     for index, entry in enumerate(entries, 1):
-        sub = Subscription.from_mapping(entry)
+        try:
+            sub = Subscription.from_mapping(entry)
+        except InputError as e:
+            raise ConfigError(f"[[subscription]] number {index}: {e}") from None
         sub.name = CONFIG_PREFIX + (sub.name or f"{index}")
         wanted[sub.name] = sub
     current = {s.name: s for s in subscriptions(store) if (s.name or "").startswith(CONFIG_PREFIX)}
@@ -177,6 +176,32 @@ def _message_id(sub: Subscription, items: list[EventItem], now: datetime, settin
         digest_of = hashlib.sha256(",".join(str(i.id) for i in items).encode()).hexdigest()[:20]
         return f"<regwatch.{sub.id}.{digest_of}@{domain}>"
     return f"<regwatch.{sub.id}.heartbeat.{now.date().isoformat()}@{domain}>"
+
+
+def mail_settings(config: Any) -> MailSettings:
+    """``[mail]`` of a loaded ``monitor.config.Config``; the .eml folder sits next to regwatch.toml."""
+    try:
+        settings = MailSettings.from_mapping(config.mail)
+    except ConfigError as e:
+        raise ConfigError(f"{config.path}: {e}") from None
+    if Path(settings.outbox_dir).is_absolute():
+        return settings
+    return replace(settings, outbox_dir=str(Path(config.path).resolve().parent / settings.outbox_dir))
+
+
+def prepare(store: Any, config: Any) -> MailSettings:
+    """Bring the store's ``config:`` subscriptions in line with regwatch.toml; the mail settings to use."""
+    settings = mail_settings(config)
+    try:
+        sync_subscriptions(store, config.subscriptions or [])
+    except ConfigError as e:
+        raise ConfigError(f"{config.path}: {e}") from None
+    return settings
+
+
+def digest_for_config(store: Any, config: Any, *, now: datetime | None = None, only_due: bool = True) -> DigestRun:
+    """What the scheduler and the demo call after a cycle: subscriptions from the config, due digests sent."""
+    return digest(store, prepare(store, config), review_url=config.review_url, now=now, only_due=only_due)
 
 
 def deliver(store: Any, mail: MailSettings | Mapping[str, Any] | None = None, now: datetime | None = None) -> DeliveryReport:

@@ -155,8 +155,9 @@ def _event_facts(item: EventItem) -> list[tuple[str, str]]:
     p, rule = item.payload, item.rule or {}
     facts: list[tuple[str, Any]] = []
     if item.kind in ("amended", "repealed"):
-        facts += [("规章", p.get("rule") or rule.get("name")), ("依据文件", p.get("by")),
-                  ("依据文件链接", p.get("by_url")), ("施行日期", p.get("effective"))]
+        # The payload says it at the time; the rules registry fills what it left out.
+        facts += [("规章", p.get("rule") or rule.get("name")), ("依据文件", p.get("by") or rule.get("by_title")),
+                  ("依据文件链接", p.get("by_url") or rule.get("by_url")), ("施行日期", p.get("effective") or rule.get("since"))]
     elif item.kind in ("expiring", "expired"):
         facts += [("失效日期", p.get("expires") or p.get("effective") or (item.document or {}).get("expires")),
                   ("剩余天数", p.get("days_left"))]

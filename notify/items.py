@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Iterable
 
 from diffs.errors import InputError
 
@@ -41,6 +41,13 @@ class EventItem:
         return self.title or (self.document or {}).get("title") or (self.rule or {}).get("name") or self.url or f"事件 {self.id}"
 
 
+def query(store: Any, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+    """Rows as dicts, through the store's own connection (notify's tables are plain SQL)."""
+    cursor = store.db.execute(sql, list(params))
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
 class StoreReader:
     """Loads events, their documents, rules and version texts once per digest run (memoised)."""
 
@@ -52,11 +59,9 @@ class StoreReader:
         self._texts: dict[tuple[int, int], str] = {}
 
     def undelivered(self, subscription_id: int) -> list[EventItem]:
-        rows = self.store.db.execute(
-            "SELECT * FROM events WHERE id NOT IN (SELECT event_id FROM deliveries WHERE subscription_id = ?)"
-            " ORDER BY id", [subscription_id]).fetchall()
-        columns = [d[0] for d in self.store.db.execute("SELECT * FROM events LIMIT 0").description]
-        return [self.item(dict(zip(columns, row))) for row in rows]
+        rows = query(self.store, "SELECT * FROM events WHERE id NOT IN"
+                     " (SELECT event_id FROM deliveries WHERE subscription_id = ?) ORDER BY id", [subscription_id])
+        return [self.item(row) for row in rows]
 
     def item(self, event: dict[str, Any]) -> EventItem:
         payload = event.get("payload") or {}

@@ -33,6 +33,7 @@ from typing import Any, Iterable
 
 from diffs.errors import InputError
 
+from .items import query
 from .mailer import PermanentMailError, TransientMailError, Transport
 
 STATUSES = ("pending", "sending", "sent", "failed")
@@ -82,11 +83,6 @@ class DeliveryReport:
     recovered: list[int] = field(default_factory=list)
 
 
-def _rows(store: Any, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
-    cursor = store.db.execute(sql, list(params))
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, r)) for r in cursor.fetchall()]
-
 
 def enqueue(store: Any, message: EmailMessage, subscription_id: int | None, event_ids: list[int],
             now: datetime) -> int | None:
@@ -97,12 +93,12 @@ def enqueue(store: Any, message: EmailMessage, subscription_id: int | None, even
     message_id = message["Message-ID"]
     recipients = [parseaddr(a)[1] for a in str(message["To"]).split(",")]
     with store.transaction():
-        existing = _rows(store, "SELECT id FROM outbox WHERE message_id = ?", [message_id])
+        existing = query(store, "SELECT id FROM outbox WHERE message_id = ?", [message_id])
         if existing:
             return existing[0]["id"]
         if event_ids:
             marks = ",".join("?" * len(event_ids))
-            taken = _rows(store, f"SELECT event_id FROM deliveries WHERE subscription_id = ? AND event_id IN ({marks})",
+            taken = query(store, f"SELECT event_id FROM deliveries WHERE subscription_id = ? AND event_id IN ({marks})",
                           [subscription_id, *event_ids])
             if taken:
                 return None
@@ -120,7 +116,7 @@ def enqueue(store: Any, message: EmailMessage, subscription_id: int | None, even
 
 def recover(store: Any, now: datetime) -> list[int]:
     """Resolve rows left ``sending`` by a process that died (see the module docstring)."""
-    stale = _rows(store, "SELECT id, sent_at FROM outbox WHERE status = 'sending' AND next_attempt_at < ?", [stamp(now)])
+    stale = query(store, "SELECT id, sent_at FROM outbox WHERE status = 'sending' AND next_attempt_at < ?", [stamp(now)])
     with store.transaction():
         for row in stale:
             if row["sent_at"]:
@@ -137,7 +133,7 @@ def deliver(store: Any, transport: Transport, now: datetime | None = None,
     """Send every due pending message (or only the given outbox ids) once."""
     now = now or datetime.now(timezone.utc)
     report = DeliveryReport(recovered=recover(store, now))
-    due = _rows(store, "SELECT id FROM outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
+    due = query(store, "SELECT id FROM outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
                 " ORDER BY id", [stamp(now)])
     wanted = set(only) if only is not None else None
     for row in due:
@@ -154,7 +150,7 @@ def _deliver_one(store: Any, transport: Transport, outbox_id: int, now: datetime
             " WHERE id = ? AND status = 'pending'", [stamp(now + LEASE), outbox_id]).rowcount
     if not claimed:
         return  # another process took it
-    row = _rows(store, "SELECT * FROM outbox WHERE id = ?", [outbox_id])[0]
+    row = query(store, "SELECT * FROM outbox WHERE id = ?", [outbox_id])[0]
     raw = row["body"].encode("utf-8")
     sender = _header(raw, "From")
 
@@ -195,14 +191,14 @@ def entries(store: Any, status: str | None = None) -> list[OutboxEntry]:
     if status is not None and status not in STATUSES:
         raise InputError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     sql = "SELECT * FROM outbox" + (" WHERE status = ?" if status else "") + " ORDER BY id"
-    return [OutboxEntry.from_row(r) for r in _rows(store, sql, [status] if status else [])]
+    return [OutboxEntry.from_row(r) for r in query(store, sql, [status] if status else [])]
 
 
 def last_digest_at(store: Any, subscription_id: int) -> datetime | None:
-    rows = _rows(store, "SELECT max(created_at) AS at FROM outbox WHERE subscription_id = ?", [subscription_id])
+    rows = query(store, "SELECT max(created_at) AS at FROM outbox WHERE subscription_id = ?", [subscription_id])
     return datetime.fromisoformat(rows[0]["at"]) if rows and rows[0]["at"] else None
 
 
 def message_bytes(store: Any, outbox_id: int) -> bytes:
-    rows = _rows(store, "SELECT body FROM outbox WHERE id = ?", [outbox_id])
+    rows = query(store, "SELECT body FROM outbox WHERE id = ?", [outbox_id])
     return rows[0]["body"].encode("utf-8") if rows else b""

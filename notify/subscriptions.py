@@ -156,7 +156,7 @@ class Subscription:
     def describe(self) -> str:
         parts = [f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in self.filters.to_dict().items()]
         when = self.frequency if self.frequency == "immediate" else f"{self.frequency}@{self.hour:02d}"
-        return " ".join([when] + parts + (["heartbeat"] if self.heartbeat else [])) or "all"
+        return " ".join([when] + (parts or ["all events"]) + (["heartbeat"] if self.heartbeat else []))
 
 
 def validate_email(address: str) -> str:

@@ -7,9 +7,6 @@ from dataclasses import dataclass, field
 from diffs import amendments
 from diffs.amendments.ops import EVERYWHERE
 from diffs.render import _anchor as row_anchor   # ask: a public name for the row permalink
-from diffs.structure import parse
-
-from .lookup import event_payload
 
 
 def decision_for_version(store, version: dict) -> dict | None:
@@ -17,11 +14,10 @@ def decision_for_version(store, version: dict) -> dict | None:
     for event in store.events(kind="amended"):
         if event.get("version_id") != version["id"]:
             continue
-        by_url = event_payload(event).get("by_url")
-        if by_url:
-            row = store.db.execute("select id from documents where url = ?", [by_url]).fetchone()
-            if row:
-                return store.document(row[0])
+        by_url = event["payload"].get("by_url")
+        decision = store.document_by_url(by_url) if by_url else None
+        if decision:
+            return decision
     return None
 
 
@@ -30,15 +26,12 @@ class AmendmentView:
     decision: dict                                    # the decision document row
     ops: list = field(default_factory=list)           # [(Op, [(row label, row anchor)])] in decision order
     failed: list = field(default_factory=list)        # [(Op, reason)] the decision could not apply
-    discrepancies: list = field(default_factory=list)
+    discrepancies: list = field(default_factory=list)   # [(Discrepancy, row anchor or None)]
 
 
 def _law_part(decision_text: str, title: str):
     decision = amendments.parse_decision(decision_text)
-    for part in decision.parts:
-        if part.target and (part.target in title or title in part.target):
-            return part
-    return decision.parts[0] if len(decision.parts) == 1 else None
+    return decision.part(title) or (decision.parts[0] if len(decision.parts) == 1 else None)
 
 
 def _article(path: str | None) -> str | None:
@@ -62,14 +55,14 @@ def touched_rows(op, pairs) -> list[tuple[str, str]]:
     return rows
 
 
-def amendment_view(decision: dict, decision_text: str, title: str, pair) -> AmendmentView | None:
-    """What the decision did to the law titled ``title`` between the versions of ``pair`` (a
-    diffing.VersionPair): None when the decision names no such law."""
+def amendment_view(decision: dict, decision_text: str, title: str, result) -> AmendmentView | None:
+    """What the decision did to the law titled ``title``, given ``result``, the diff of the
+    versions before and after it: None when the decision names no such law."""
     part = _law_part(decision_text, title)
     if part is None:
         return None
-    # Fresh trees: the pair's diff is cached and shared, and applying works on the tree it is given.
-    consolidation = amendments.apply(parse(pair.old_text), part.ops)
-    discrepancies = amendments.check(consolidation.document, parse(pair.new_text))
-    ops = [(op, touched_rows(op, pair.result.pairs)) for op in part.ops]
+    consolidation = amendments.apply(result.old, part.ops)     # works on a copy
+    rows = {p.new_label: row_anchor(p) for p in result.pairs if p.new_label}
+    discrepancies = [(d, rows.get(d.label)) for d in amendments.check(consolidation.document, result.new, part.ops)]
+    ops = [(op, touched_rows(op, result.pairs)) for op in part.ops]
     return AmendmentView(decision, ops, consolidation.failed, discrepancies)

@@ -13,8 +13,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from diffs.inline import DELETE, EQUAL, INSERT
+from diffs.render import STATUS_NAMES
 
-from .presentation import STATUS_LABELS
 
 CJK_FONT = "SimSun"   # 宋体: what Word on a Chinese desktop has; LibreOffice maps it to Noto Serif CJK
 
@@ -50,7 +50,7 @@ def _side(cell, label: str | None, ops: list, keep: int, mark: int) -> None:
 
 
 def _note(pair) -> str:
-    words = [STATUS_LABELS.get(pair.status, pair.status)]
+    words = [STATUS_NAMES[pair.status]]
     if pair.old_label and pair.new_label and pair.old_label != pair.new_label:
         words.append(f"{pair.old_label}→{pair.new_label}")
     if pair.moved:

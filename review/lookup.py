@@ -1,8 +1,6 @@
 """Reading the store for the pages: rows by id (404 when unknown) and the links between them."""
 from __future__ import annotations
 
-import json
-
 from flask import abort, g
 
 
@@ -14,12 +12,10 @@ def document_or_404(document_id: int) -> dict:
 
 
 def version_or_404(version_id: int) -> dict:
-    """The version row with id ``version_id`` (document_id, seq, fetched_at, …)."""
-    row = g.store.db.execute("select * from versions where id = ?", [version_id]).fetchone()
-    if row is None:
+    version = g.store.version(version_id)
+    if not version:
         abort(404, f"no version {version_id}")
-    columns = [c[0] for c in g.store.db.execute("select * from versions limit 0").description]
-    return dict(zip(columns, row))
+    return version
 
 
 def version_text(version: dict) -> str:
@@ -28,13 +24,8 @@ def version_text(version: dict) -> str:
 
 def previous_version_id(version_id: int) -> int | None:
     """The version before ``version_id`` in its document (None for the first)."""
-    row = g.store.db.execute(
-        "select p.id from versions v join versions p on p.document_id = v.document_id and p.seq = v.seq - 1 "
-        "where v.id = ?", [version_id]).fetchone()
-    return row[0] if row else None
-
-
-def event_payload(event: dict) -> dict:
-    """An event's payload as a dict (the store may hand it over as its JSON text)."""
-    payload = event.get("payload") or {}
-    return json.loads(payload) if isinstance(payload, str) else payload
+    version = g.store.version(version_id)
+    if not version or version["seq"] == 1:
+        return None
+    earlier = [v["id"] for v in g.store.versions(version["document_id"]) if v["seq"] == version["seq"] - 1]
+    return earlier[0] if earlier else None

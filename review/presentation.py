@@ -1,19 +1,13 @@
-"""Jinja helpers shared by the templates: Chinese labels, URL safety, event payloads."""
+"""Jinja helpers shared by the templates: Chinese labels and URL safety."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask import Flask
 
-from .lookup import event_payload
-
 KIND_LABELS = {
     "new_document": "新文件", "new_version": "新版本", "amended": "修改", "repealed": "废止",
     "expiring": "即将到期", "expired": "已失效", "source_error": "来源异常",
-}
-STATUS_LABELS = {
-    "unchanged": "未改", "renumbered": "仅条号变化", "modified": "修改", "added": "新增", "deleted": "删除",
-    "split": "拆分", "merged": "合并", "moved": "移动", "formatting": "仅格式",
 }
 
 
@@ -26,5 +20,4 @@ def is_web_url(url: str | None) -> bool:
 
 def install(app: Flask) -> None:
     app.jinja_env.filters["is_web_url"] = is_web_url
-    app.jinja_env.filters["payload"] = event_payload
-    app.jinja_env.globals.update(kind_labels=KIND_LABELS, status_labels=STATUS_LABELS)
+    app.jinja_env.globals.update(kind_labels=KIND_LABELS)

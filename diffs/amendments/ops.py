@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from ..model import cn_path_label
+from ..numerals import int_to_cn
 
 REPLACE = "replace"                  # 将第X条修改为 …
 REPLACE_OPENING = "replace_opening"  # 款首修改为 …
@@ -72,7 +73,7 @@ class Op:
         if self.action == RENUMBER:
             return f"将{where}改为{place_label(self.new_path or '')}"
         if self.action == SPLIT:
-            return f"将{where}分为{self.count}{_unit(self.target)[1:]}" + (f"，修改为{text}" if self.text else "")
+            return f"将{where}分为{int_to_cn(self.count)}{_unit(self.target)[1:]}" + (f"，修改为{text}" if self.text else "")
         if self.action == MERGE:
             joined = "、".join(place_label(p) for p in self.sources)
             return f"将{joined}合并为一{_unit(self.target)[1:]}，作为{place_label(self.new_path or self.target)}"

@@ -24,7 +24,9 @@ _INSTRUCTION = re.compile(
     rf"^(?:将|把|删去|删除|在(?:原?第|“|\"|本|{_DOC}|名称)|增加|增写|新增|其他修改|条标|条文修改为|“[^”]*”(?:均|统一)?修改为"
     rf"|原?第{N}(?:条|款|项|章|节|编)(?:之{N})?(?:第[（(]?{N}[）)]?[款项])*"
     rf"(?:中的|(?:均|统一)?修改为|改为|作为|调整为|删去|增加|分为|合并|条标|款首|款尾|的?章名|、|和|至)"
-    rf"|{_DOC}?(?:中的|名称))")
+    rf"|{_DOC}?(?:中的|名称)"
+    rf"|在?(?:《[^《》]+》|[\u4e00-\u9fff]{{0,10}}?(?:法典|法|条例))第{N}条(?:之{N})?(?:第[（(]?{N}[）)]?[款项])*"
+    rf"(?:中的|(?:均|统一)?修改为|改为|中?[前后]?增加|删去))")
 _OP_WORDS = re.compile(r"修改为|改为|删去|增加|合并为|分为|废止")
 _SKIP = re.compile(r"[\s，,；;。、]+|(?:并|同时|另外|以及|再)(?=将|删去|在|增加|第|原|修改|条文|“)")
 _QUOTE_OPEN, _QUOTE_CLOSE = "“「\"", {"“": "”", "「": "」", "\"": "\""}
@@ -34,6 +36,8 @@ _ITEM = re.compile(rf"(原)?第[（(]?({N})[）)]?项")
 _CONTAINER = re.compile(rf"(原)?第({N})(章|节|编)")
 _TITLE_REF = re.compile(rf"(?:{_DOC})?(?:的)?(?:名称|标题|题目)")
 _WHOLE = re.compile(rf"{_DOC}(?=中的|全文)|全文(?=中的)")
+# 本法第十条 / 刑法第一百三十三条之一 / 《某条例》第五条: the law named before its article.
+_LAW_PREFIX = re.compile(rf"(?:《[^《》]+》|(?:本|该)?[\u4e00-\u9fff]{{0,10}}?(?:法典|法|条例|规定|办法|细则))(?=原?第{N}条)")
 _SEP = re.compile(r"、|和|及|以及")
 _COUNT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -138,7 +142,16 @@ def parse_ops(lines: list[str]) -> tuple[list[Op], list[Problem]]:
 
 def _squeeze(text: str) -> str:
     """Instruction lines from PDF conversions carry spaces between tokens; quoted text keeps its own."""
-    return re.sub(r"(?<=[^\x00-\x7f])[ \t\u3000]+(?=[^\x00-\x7f])", "", text.strip())
+    out, depth = [], 0
+    for piece in re.split(r"([“”])", text.strip()):
+        if piece == "“":
+            depth += 1
+        elif piece == "”":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            piece = re.sub(r"(?<=[^\x00-\x7f])[ \t\u3000]+(?=[^\x00-\x7f])", "", piece)
+        out.append(piece)
+    return "".join(out)
 
 
 def _join_open_quotes(lines: list[str]) -> list[str]:
@@ -149,7 +162,8 @@ def _join_open_quotes(lines: list[str]) -> list[str]:
         line = lines[i]
         if line.count("“") > line.count("”") and _INSTRUCTION.match(_NUMBERING.sub("", line, count=1)):
             j = i + 1
-            while j < len(lines) and not re.search(r"”[。；;，,]?$", line):
+            # NPC style: every further quoted paragraph opens with “ again; anything else ends the quote.
+            while j < len(lines) and lines[j].startswith("“") and not re.search(r"”[。；;，,]?$", line):
                 line += "\n" + lines[j]
                 j += 1
             i = j
@@ -180,8 +194,11 @@ def read_sentence(sentence: str, ctx: _Context | None = None) -> tuple[list[Op],
     ops: list[Op] = []
     problems: list[Problem] = []
     while True:
+        gap = cur.i
         while cur.eat(_SKIP):
             pass
+        if re.search(r"[；;。]", sentence[gap:cur.i]):
+            ctx.refs = []       # after 。/； a bare “A”均修改为“B” names no place: it means everywhere
         if cur.done():
             break
         start = cur.i
@@ -189,10 +206,16 @@ def read_sentence(sentence: str, ctx: _Context | None = None) -> tuple[list[Op],
             clause = _clause(cur, ctx)
         except _Unreadable as e:
             problems.append(Problem(sentence, f"{e}：{sentence[start:start + 40]}"))
-            break
+            cur.i = start
+            if not cur.eat(r"[^，,；;。]+"):
+                break
+            continue
         if clause is None:
             problems.append(Problem(sentence, f"无法识别的修改指令：{sentence[start:start + 40]}"))
-            break
+            # Read on from the next clause: one unreadable clause must not hide the others.
+            if not cur.eat(r"[^，,；;。]*"):
+                break
+            continue
         for op in clause:
             op.source = sentence
         ops += clause
@@ -209,7 +232,9 @@ def _clause(cur: _Cursor, ctx: _Context) -> list[Op] | None:
     if cur.eat(r"在"):
         return _insert_at(cur, ctx)
     if cur.peek(r"(?:增加|增写|新增)[一两二三四五六七八九十]+(?:条|款|项|章|节)"):
-        return _add(cur, ctx, ctx.last if ctx.last and ctx.last.startswith("条") else None)
+        return _add(cur, ctx, None)
+    if cur.peek(r"(?:的)?(?:条标|款首|款尾|条首|条尾|末尾)") and (ctx.last or ctx.article):
+        return _after_refs(cur, ctx, [ctx.last or ctx.article])
     cur.eat(r"将|把|对")
     if cur.peek(r"[：:]?\s*[“「\"]"):
         return _phrases(cur, ctx, [(ctx.refs or [EVERYWHERE], None)])
@@ -242,7 +267,7 @@ def _after_refs(cur: _Cursor, ctx: _Context, refs: list[str]) -> list[Op] | None
         if text is None:
             raise _Unreadable("名称缺少引号")
         return [Op(RENAME, target, text=text)]
-    if cur.eat(r"合并为一(条|款|项)[，,]?(?:并)?(?:作为)?"):
+    if cur.eat(r"合并(?:为一(?:条|款|项))?[，,]?(?:并)?(?:作为)?"):
         new = _ref(cur, ctx, new_numbering=True, parent=_parent(target)) if cur.peek(r"原?第") else target
         ctx.last = target
         op = Op(MERGE, target, new_path=new, sources=list(refs))
@@ -304,12 +329,23 @@ def _phrases(cur: _Cursor, ctx: _Context, groups: list[tuple[list[str], list[str
         break
     ops: list[Op] = []
     while True:
-        m = cur.eat(r"(合并)?(?:均|统一|一并|分别|都|全部)?(?:修改为|替换为|改为)|(?:之)?(前|后)(?:增加|加上|插入)")
+        m = cur.eat(r"[，,]?(?:(合并)?(?:均|统一|一并|分别|都|全部)?(?:修改为|替换为|改为)|(?:之)?(前|后)(?:增加|加上|插入))")
         if not m:
             raise _Unreadable("引文之后缺少“修改为”或“增加”")
         text = cur.quote()
         if text is None:
             raise _Unreadable("缺少新的文字")
+        if "分别" in m.group(0):
+            # “A”、“B”分别修改为“C”、“D”: pairwise.
+            cur.eat(r"(?:、|和|及)(?=[“「\"])")
+            texts = [text] + (_quotes(cur) if cur.peek(r"[“「\"]") else [])
+            for refs, phrases in groups:
+                if len(texts) not in (1, len(phrases)):
+                    raise _Unreadable("“分别修改为”前后的词数不一致")
+                ops += [Op(REPLACE_PHRASE, ref, text=texts[i] if len(texts) > 1 else text, phrase=p)
+                        for ref in refs for i, p in enumerate(phrases)]
+            ctx.refs = groups[-1][0]
+            return ops
         for refs, phrases in groups:
             for ref in refs:
                 if m.group(2):
@@ -318,7 +354,8 @@ def _phrases(cur: _Cursor, ctx: _Context, groups: list[tuple[list[str], list[str
                 elif m.group(1):
                     ops.append(Op(REPLACE_PHRASE, ref, text=text, phrase=phrases[0], merged=phrases[1:]))
                 else:
-                    ops += [Op(REPLACE_PHRASE, ref, text=text, phrase=p) for p in phrases]
+                    # Longest first: “城管执法部门”“市或者区城管执法部门” must not eat each other.
+                    ops += [Op(REPLACE_PHRASE, ref, text=text, phrase=p) for p in sorted(phrases, key=len, reverse=True)]
         ctx.refs = groups[-1][0]
         # “审批”修改为“相关”: further pairs share the places named last.
         save = cur.i
@@ -337,7 +374,7 @@ def _quotes(cur: _Cursor) -> list[str]:
         if q is None:
             break
         out.append(q)
-        cur.eat(r"、|和|及")
+        cur.eat(r"(?:、|和|及)(?=[“「\"])")
     if not out:
         raise _Unreadable("缺少引号中的文字")
     return out
@@ -377,6 +414,8 @@ def _insert_at(cur: _Cursor, ctx: _Context) -> list[Op]:
         return _await_or_quote(cur, ctx, Op(APPEND, refs[0]))
     if cur.eat(r"(?:的)?(?:款首|条首|句首|开头)增加"):
         return _await_or_quote(cur, ctx, Op(PREPEND, refs[0]))
+    if cur.eat(r"中(?=(?:增加|增写|新增)[一两二三四五六七八九十]+(?:款|项))"):
+        return _add(cur, ctx, refs[0])
     m = cur.eat(r"(?:之)?(后|前)")
     if m and cur.peek(r"(?:增加|增写|新增)"):
         return _add(cur, ctx, _parent(refs[0]) or None, anchor=(refs[0], m.group(1)))
@@ -388,11 +427,14 @@ def _add(cur: _Cursor, ctx: _Context, parent: str | None, anchor: tuple[str, str
     count, unit = _COUNT.get(m.group(1), 1), m.group(2)
     if unit in "款项" and parent is None:
         parent = ctx.paragraph if unit == "项" and ctx.paragraph else ctx.article
-        if parent is None:
-            raise _Unreadable(f"增加的{unit}没有指明所在条")
     new_paths: list[str] = []
     if cur.eat(r"[，,]?(?:分别)?作为"):
+        # 作为第一百零四条第二款第（六）项 names its article itself; 作为第二款 needs the one named before.
+        if unit != "条" and parent is None and not cur.peek(rf"原?第{N}条"):
+            raise _Unreadable(f"增加的{unit}没有指明所在条")
         new_paths = _new_refs(cur, ctx, parent if unit != "条" else None)
+    elif unit in "款项" and parent is None:
+        raise _Unreadable(f"增加的{unit}没有指明所在条")
     title = None
     t = cur.eat(r"[（(]([^（）()]{1,30})[）)]")
     if t:
@@ -462,6 +504,7 @@ def _ref(cur: _Cursor, ctx: _Context, new_numbering: bool = False, parent: str |
     With ``new_numbering`` (the place after 改为/作为) the context is not moved: that number is where
     the provision goes, not one the following clauses refer to.
     """
+    cur.eat(_LAW_PREFIX)
     m = cur.eat(_ART)
     if m:
         path = f"条{cn_to_int(m.group(2))}" + (f"之{cn_to_int(m.group(3))}" if m.group(3) else "")

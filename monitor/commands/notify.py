@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from pathlib import Path
 from typing import Any, Iterator
 
 import click
@@ -19,23 +18,19 @@ class Context:
     store: Any
     mail: Any
     review_url: str | None
-    config_subscriptions: list
 
 
 @contextlib.contextmanager
 def opened(config_path: str) -> Iterator[Context]:
     from monitor.config import load
-    from notify.mailer import MailSettings
+    from notify import api
     from snapshots import Store
 
     config = load(config_path)
-    mail = MailSettings.from_mapping(config.mail)
-    if not Path(mail.outbox_dir).is_absolute():
-        # The .eml folder sits next to regwatch.toml, wherever the command is run from.
-        mail = dataclasses.replace(mail, outbox_dir=str(Path(config.path).resolve().parent / mail.outbox_dir))
     store = Store(config.store)
     try:
-        yield Context(store, mail, config.review_url, list(config.subscriptions or []))
+        # Subscriptions of regwatch.toml are brought into the store whenever a notify command runs.
+        yield Context(store, api.prepare(store, config), config.review_url)
     finally:
         store.close()
 
@@ -73,7 +68,6 @@ def subscriptions(config_path: str) -> None:
     from notify import api
 
     with opened(config_path) as ctx:
-        api.sync_subscriptions(ctx.store, ctx.config_subscriptions)
         subs = api.subscriptions(ctx.store)
     if not subs:
         click.echo("no subscriptions")
@@ -104,7 +98,6 @@ def digest(dry_run: bool, subscriber: str | None, due: bool, config_path: str) -
     from notify import api
 
     with opened(config_path) as ctx:
-        api.sync_subscriptions(ctx.store, ctx.config_subscriptions)
         run = api.digest(ctx.store, ctx.mail, review_url=ctx.review_url, subscriber=subscriber,
                          dry_run=dry_run, only_due=due)
     for d in run.digests:

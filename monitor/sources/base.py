@@ -11,7 +11,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from diffs.errors import ConfigError, SourceError
+from diffs.errors import ConfigError, InputError, SourceError
 from monitor.extract import Extracted, extract_html, extract_pdf
 from monitor.http import Page, PoliteSession
 
@@ -22,6 +22,8 @@ KINDS = {
     "gov-gongbao": "monitor.sources.gov_gongbao:GovGongbao",
     "generic": "monitor.sources.generic:Generic",
 }
+# doc_type of a whole gazette issue as one PDF: it holds many documents, so none of their metadata is its own
+WHOLE_ISSUE_PDF = "gazette-pdf"
 HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 TOTAL_PAGES_RE = re.compile(r"totalPage\s*:\s*(\d+)")
 
@@ -91,20 +93,29 @@ class Source:
         if page.not_modified:
             return None
         extracted = self.extract(page, ref)
-        meta = {"title": extracted.title or ref.title}
+        whole_issue = ref.doc_type == WHOLE_ISSUE_PDF
+        meta = {"title": ref.title if whole_issue else extracted.title or ref.title}
         for key in ("number", "published", "section", "issue", "doc_type"):
             if getattr(ref, key):
                 meta[key] = getattr(ref, key)
-        for key, value in extracted.meta.items():
+        for key, value in ({} if whole_issue else extracted.meta).items():
             meta.setdefault(key, value)
         return FetchedDocument(ref=ref, url=page.url, raw=page.content, content_type=page.content_type,
                                text=extracted.text, meta=meta, etag=page.etag,
                                last_modified=page.last_modified, http_status=page.status)
 
+    @property
+    def body_selector(self) -> str | None:
+        """CSS selector of the document body; None tries the selectors of the known CMSs."""
+        return None
+
     def extract(self, page: Page, ref: DocumentRef) -> Extracted:
-        if is_pdf(page):
-            return extract_pdf(page.content)
-        return extract_html(page.text, page.url)
+        try:
+            if is_pdf(page):
+                return extract_pdf(page.content)
+            return extract_html(page.text, page.url, body_selector=self.body_selector)
+        except InputError as err:
+            raise structure_error(page.url, "a document with a readable body", str(err)) from err
 
     def limit(self, option: str) -> int | None:
         value = self.options.get(option)

@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup
 
 from diffs.errors import ConfigError
-from monitor.extract import Extracted, clean_line, extract_html, parse_date
+from monitor.extract import Extracted, clean_line, parse_date
 from monitor.http import Page, PoliteSession
 from monitor.sources.base import DocumentRef, Source, is_pdf, load_html, structure_error
 
@@ -44,14 +44,16 @@ class Generic(Source):
             following = soup.select_one(self.options["next"]) if self.options.get("next") else None
             url = urljoin(url, following["href"]) if following is not None and following.get("href") else None
 
+    @property
+    def body_selector(self) -> str:
+        return self.options["body"]
+
     def extract(self, page: Page, ref: DocumentRef) -> Extracted:
+        extracted = super().extract(page, ref)
         if is_pdf(page):
-            return super().extract(page, ref)
+            return extracted
         soup = BeautifulSoup(page.text, "lxml")
-        if not soup.select(self.options["body"]):
-            raise structure_error(page.url, f"a document body matching {self.options['body']!r}", "none")
-        extracted = extract_html(page.text, page.url, body_selector=self.options["body"])
-        for option, key in (("title", "title"), ("date", "published")):
+        for option in ("title", "date"):
             selector = self.options.get(option)
             if not selector:
                 continue
@@ -59,7 +61,7 @@ class Generic(Source):
             if element is None:
                 raise structure_error(page.url, f"the {option} matching {selector!r}", "none")
             value = clean_line(element.get_text())
-            if key == "title":
+            if option == "title":
                 extracted.title = value
             else:
                 extracted.meta["published"] = parse_date(value)

@@ -6,10 +6,9 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
-from monitor.extract import Extracted, clean_line, extract_html
-from monitor.http import Page, PoliteSession
-from monitor.sources.base import DocumentRef, Source, is_pdf, load_html, structure_error
-from diffs.errors import FetchError
+from monitor.extract import clean_line
+from monitor.http import PoliteSession
+from monitor.sources.base import WHOLE_ISSUE_PDF, DocumentRef, Source, load_html, structure_error
 
 CONTENT_RE = re.compile(r"/content_\d+\.html?$")
 ISSUE_LABEL_RE = re.compile(r"(\d{4})\s*年\s*第\s*(\d+)\s*[号期]")
@@ -19,6 +18,7 @@ YEAR_KEY_RE = re.compile(r"(\d{4})")
 class GovGongbao(Source):
     kind = "gov-gongbao"
     option_names = ("max_issues", "pdf")
+    body_selector = "#UCAP-CONTENT"
 
     @property
     def index_url(self) -> str:
@@ -72,12 +72,4 @@ class GovGongbao(Source):
         yield from refs
         if self.options.get("pdf", True):
             for url in pdfs:
-                yield DocumentRef(url=url, title=f"国务院公报{issue}（全文PDF）", issue=issue, doc_type="gazette-pdf")
-
-    def extract(self, page: Page, ref: DocumentRef) -> Extracted:
-        if is_pdf(page):
-            return super().extract(page, ref)
-        extracted = extract_html(page.text, page.url, body_selector="#UCAP-CONTENT")
-        if not extracted.text.strip():
-            raise FetchError(f"{page.url}: #UCAP-CONTENT is empty")
-        return extracted
+                yield DocumentRef(url=url, title=f"国务院公报{issue}（全文PDF）", issue=issue, doc_type=WHOLE_ISSUE_PDF)

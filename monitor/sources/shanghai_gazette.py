@@ -13,11 +13,11 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import NavigableString
 
 from monitor.http import PoliteSession
-from monitor.sources.base import DocumentRef, Source, load_html, structure_error
+from monitor.sources.base import WHOLE_ISSUE_PDF, DocumentRef, Source, load_html, structure_error
 
 DOCUMENT_PATH_RE = re.compile(r"^/(\d{4})(\d{2})([a-z]+)/(\d{8})/[0-9a-f]{32}\.html$")
 YEAR_RE = re.compile(r"^\s*(\d{4})\s*年\s*$")
-ISSUE_RE = re.compile(r"(\d{4})\s*年\s*第\s*(\d+)\s*期")
+ISSUE_RE = re.compile(r"(?:(\d{4})\s*年\s*)?第\s*(\d+)\s*期")  # the year page may omit the year
 SECTION_RE = re.compile(r"^\s*【\s*(.+?)\s*】\s*$")
 
 
@@ -26,12 +26,13 @@ class ShanghaiGazette(Source):
     option_names = ("max_issues", "years", "pdf")
 
     def discover(self, session: PoliteSession) -> Iterator[DocumentRef]:
-        issues = self.issues(session)
-        for issue_url, year, number in issues[: self.limit("max_issues")]:
+        for issue_url, year, number in self.issues(session):
             yield from self.issue_documents(session, issue_url, f"{year}年第{number}期")
 
     def issues(self, session: PoliteSession) -> list[tuple[str, int, int]]:
-        """(url, year, number) of every issue reachable from the index, newest first."""
+        """(url, year, number) of the issues reachable from the index, newest first, at most max_issues
+        (year pages older than needed are not fetched)."""
+        max_issues = self.limit("max_issues")
         soup, _ = load_html(session, self.url)
         years = {}
         for link in soup.find_all("a", href=True):
@@ -49,12 +50,14 @@ class ShanghaiGazette(Source):
             year_soup, _ = load_html(session, years[year])
             for link in year_soup.find_all("a", href=True):
                 match = ISSUE_RE.search(link.get("title") or link.get_text())
-                if match and int(match.group(1)) == year:
+                if match and int(match.group(1) or year) == year:
                     found.setdefault((year, int(match.group(2))), urljoin(years[year], link["href"]))
             if not any(y == year for y, _ in found):
                 raise structure_error(years[year], f"links to the issues of {year} (…{year}年第N期…)",
                                       "no issue links")
-        return [(found[key], *key) for key in sorted(found, reverse=True)]
+            if max_issues and len(found) >= max_issues:
+                break
+        return [(found[key], *key) for key in sorted(found, reverse=True)][:max_issues]
 
     def issue_documents(self, session: PoliteSession, issue_url: str, issue: str) -> Iterator[DocumentRef]:
         soup, _ = load_html(session, issue_url)
@@ -89,4 +92,4 @@ class ShanghaiGazette(Source):
         if self.options.get("pdf", True):
             for url in pdfs:
                 yield DocumentRef(url=url, title=f"上海市人民政府公报{issue}（全文PDF）", issue=issue,
-                                  doc_type="gazette-pdf")
+                                  doc_type=WHOLE_ISSUE_PDF)

@@ -17,6 +17,6 @@ def index():
     for event in events:
         version_id = event.get("version_id")
         event["previous_version_id"] = previous_version_id(version_id) if version_id else None
-    sources = [row["name"] for row in g.store.db["sources"].rows] if g.store.db["sources"].exists() else []
+    sources = [source["name"] for source in g.store.sources()]
     return render_template("changes.html", events=events, filter=event_filter, kinds=EVENT_KINDS,
                            sources=sources, page_size=PAGE_SIZE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from diffs.errors import ParseError
 from diffs.render import render_html
 
 from ..amendment import amendment_view, decision_for_version
@@ -19,17 +20,21 @@ def show(old_id: int, new_id: int):
     show_formatting = request.args.get("formatting") == "1"
     old_doc = document_or_404(pair.old["document_id"])
     new_doc = document_or_404(pair.new["document_id"])
-    amendment = None
+    amendment, amendment_error = None, None
     decision = decision_for_version(g.store, pair.new)
     if decision:
         decision_versions = g.store.versions(decision["id"])
         decision_text = g.store.version_text(decision["id"], decision_versions[-1]["seq"])
-        amendment = amendment_view(decision, decision_text, new_doc.get("title") or "", pair)
+        try:
+            amendment = amendment_view(decision, decision_text, new_doc.get("title") or "", pair.result)
+        except ParseError as e:
+            # The diff stands on its own; say why the decision's operations are not beside it.
+            amendment_error = f"{decision.get('title') or '修改决定'}：{e}"
     # render_html escapes every text it is given: it is the one 新旧对照表 renderer of CLI, mail and UI.
     table = Markup(render_html(pair.result, standalone=False, show_formatting=show_formatting))
     return render_template("diff.html", pair=pair, old_doc=old_doc, new_doc=new_doc, table=table,
-                           summary=pair.result.to_dict()["summary"], show_formatting=show_formatting,
-                           amendment=amendment)
+                           show_formatting=show_formatting,
+                           amendment=amendment, amendment_error=amendment_error)
 
 
 @bp.route("/diff")

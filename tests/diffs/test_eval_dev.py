@@ -137,3 +137,21 @@ def test_summary_counts_match_the_pairs(case):
     for status in ("modified", "added", "deleted", "renumbered", "unchanged"):
         assert data["summary"][status] == counts[status]
     assert data["old"]["articles"] == len(units(case[0]))
+
+
+def test_decisions_that_only_delete_leave_only_renumbered_references(eval_cases):
+    """A decision that only deletes articles (对外贸易法: 删去第九条) changes no wording, so every
+    modified article is a renumbered reference (本法第十六条 → 本法第十五条) and is noted as such."""
+    checked = 0
+    for meta in eval_cases:
+        folder = EVAL_DEV / meta["case"]
+        ins = read_instructions(section_for((folder / "decision.md").read_text(encoding="utf-8"), meta["target"]))
+        section = section_for((folder / "decision.md").read_text(encoding="utf-8"), meta["target"])
+        if ins.renumbered or ins.added or ins.replacements or "修改为" in section or "增加" in section:
+            continue
+        result = compare((folder / "old.md").read_text(encoding="utf-8"), (folder / "new.md").read_text(encoding="utf-8"))
+        modified = [p for p in result.pairs if p.status == "modified"]
+        assert modified and all(p.note and p.note.startswith("仅因条文序号调整而更新引用") for p in modified)
+        assert result.summary["cross_references"] == len(modified)
+        checked += 1
+    assert checked >= 1

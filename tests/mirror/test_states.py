@@ -118,6 +118,7 @@ def gov_issues(mirror) -> dict[str, str]:
     raw = get(mirror, "www.gov.cn", "/gongbao/gbgl.json").content
     assert raw.startswith(b"\xef\xbb\xbf")
     (entry,) = json.loads(raw.decode("utf-8-sig"))
+    assert {"2013年", "y2016"} <= set(entry["values"])  # both kinds of year key
     return {i["issue"]: i["gname"] for year in entry["values"].values() for i in year.values()}
 
 
@@ -131,7 +132,8 @@ def test_state2_publishes_amendments_and_republished_texts(mirror):
     issue = get(mirror, "www.gov.cn", "/gongbao/2024/issue_11706/")
     links = tree(issue).xpath("//a[starts-with(@href,'./2024')]")
     assert [a.get("href") for a in links] == ["./202411/content_6986381.html", "./202411/content_6986382.html"]
-    assert links[0].xpath("br")  # issuer and title split by <br>
+    assert links[0].xpath("br") and not links[1].xpath("br")  # some split issuer and title by <br>
+    assert links[1].text_content() == "全国年节及纪念日放假办法"
     new = tree(get(mirror, "www.gov.cn", "/gongbao/2024/issue_11706/202411/content_6986382.html"))
     assert new.xpath("//title")[0].text == "全国年节及纪念日放假办法__2024年第33号国务院公报_中国政府网"
     assert text_of(new) == eval_paragraphs("nianjie", "new.md")[1:]
@@ -229,3 +231,28 @@ def test_gov_robots_and_malformed_page(mirror):
     page = utf8(get(mirror, "www.gov.cn", "/gongbao/2016/issue_10254/201611/content_5146380.html"))
     assert page.count("<html>") == 2 and "UCAP-CONTENT" in page
     assert "第一章 总则" in page
+
+
+def test_normative_document_database(mirror):
+    listing = "/XingZhengWenDangKuJyh/XZGFList.aspx?Kind=1&currentPage=1&pagesize=10"  # Kind: ignored
+
+    def rows() -> list[tuple[str, str, str]]:
+        doc = tree(get(mirror, "service.shanghai.gov.cn", listing))
+        out = []
+        for tr in doc.xpath("//table[contains(@class,'table-list')]//tr")[1:]:  # the first row is the header
+            cells = tr.xpath("td")
+            out.append((cells[0].xpath("a/@href")[0], cells[1].text, cells[2].text))
+        return out
+
+    before = rows()
+    assert len(before) == 6 and all(re.fullmatch(r"沪府(办)?规〔\d{4}〕\d+ ?号", n) for _, n, _ in before)
+    assert any(" 号" in n for _, n, _ in before)  # as the real database writes some of them
+    href, number, _ = before[0]
+    detail = get(mirror, "service.shanghai.gov.cn", "/XingZhengWenDangKuJyh/" + href.removeprefix("./"))
+    assert detail.status_code == 200 and number.replace(" ", "") in utf8(detail)
+    assert get(mirror, "service.shanghai.gov.cn",
+               "/XingZhengWenDangKuJyh/XZGFList.aspx?currentPage=2&pagesize=10").status_code == 404
+    mirror.set_state(1)
+    after = rows()
+    numbers = lambda listed: {n.replace(" ", "") for _, n, _ in listed}  # noqa: E731
+    assert numbers(after) - numbers(before) == {"沪府规〔2022〕6号"}  # published in gazette 第14期

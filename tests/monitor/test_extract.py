@@ -6,7 +6,8 @@ import re
 import pytest
 
 from diffs.errors import InputError
-from monitor.extract import extract_html, extract_pdf, normalize_number, parse_date, split_documents
+from monitor.extract import (clean_text, extract_html, extract_pdf, join_wrapped_lines, normalize_number, parse_date,
+                             split_documents, text_meta)
 
 CHROME = ("字号：", "为确保最佳浏览效果", "&#8195;", "总共3页", "law-lib", "政府网站标识码", "分享：", "相关稿件",
           "下一页", "ICP备", "手机法律图书馆")
@@ -89,6 +90,14 @@ def test_numbers_and_dates():
     assert parse_date("2026-06-13 14∶06") == "2026-06-13"
 
 
+def test_text_metadata_from_gazette_conventions():
+    meta = text_meta("沪府规〔2022〕6号\n(2022 年 6 月 25 日)\n各区人民政府：\n本意见自印发之日起施行。")
+    assert (meta["number"], meta["signed"], meta["effective"]) == ("沪府规〔2022〕6号", "2022-06-25", "2022-06-25")
+    assert meta["issuer"] == "上海市人民政府"  # from the 文号 prefix when nobody signs at the foot
+    meta = text_meta("上海市人民政府令\n第13号\n本决定自2024年5月15日起施行。\n市长 龚正\n2024年4月2日")
+    assert (meta["number"], meta["issuer"], meta["effective"]) == ("上海市人民政府令第13号", "上海市人民政府", "2024-05-15")
+
+
 def test_pdf_text_with_paragraphs_rejoined(browser):
     paragraph = "为了规范本市交易场所的设立和运营，防范和化解金融风险，保护投资者合法权益，维护经济金融秩序和社会稳定，" * 3
     html = ('<html><head><meta charset="utf-8"><style>body{font-family:"Noto Sans CJK SC";font-size:12pt}</style>'
@@ -151,3 +160,16 @@ def test_seed003_document_metadata(seed003_documents):
     assert decision.title.startswith("上海市人民政府关于修改《上海市行政审批告知承诺管理办法》")
     assert "（2025年1月8日上海市人民政府令第15号公布\u3000自2025年2月8日起施行）" in decision.text.split("\n")
     assert decision.meta["effective"] == "2025-02-08"
+
+
+def test_chrome_filter_keeps_sentences_of_law_that_share_words_with_chrome():
+    law = ["地址变更的，应当自变更之日起30日内办理备案。", "作者享有署名权。", "微信公众号运营者应当履行管理责任。",
+           "（注：本表所列事项按年度更新）", "版权所有人可以依法许可他人使用。", "打印、复印件应当加盖公章。"]
+    chrome = ["地址：上海市人民大道200号", "分享：", "打印", "微信", "总共3页  1 [2] [3]", "政府网站标识码：3100000044"]
+    assert clean_text("\n".join(law + chrome)).split("\n") == law
+
+
+def test_join_wrapped_lines_rejoins_only_full_lines():
+    full = "一" * 20
+    lines = [full, full, "短尾。", "第二条" + "二" * 17, "末行", "（一）项"]
+    assert join_wrapped_lines(lines) == [full * 2 + "短尾。", "第二条" + "二" * 17 + "末行", "（一）项"]

@@ -58,8 +58,11 @@ def test_gazette_max_issues_limits_and_fetches_document_and_pdf(mirror, session,
     longest = max(doc.text.split("\n"), key=len)
     assert squash(longest) in squash(seed_text("001") + seed_text("002"))
     assert doc.meta["attachments"][0]["url"].endswith(".pdf")
-    pdf = gazette.fetch(session, next(r for r in refs if r.doc_type == "gazette-pdf"))
-    assert pdf.raw.startswith(b"%PDF") and len(pdf.text) > 200
+    pdf_ref = next(r for r in refs if r.doc_type == "gazette-pdf")
+    pdf = gazette.fetch(session, pdf_ref)
+    assert pdf.raw.startswith(b"%PDF") and ref.title in pdf.text.split("\n")
+    # the whole issue is its own document: it does not take the 文号 of the first notice it prints
+    assert pdf.meta["title"] == pdf_ref.title and "number" not in pdf.meta
 
 
 def test_series_lists_pages_without_commented_duplicates(mirror, session, seed_text):
@@ -78,7 +81,10 @@ def test_series_lists_pages_without_commented_duplicates(mirror, session, seed_t
 def test_series_pagination_follows_the_page_count_script(mirror, session):
     refs_all = list(source("shanghai-series", mirror, SH, "/nw11408/index.html").discover(session))
     pages = [h.path for h in mirror.hits if h.path.startswith("/nw11408/index")]
-    assert pages == ["/nw11408/index.html", "/nw11408/index_2.html", "/nw11408/index_3.html"]
+    n = len(pages)
+    assert n >= 2 and pages == ["/nw11408/index.html"] + [f"/nw11408/index_{i}.html" for i in range(2, n + 1)]
+    with pytest.raises(FetchError, match="404"):  # it stopped at the last page the script announces
+        session.get(mirror.urls[SH] + f"/nw11408/index_{n + 1}.html")
     assert len({r.url for r in refs_all}) == len(refs_all)
     refs_one = list(source("shanghai-series", mirror, SH, "/nw11408/index.html", max_pages=1).discover(session))
     assert 0 < len(refs_one) < len(refs_all) and refs_one == refs_all[:len(refs_one)]
@@ -143,6 +149,8 @@ def test_changed_layout_is_a_source_error_not_an_empty_result(mirror, session):
 
 def test_faults_end_in_retry_error_or_skip(mirror, session):
     rules = source("shanghai-rules", mirror, SH, "/xxzfgzwj/index.html", max_pages=1)
+    mirror.set_fault(SH, "/xxzfgzwj/index.html", "slow", delay=0.3, times=1)
+    assert list(rules.discover(session))  # slow but within the read timeout
     mirror.set_fault(SH, "/xxzfgzwj/index.html", "status", code=503, times=1)
     assert list(rules.discover(session))  # retried
     mirror.set_fault(SH, "/xxzfgzwj/index.html", "rate_limit", retry_after=1, times=1)
@@ -202,3 +210,59 @@ def test_number_normalisation_accepts_every_bracket():
     for raw in ("沪府规〔2018〕21号", "沪府规[2018]21号", "沪府规［2018］21 号", "沪府规 (2018) 21号",
                 "沪府规（2018）第21号", "沪府规【2018】21号"):
         assert normalize_number(raw) == "沪府规〔2018〕21号", raw
+
+
+def seed_toc(text: str) -> dict[str, str]:
+    """Section -> squashed table-of-contents text of a gazette issue converted from its PDF."""
+    toc = text.split("## 目 录", 1)[1]
+    toc = re.split(r"\n【[^】]+】\n", toc, maxsplit=1)[0]
+    sections = re.split(r"### 【([^】]+)】", toc)[1:]
+    return {name: squash(re.sub(r"\.{3,}\s*(\(\d+\))?", "", block)) for name, block in zip(sections[::2], sections[1::2])}
+
+
+@pytest.mark.parametrize("seed, issue, state", [("002", "2022年第13期", 0), ("001", "2022年第14期", 1)])
+def test_gazette_issue_matches_its_table_of_contents(mirror, session, seed_text, seed, issue, state):
+    mirror.set_state(state)
+    gazette = source("shanghai-gazette", mirror, SH, "/nw2404/index.html", years=[2022])
+    refs = [r for r in gazette.discover(session) if r.issue == issue and r.doc_type != "gazette-pdf"]
+    toc = seed_toc(seed_text(seed))
+    assert {r.section for r in refs} == set(toc)
+    for ref in refs:
+        assert squash(ref.title).replace("〈", "《").replace("〉", "》") in toc[ref.section].replace("〈", "《").replace("〉", "》"), ref.title
+    assert len([r for r in refs if r.section == "政策解读"]) == toc["政策解读"].count("政策解读")
+    body = squash(seed_text(seed))
+    for ref in refs:
+        if ref.section == "政策解读":
+            continue
+        doc = gazette.fetch(session, ref)
+        number = doc.meta.get("number")
+        if number:  # the 文号 (or 令 number) printed in the gazette, whatever its bracket style there
+            digits = re.findall(r"\d+", number)
+            assert re.search(r"[〔\[(（]?".join(digits), body) or squash(number) in body, number
+        y, m, d = (int(x) for x in doc.meta["signed"].split("-"))
+        assert f"{y}年{m}月{d}日" in body, (ref.title, doc.meta["signed"])
+
+
+def test_states_bring_a_new_issue_and_take_a_repealed_rule_out_of_the_library(mirror, session):
+    gazette = source("shanghai-gazette", mirror, SH, "/nw2404/index.html")
+    rules = source("shanghai-rules", mirror, SH, "/xxzfgzwj/index.html")
+    repealed = "上海市流动人口计划生育工作规定"  # repealed by 令第68号 in 2022年第14期
+    assert "2022年第14期" not in {r.issue for r in gazette.discover(session)}
+    assert repealed in {r.title for r in rules.discover(session)}
+    mirror.set_state(1)
+    assert "2022年第14期" in {r.issue for r in gazette.discover(session)}
+    assert repealed not in {r.title for r in rules.discover(session)}
+
+
+def test_new_gov_issue_lists_its_documents_with_issuer_and_title(mirror, session):
+    gongbao = source("gov-gongbao", mirror, GOV, "/gongbao/gbgl.json", max_issues=1)
+    assert {r.issue for r in gongbao.discover(session)} == {"2016年第34号"}
+    mirror.set_state(2)
+    refs = list(gongbao.discover(session))
+    assert {r.issue for r in refs} == {"2024年第33号"}
+    contents = [r for r in refs if r.doc_type != "gazette-pdf"]
+    # a TOC entry reads "issuer<br>title" (or just the title): the issuer is not part of the title
+    assert [(r.doc_type, r.title) for r in contents] == [
+        ("国务院令", "国务院关于修改《全国年节及纪念日放假办法》的决定"), (None, "全国年节及纪念日放假办法")]
+    republished = gongbao.fetch(session, contents[1])
+    assert republished.meta["issue"] == "2024年第33号" and republished.meta["published"].startswith("2024-11")

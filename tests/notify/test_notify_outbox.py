@@ -5,7 +5,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -56,6 +55,20 @@ def test_sent_once_over_starttls_with_auth(store, smtp_server):
     assert got.message["Subject"] == "regwatch：1 项规章修改 — 上海市人民政府公报 2022年第14期"
     entry = row(store, oid)
     assert (entry.status, entry.attempts, entry.sent_at) == ("sent", 1, T0.isoformat(timespec="seconds"))
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # it is TLS from the first byte
+def test_implicit_tls_and_certificate_verification(store, tls_files, smtp_password):
+    server = SMTPServer(tls_files, implicit_tls=True).start()
+    try:
+        oid = outbox.enqueue(store, message(), None, [], T0)
+        untrusted = transport_for(server.mail_settings(cafile=None))  # the self-signed cert is not trusted
+        assert outbox.deliver(store, untrusted, now=T0).retrying == [oid]
+        assert "CERTIFICATE_VERIFY_FAILED" in row(store, oid).last_error and server.handler.received == []
+        assert outbox.deliver(store, transport_for(server.mail_settings()), now=T0 + timedelta(hours=1)).sent == [oid]
+        assert len(server.handler.received) == 1 and server.handler.logins == [USER]
+    finally:
+        server.stop()
 
 
 def test_server_down_then_up_delivers_once_after_recovery(store, tls_files, smtp_password):
@@ -125,12 +138,16 @@ def test_too_many_temporary_failures_end_as_failed(store, tls_files, smtp_passwo
 
 
 def test_enqueue_is_idempotent_and_an_event_goes_into_one_message_per_subscription(store):
-    first = outbox.enqueue(store, message(1), 1, [10, 11], T0)
-    assert outbox.enqueue(store, message(1), 1, [10, 11], T0) == first        # same Message-ID
-    assert outbox.enqueue(store, message(2), 1, [11, 12], T0) is None         # event 11 already taken
-    assert outbox.enqueue(store, message(3), 2, [11, 12], T0) is not None     # another subscription
+    from notify import api
+
+    one, two = (api.subscribe(store, f"r{i}@example.cn").id for i in (1, 2))
+    e1, e2, e3 = (store.add_event("new_document", title=f"文件{i}") for i in range(3))
+    first = outbox.enqueue(store, message(1), one, [e1, e2], T0)
+    assert outbox.enqueue(store, message(1), one, [e1, e2], T0) == first      # same Message-ID
+    assert outbox.enqueue(store, message(2), one, [e2, e3], T0) is None       # event e2 already taken
+    assert outbox.enqueue(store, message(3), two, [e2, e3], T0) is not None   # another subscription
     delivered = store.db.execute("SELECT subscription_id, event_id FROM deliveries ORDER BY 1, 2").fetchall()
-    assert [tuple(r) for r in delivered] == [(1, 10), (1, 11), (2, 11), (2, 12)]
+    assert [tuple(r) for r in delivered] == [(one, e1), (one, e2), (two, e2), (two, e3)]
     assert [e.message_id for e in outbox.entries(store)] == ["<test.1@regwatch.test>", "<test.3@regwatch.test>"]
 
 
@@ -154,7 +171,6 @@ def _kill_while_stalled(store_path: Path, server: SMTPServer) -> None:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         assert server.handler.stalled.wait(20), child.communicate(timeout=5)
-        time.sleep(0.2)  # let the child finish its own writes before the server goes quiet
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait(10)

@@ -1,0 +1,620 @@
+"""Consolidation: apply one law's operations to its previous text.
+
+Every target is resolved against the *base* text by identity (the old numbering the decision speaks
+in), so an op still finds its article after earlier ops moved or renumbered it. Places in the new
+numbering (作为第十条 / 改为第十一条) become *pins*; once all ops ran, articles are laid out with the
+pinned ones in their slots and the rest in reading order around them, then renumbered 1..n (之一
+articles ride with their base article), chapters and items likewise. Renumbering rewrites the law's
+own cross-references (本条例第十九条 -> 第十七条) in the text that came from the base, as
+"对条文顺序作相应调整" implies; the decision's new wording already uses the new numbers.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+
+from ..model import ARTICLE, CHAPTER, ITEM, PARAGRAPH, SECTION, STATUTE_CONTAINERS, Document, Node, article_label
+from ..numerals import ANY_NUM, cn_to_int, int_to_cn
+from ..structure import parse
+from .ops import (APPEND, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, INSERT, INSERT_PHRASE, MERGE,
+                  PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, place_label)
+
+_ITEM_LABEL = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*")
+_ARTICLE_LABEL = re.compile(rf"^第({ANY_NUM})条(?:之({ANY_NUM}))?\s*(?:[（(]([^（）()]{{1,30}})[）)])?\s*")
+_CROSS_REF = re.compile(rf"(本(?:法|条例|办法|规定|细则|规则|决定|实施细则|实施办法))"
+                        rf"((?:第{ANY_NUM}条(?:之{ANY_NUM})?(?:第{ANY_NUM}款)?(?:第[（(]?{ANY_NUM}[）)]?项)?"
+                        rf"(?:、|和|及|或者|或|以及|至)?)+)")
+_ONE_REF = re.compile(rf"第({ANY_NUM})条(?:之({ANY_NUM}))?")
+
+
+@dataclass
+class Consolidation:
+    document: Document
+    applied: list[Op] = field(default_factory=list)
+    failed: list[tuple[Op, str]] = field(default_factory=list)
+    adjustments: list[str] = field(default_factory=list)   # implied changes: renumbering, cross-references
+
+    def to_dict(self) -> dict:
+        return {"text": self.document.to_text(), "applied": [op.describe() for op in self.applied],
+                "failed": [{"op": op.describe(), "reason": reason} for op, reason in self.failed],
+                "adjustments": self.adjustments}
+
+
+class _Fail(Exception):
+    pass
+
+
+def apply(base: Document, ops: list[Op]) -> Consolidation:
+    """Apply ``ops`` to a copy of ``base``; ops that cannot be applied are returned with the reason."""
+    work = _Work(copy.deepcopy(base))
+    result = Consolidation(work.doc)
+    for op in ops:
+        try:
+            work.run(op)
+        except _Fail as e:
+            result.failed.append((op, str(e)))
+        else:
+            result.applied.append(op)
+    result.adjustments = work.finish()
+    return result
+
+
+class _Work:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.index: dict[str, Node] = {}
+        self.parent: dict[int, Node] = {}
+        self.old_number: dict[int, tuple[int, int]] = {}
+        self.pins: dict[int, tuple[int, int]] = {}       # node -> place in the new numbering
+        self.pending: list[Node] = []                    # pinned new articles, laid out by finish()
+        self.fresh: set[int] = set()                     # nodes worded by the decision
+        self.deleted: set[int] = set()
+        self.absorbed: dict[int, Node] = {}              # merged-away article -> the article it joined
+        self.touched: set[int] = set()                   # parents whose children changed
+        self.explicit: set[int] = set()                  # articles the decision renumbers itself
+        self._index(doc.root, "")
+
+    # -- the old numbering -------------------------------------------------------------------
+    def _index(self, node: Node, prefix: str) -> None:
+        for child in node.children:
+            self.parent[id(child)] = node
+            key = child.key
+            if child.kind == ARTICLE:
+                path = key
+                self.old_number[id(child)] = (child.num or 0, child.sub)
+            elif child.kind in (CHAPTER, SECTION) or child.kind in STATUTE_CONTAINERS:
+                path = f"{prefix}/{key}" if prefix and child.kind == SECTION else key
+            else:
+                path = f"{prefix}/{key}" if prefix else key
+            self.index.setdefault(path, child)
+            self._index(child, path)
+
+    def resolve(self, path: str) -> Node:
+        node = self.index.get(path)
+        if node is None and "/项" in path and "/款" not in path:
+            # 第七条第一项: the items of an article hang under one of its paragraphs.
+            art, item = path.split("/项")
+            node = next((self.index[p] for k in range(1, 20)
+                         if (p := f"{art}/款{k}/项{item}") in self.index), None)
+        if node is None and path.endswith("/款1") and path[:-3] in self.index:
+            node = self.index[path[:-3]]      # an article without separate paragraphs
+        if node is None:
+            raise _Fail(f"基础文本中没有{place_label(path)}")
+        if id(node) in self.deleted:
+            raise _Fail(f"{place_label(path)}已被删除")
+        return node
+
+    # -- operations ---------------------------------------------------------------------------
+    def run(self, op: Op) -> None:
+        handlers = {REPLACE: self._replace, REPLACE_OPENING: self._replace_opening, APPEND: self._append,
+                    PREPEND: self._prepend, DELETE: self._delete, INSERT: self._insert, RENUMBER: self._renumber,
+                    SPLIT: self._split, MERGE: self._merge, REPLACE_PHRASE: self._replace_phrase,
+                    DELETE_PHRASE: self._delete_phrase, INSERT_PHRASE: self._insert_phrase, RENAME: self._rename,
+                    DROP_HEADINGS: self._drop_headings}
+        if op.action not in handlers:
+            raise _Fail(f"未知的操作“{op.action}”")
+        handlers[op.action](op)
+
+    def _replace(self, op: Op) -> None:
+        if op.target == TITLE:
+            self.doc.title = op.text
+            return
+        node = self.resolve(op.target)
+        if node.kind == ARTICLE:
+            title, paragraphs = _article_body(op.text or "")
+            node.children = paragraphs
+            node.title = title or node.title
+            self._mark_fresh(node)
+        elif node.kind == PARAGRAPH:
+            span = [node] + [self.resolve(p) for p in op.span]
+            self._swap(span, _article_body(op.text or "")[1])
+        elif node.kind == ITEM:
+            span = [node] + [self.resolve(p) for p in op.span]
+            self._swap(span, _items(op.text or "", first=node.num or 1))
+        elif node.kind in STATUTE_CONTAINERS:
+            node.title = op.text or ""
+        else:
+            node.text = op.text or ""
+            self.fresh.add(id(node))
+
+    def _swap(self, old: list[Node], new: list[Node]) -> None:
+        parent = self.parent[id(old[0])]
+        at = parent.children.index(old[0])
+        for node in old:
+            parent.children.remove(node)
+            self.deleted.add(id(node))
+        parent.children[at:at] = new
+        for node in new:
+            self.parent[id(node)] = parent
+            self._mark_fresh(node)
+        self.touched.add(id(parent))
+
+    def _mark_fresh(self, node: Node) -> None:
+        for n in node.walk():
+            self.fresh.add(id(n))
+            for c in n.children:
+                self.parent[id(c)] = n
+
+    def _text_node(self, path: str) -> Node:
+        """The node whose own text an opening/ending op edits: an article's first or last paragraph."""
+        node = self.resolve(path)
+        if node.kind == ARTICLE:
+            paragraphs = [c for c in node.children if c.kind == PARAGRAPH]
+            if not paragraphs:
+                raise _Fail(f"{place_label(path)}没有正文")
+            return paragraphs[0]
+        return node
+
+    def _replace_opening(self, op: Op) -> None:
+        node = self._text_node(op.target)
+        new = op.text or ""
+        stop = "：" if new.endswith(("：", ":")) else "。"
+        cut = max(node.text.find(stop), node.text.find(":" if stop == "：" else "."))
+        if cut < 0:
+            raise _Fail(f"{place_label(op.target)}中找不到可替换的开头（“{stop}”）")
+        node.text = new + node.text[cut + 1:]
+
+    def _append(self, op: Op) -> None:
+        node = self.resolve(op.target)
+        if node.kind == ARTICLE:
+            paragraphs = [c for c in node.children if c.kind == PARAGRAPH]
+            if not paragraphs:
+                raise _Fail(f"{place_label(op.target)}没有正文")
+            node = paragraphs[-1]
+        added = op.text or ""
+        if added.endswith(("。", "；", "：", "！", "？")):
+            node.text += added
+        else:
+            # 款尾增加 a clause without its own full stop: it continues the last sentence.
+            node.text = node.text.rstrip("。；;.") + "；" + added + "。"
+
+    def _prepend(self, op: Op) -> None:
+        node = self._text_node(op.target)
+        node.text = (op.text or "") + node.text
+
+    def _delete(self, op: Op) -> None:
+        node = self.resolve(op.target)
+        parent = self.parent[id(node)]
+        parent.children.remove(node)
+        for n in node.walk():
+            self.deleted.add(id(n))
+        self.touched.add(id(parent))
+
+    def _insert(self, op: Op) -> None:
+        steps = op.target.split("/")
+        last = steps[-1]
+        m = re.match(r"^(\D+?)(\d*)(?:之(\d+))?$", last)
+        kind, num, sub = m.group(1), int(m.group(2) or 0), int(m.group(3) or 0)
+        if kind == "条":
+            title, paragraphs = _article_body(op.text or "")
+            node = Node(ARTICLE, num=num, sub=sub, label=article_label(num or 1, sub), title=op.title or title,
+                        children=paragraphs)
+            self._mark_fresh(node)
+            if op.position:
+                side, anchor_path = op.position.split(":", 1)
+                anchor = self.resolve(anchor_path)
+                parent = self.parent[id(anchor)]
+                at = parent.children.index(anchor) + (side == "after")
+                parent.children.insert(at, node)
+                self.parent[id(node)] = parent
+            else:
+                self.pins[id(node)] = (num, sub)
+                self.pending.append(node)
+            return
+        if kind in ("章", "节"):
+            self._insert_container(op, CHAPTER if kind == "章" else SECTION, num)
+            return
+        parent_path = "/".join(steps[:-1])
+        if kind == "款":
+            parent = self.resolve(parent_path)
+            if parent.kind != ARTICLE:
+                raise _Fail(f"{place_label(parent_path)}不是条，不能增加款")
+            new = _article_body(op.text or "")[1]
+        elif kind == "项":
+            parent = self.resolve(parent_path)
+            if parent.kind == ARTICLE:
+                parent = next((c for c in parent.children if any(i.kind == ITEM for i in c.children)),
+                              parent.children[0] if parent.children else None)
+                if parent is None:
+                    raise _Fail(f"{place_label(parent_path)}没有可增加项的款")
+            new = _items(op.text or "", first=num or 1)
+        else:
+            raise _Fail(f"不支持增加“{kind}”")
+        parent.children.extend(new)
+        for i, node in enumerate(new):
+            self.parent[id(node)] = parent
+            self._mark_fresh(node)
+            if num:
+                self.pins[id(node)] = (num + i, 0)
+        self.touched.add(id(parent))
+
+    def _insert_container(self, op: Op, kind: str, num: int) -> None:
+        """增加一章，作为第五章：“第五章　名称 / 第四十条 …”: the chapter with the articles it brings."""
+        text = (op.text or "").strip()
+        parsed = parse(text, fmt="text").root.children if text else []
+        node = next((c for c in parsed if c.kind == kind), None)
+        if node is None:
+            first = text.splitlines()[0] if text else ""
+            node = Node(kind, title=op.title or re.sub(rf"^第{ANY_NUM}[章节]\s*", "", first).strip())
+        node.num, node.label = num, f"第{int_to_cn(num)}{kind}"
+        self.doc.root.children.append(node)
+        self.parent[id(node)] = self.doc.root
+        self.pins[id(node)] = (num, 0)
+        self._mark_fresh(node)
+        for article in (n for n in node.walk() if n.kind == ARTICLE):
+            self.pins[id(article)] = (article.num or 0, article.sub)
+
+    def _renumber(self, op: Op) -> None:
+        node = self.resolve(op.target)
+        step = (op.new_path or "").rsplit("/", 1)[-1]
+        m = re.match(r"^(\D+?)(\d+)(?:之(\d+))?$", step)
+        if not m:
+            raise _Fail(f"无法理解新的编号“{op.new_path}”")
+        self.pins[id(node)] = (int(m.group(2)), int(m.group(3) or 0))
+        if node.kind == ARTICLE:
+            self.explicit.add(id(node))
+        else:
+            self.touched.add(id(self.parent[id(node)]))
+
+    def _split(self, op: Op) -> None:
+        node = self.resolve(op.target)
+        if not op.text:
+            raise _Fail(f"{place_label(op.target)}拆分后的内容缺失")
+        if node.kind == PARAGRAPH:
+            pieces = _article_body(op.text)[1]
+            self._swap([node], pieces)
+            for piece, path in zip(pieces, op.new_paths):
+                self.pins[id(piece)] = (int(re.sub(r"\D", "", path.rsplit("/", 1)[-1]) or 0), 0)
+            return
+        raise _Fail(f"不支持拆分{place_label(op.target)}")
+
+    def _merge(self, op: Op) -> None:
+        nodes = [self.resolve(p) for p in op.sources]
+        first = nodes[0]
+        if op.text:
+            title, first.children = _article_body(op.text)
+            first.title = title or first.title
+            self._mark_fresh(first)
+        else:
+            for other in nodes[1:]:
+                first.children += other.children
+                for c in other.children:
+                    self.parent[id(c)] = first
+        for other in nodes[1:]:
+            self.parent[id(other)].children.remove(other)
+            self.deleted.add(id(other))
+            self.absorbed[id(other)] = first
+        if op.new_path and first.kind == ARTICLE:
+            m = re.match(r"^条(\d+)(?:之(\d+))?$", op.new_path)
+            if m:
+                self.pins[id(first)] = (int(m.group(1)), int(m.group(2) or 0))
+                self.explicit.add(id(first))
+
+    def _places(self, path: str) -> list[Node]:
+        if path == EVERYWHERE:
+            return [self.doc.root]
+        return [self.resolve(path)]
+
+    def _edit_text(self, op: Op, edit) -> None:
+        """Run ``edit(text) -> (text, count)`` over the target's own text and everything below it."""
+        if op.target == TITLE:
+            new, count = edit(self.doc.title or "")
+            self.doc.title = new
+        else:
+            count = 0
+            for place in self._places(op.target):
+                for node in place.walk():
+                    for attr in ("text", "title"):
+                        new, n = edit(getattr(node, attr))
+                        if n:
+                            setattr(node, attr, new)
+                            count += n
+        if not count:
+            raise _Fail(f"{place_label(op.target)}中未找到“{op.phrase}”")
+
+    def _replace_phrase(self, op: Op) -> None:
+        if op.merged:
+            self._edit_text(op, lambda t: _replace_merged(t, [op.phrase or ""] + op.merged, op.text or ""))
+        else:
+            self._edit_text(op, lambda t: _replace_all(t, op.phrase or "", op.text or ""))
+
+    def _delete_phrase(self, op: Op) -> None:
+        self._edit_text(op, lambda t: _delete_all(t, op.phrase or ""))
+
+    def _insert_phrase(self, op: Op) -> None:
+        phrase, added = op.phrase or "", op.text or ""
+        new = added + phrase if op.position == "before" else phrase + added
+        self._edit_text(op, lambda t: _replace_all(t, phrase, new))
+
+    def _rename(self, op: Op) -> None:
+        if op.target == TITLE:
+            self.doc.title = op.text
+            return
+        node = self.resolve(op.target)
+        node.title = op.text or ""
+
+    def _drop_headings(self, op: Op) -> None:
+        if not any(n.kind in STATUTE_CONTAINERS for n in self.doc.root.children):
+            raise _Fail("基础文本没有章")
+
+        def flatten(node: Node) -> list[Node]:
+            out = []
+            for child in node.children:
+                if child.kind in STATUTE_CONTAINERS:
+                    out += flatten(child)
+                    self.deleted.add(id(child))
+                else:
+                    out.append(child)
+            return out
+        self.doc.root.children = flatten(self.doc.root)
+        for child in self.doc.root.children:
+            self.parent[id(child)] = self.doc.root
+
+    # -- layout and numbering -------------------------------------------------------------------
+    def finish(self) -> list[str]:
+        notes: list[str] = []
+        order = self._article_order()
+        self._place_articles(order)
+        renumbered = self._number_articles(order, notes)
+        self._number_containers(self.doc.root)
+        for article in order:
+            self._number_children(article)
+        if renumbered:
+            self._rewrite_cross_references(renumbered, notes)
+        return notes
+
+    def _article_order(self) -> list[Node]:
+        in_tree = [n for n in self.doc.root.walk() if n.kind == ARTICLE]
+        mains = [n for n in in_tree + self.pending if self._final_sub(n) == 0]
+        subs = [n for n in in_tree + self.pending if self._final_sub(n) != 0]
+        pinned = sorted((n for n in mains if id(n) in self.pins), key=lambda n: self.pins[id(n)])
+        free = [n for n in mains if id(n) not in self.pins]
+        slots: list[Node | None] = [None] * len(mains)
+        for node in pinned:
+            k = self.pins[id(node)][0] - 1
+            if 0 <= k < len(slots) and slots[k] is None:
+                slots[k] = node
+            else:
+                free.append(node)        # an impossible place: keep it, in reading order at the end
+        it = iter(free)
+        order = [s if s is not None else next(it) for s in slots]
+        # 之一 articles follow their base: pinned ones the article that will carry that number,
+        # the base text's own ones the article they followed.
+        out: list[Node] = []
+        for main in order:
+            out.append(main)
+            follows = [s for s in subs if id(s) not in self.pins and self._previous_main(s, in_tree) is main]
+            out += follows
+        for sub in (s for s in subs if id(s) in self.pins):
+            base = self.pins[id(sub)][0]
+            at = base if base <= len(order) else len(order)
+            anchor = order[at - 1] if at else None
+            i = out.index(anchor) + 1 if anchor in out else len(out)
+            while i < len(out) and self._final_sub(out[i]) and (self._final_sub(out[i]) < self.pins[id(sub)][1]):
+                i += 1
+            out.insert(i, sub)
+        return out
+
+    def _final_sub(self, node: Node) -> int:
+        return self.pins[id(node)][1] if id(node) in self.pins else node.sub
+
+    @staticmethod
+    def _previous_main(sub: Node, in_tree: list[Node]) -> Node | None:
+        i = in_tree.index(sub)
+        while i > 0:
+            i -= 1
+            if in_tree[i].sub == 0:
+                return in_tree[i]
+        return None
+
+    def _place_articles(self, order: list[Node]) -> None:
+        """Put every article under its container in the final order (new ones join their predecessor's)."""
+        home: dict[int, Node] = {}
+        for i, article in enumerate(order):
+            parent = self.parent.get(id(article)) if article not in self.pending else None
+            if parent is None or id(parent) in self.deleted:
+                neighbour = order[i - 1] if i else (order[i + 1] if len(order) > 1 else None)
+                parent = home.get(id(neighbour)) if neighbour is not None and id(neighbour) in home else \
+                    (self.parent.get(id(neighbour)) if neighbour is not None else None)
+                parent = parent if parent is not None and id(parent) not in self.deleted else self.doc.root
+            home[id(article)] = parent
+        parents = {id(p): p for p in home.values()}
+        slots: dict[int, int] = {}
+        for p in parents.values():
+            first = next((i for i, c in enumerate(p.children) if c.kind == ARTICLE), None)
+            slots[id(p)] = first if first is not None else len([c for c in p.children
+                                                                 if c.kind not in STATUTE_CONTAINERS])
+            p.children = [c for c in p.children if c.kind != ARTICLE]
+        for p in parents.values():
+            mine = [a for a in order if home[id(a)] is p]
+            at = min(slots[id(p)], len(p.children))
+            p.children[at:at] = mine
+            for a in mine:
+                self.parent[id(a)] = p
+
+    def _number_articles(self, order: list[Node], notes: list[str]) -> dict[tuple[int, int], tuple[int, int]]:
+        mapping: dict[tuple[int, int], tuple[int, int]] = {}
+        k = 0
+        for article in order:
+            sub = self._final_sub(article)
+            if sub == 0:
+                k += 1
+            new = (k if sub == 0 else max(k, 1), sub)
+            old = self.old_number.get(id(article))
+            if old is not None:
+                mapping[old] = new
+                if old != new and id(article) not in self.explicit:
+                    notes.append(f"{article_label(*old)}顺延为{article_label(*new)}（条文顺序相应调整）")
+            article.num, article.sub, article.label = new[0], new[1], article_label(*new)
+        for gone, into in self.absorbed.items():
+            mapping[self.old_number[gone]] = (into.num or 0, into.sub)
+        return {old: new for old, new in mapping.items() if old != new}
+
+    def _number_containers(self, node: Node) -> None:
+        counts: dict[str, int] = {}
+        children = node.children
+        pinned = [c for c in children if c.kind in STATUTE_CONTAINERS and id(c) in self.pins]
+        for c in pinned:
+            # An inserted chapter goes where its number puts it among its siblings.
+            children.remove(c)
+            siblings = [i for i, s in enumerate(children) if s.kind == c.kind]
+            want = self.pins[id(c)][0] - 1
+            at = siblings[want] if want < len(siblings) else len(children)
+            children.insert(at, c)
+        for child in children:
+            if child.kind in STATUTE_CONTAINERS:
+                counts[child.kind] = counts.get(child.kind, 0) + 1
+                if child.num != counts[child.kind]:
+                    child.num = counts[child.kind]
+                    child.label = f"第{int_to_cn(child.num)}{child.kind}"
+                self._number_containers(child)
+
+    def _number_children(self, article: Node) -> None:
+        paragraphs = self._ordered([c for c in article.children if c.kind == PARAGRAPH])
+        others = [c for c in article.children if c.kind != PARAGRAPH]
+        article.children = paragraphs + others
+        for i, p in enumerate(paragraphs, 1):
+            p.num = i
+            if id(p) in self.touched or any(id(c) in self.pins for c in p.children):
+                items = self._ordered([c for c in p.children if c.kind == ITEM])
+                p.children = items + [c for c in p.children if c.kind != ITEM]
+                for j, item in enumerate(items, 1):
+                    item.num, item.label = j, f"（{int_to_cn(j)}）"
+
+    def _ordered(self, nodes: list[Node]) -> list[Node]:
+        if not any(id(n) in self.pins for n in nodes):
+            return nodes
+        slots: list[Node | None] = [None] * len(nodes)
+        free = [n for n in nodes if id(n) not in self.pins]
+        for n in sorted((n for n in nodes if id(n) in self.pins), key=lambda n: self.pins[id(n)]):
+            k = self.pins[id(n)][0] - 1
+            if 0 <= k < len(slots) and slots[k] is None:
+                slots[k] = n
+            else:
+                free.append(n)
+        it = iter(free)
+        return [s if s is not None else next(it) for s in slots]
+
+    def _rewrite_cross_references(self, mapping: dict[tuple[int, int], tuple[int, int]], notes: list[str]) -> None:
+        def fix_run(m: re.Match) -> str:
+            def fix_one(r: re.Match) -> str:
+                old = (cn_to_int(r.group(1)), cn_to_int(r.group(2)) if r.group(2) else 0)
+                new = mapping.get(old)
+                return article_label(*new) if new else r.group(0)
+            return m.group(1) + _ONE_REF.sub(fix_one, m.group(2))
+
+        for node in self.doc.root.walk():
+            if id(node) in self.fresh or not node.text:
+                continue
+            new = _CROSS_REF.sub(fix_run, node.text)
+            if new != node.text:
+                owner = self._article_of(node)
+                notes.append(f"{owner.label if owner else ''}中的条文引用按新条号调整")
+                node.text = new
+
+    def _article_of(self, node: Node) -> Node | None:
+        while node is not None and node.kind != ARTICLE:
+            node = self.parent.get(id(node))
+        return node
+
+
+def _article_body(text: str) -> tuple[str, list[Node]]:
+    """A decision's wording of an article (or of paragraphs) -> (title, 款 nodes with their 项).
+
+    The text is parsed by the structure parser as the body of a stand-in article, so paragraphs and
+    items are told apart exactly as in a full law.
+    """
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    title = ""
+    if lines:
+        m = _ARTICLE_LABEL.match(lines[0])
+        if m:
+            title = m.group(3) or ""
+            lines[0] = lines[0][m.end():]
+    if not lines or not lines[0]:
+        return title, []
+    doc = parse("第一条 " + "\n".join(lines) + "\n第二条 。", fmt="text")
+    first = doc.articles()[0]
+    return title or first.title, first.children
+
+
+def _items(text: str, first: int) -> list[Node]:
+    """Items (项) worded by the decision, one per line: （二）春节…; unlabelled lines count on from ``first``."""
+    out = []
+    for line in (l.strip() for l in text.splitlines()):
+        if not line:
+            continue
+        m = _ITEM_LABEL.match(line)
+        num = cn_to_int(m.group(1)) if m else first + len(out)
+        out.append(Node(ITEM, num=num, label=f"（{int_to_cn(num)}）", text=line[m.end():] if m else line))
+    return out
+
+
+_VARIANTS = str.maketrans("()：:;,", "（）：：；，")
+
+
+def _replace_all(text: str, phrase: str, new: str) -> tuple[str, int]:
+    if not phrase:
+        return text, 0
+    count = text.count(phrase)
+    if count:
+        return text.replace(phrase, new), count
+    # The decision and the base often differ only in full/half-width brackets and colons.
+    folded_phrase = phrase.translate(_VARIANTS)
+    folded = text.translate(_VARIANTS)
+    count = folded.count(folded_phrase)
+    if not count or len(folded) != len(text):
+        return text, 0
+    out, i = [], 0
+    while True:
+        j = folded.find(folded_phrase, i)
+        if j < 0:
+            out.append(text[i:])
+            break
+        out += [text[i:j], new]
+        i = j + len(phrase)
+    return "".join(out), count
+
+
+def _replace_merged(text: str, phrases: list[str], new: str) -> tuple[str, int]:
+    """“卫生”“计划生育”合并修改为“卫生健康”: the phrases stand side by side in the text."""
+    for sep in ("、", "和", "，", "及", ""):
+        result, n = _replace_all(text, sep.join(phrases), new)
+        if n:
+            return result, n
+    result, n = _replace_all(text, phrases[0], new)
+    for other in phrases[1:]:
+        result, _ = _delete_all(result, other)
+    return result, n
+
+
+def _delete_all(text: str, phrase: str) -> tuple[str, int]:
+    result, n = _replace_all(text, phrase, "\x00")
+    if not n:
+        return text, 0
+    # A list loses its separator with the deleted member: 区、县 -> 区, （、） disappears.
+    result = re.sub(r"、\x00(?=[、，。；）])|\x00、|、\x00$", "", result)
+    result = result.replace("\x00", "")
+    result = re.sub(r"、(?=[。；，）])", "", result).replace("（）", "")
+    return result, n

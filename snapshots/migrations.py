@@ -1,0 +1,66 @@
+"""Bring a database of any earlier schema version up to schema.SCHEMA_VERSION, in place."""
+from __future__ import annotations
+
+import sqlite3
+import zlib
+
+from diffs.errors import StoreError
+
+from .identity import number_key, rule_name_key
+from .schema import MIGRATIONS, SCHEMA_VERSION
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+    if not has_meta:
+        return 0
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _index_existing_texts(conn: sqlite3.Connection) -> None:
+    shas = [r[0] for r in conn.execute("SELECT DISTINCT text_sha FROM versions")]
+    for sha in shas:
+        data = conn.execute("SELECT data FROM blobs WHERE sha256 = ?", [sha]).fetchone()[0]
+        conn.execute("INSERT INTO search_texts (text_sha, text) VALUES (?, ?)",
+                     [sha, zlib.decompress(data).decode("utf-8")])
+
+
+def _key_existing_documents(conn: sqlite3.Connection) -> None:
+    for doc_id, title, number in conn.execute("SELECT id, title, number FROM documents").fetchall():
+        conn.execute("UPDATE documents SET name_key = ?, number_key = ? WHERE id = ?",
+                     [rule_name_key(title), number_key(number), doc_id])
+
+
+# Data steps that SQL alone cannot do, run right after the migration of that version.
+AFTER = {2: _key_existing_documents, 3: _index_existing_texts}
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Upgrade in one transaction per step; returns the version the database had before."""
+    before = current_version(conn)
+    if before > SCHEMA_VERSION:
+        raise StoreError(f"the store has schema version {before}, newer than this regwatch ({SCHEMA_VERSION}); "
+                         "upgrade regwatch")
+    for version in range(before + 1, SCHEMA_VERSION + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while we waited for the write lock.
+            if current_version(conn) >= version:
+                conn.execute("COMMIT")
+                continue
+            for statement in _statements(MIGRATIONS[version - 1]):
+                conn.execute(statement)
+            if version in AFTER:
+                AFTER[version](conn)
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", [str(version)])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return before
+
+
+def _statements(script: str) -> list[str]:
+    # executescript() would COMMIT on its own; split so each step stays inside our transaction.
+    return [s.strip() for s in script.split(";\n") if s.strip()]

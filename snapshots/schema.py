@@ -1,0 +1,78 @@
+"""The store's schema, as an ordered list of migrations.
+
+Each migration is frozen once released: a database at version N is brought to the current version
+by running migrations N+1.. in order (migrations.py). Never edit a released step; add one.
+"""
+from __future__ import annotations
+
+# Version 1: documents, versions and their blobs, the fetch log, events and the rules registry.
+V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE sources (name TEXT PRIMARY KEY, kind TEXT, url TEXT, last_run TEXT, last_ok TEXT, last_error TEXT);
+CREATE TABLE blobs (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL, size INTEGER NOT NULL, stored_size INTEGER NOT NULL);
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY, source TEXT, url TEXT NOT NULL UNIQUE, title TEXT, number TEXT, issuer TEXT,
+    doc_type TEXT, section TEXT, issue TEXT, published TEXT, effective TEXT, expires TEXT, rule_id INTEGER,
+    first_seen TEXT, last_seen TEXT, gone_at TEXT);
+CREATE TABLE versions (
+    id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id), seq INTEGER NOT NULL,
+    fetched_at TEXT NOT NULL, raw_sha TEXT REFERENCES blobs(sha256), text_sha TEXT NOT NULL REFERENCES blobs(sha256),
+    content_type TEXT, formatting_only INTEGER NOT NULL DEFAULT 0, diff_json TEXT, UNIQUE (document_id, seq));
+CREATE TABLE fetches (
+    id INTEGER PRIMARY KEY, source TEXT, url TEXT, at TEXT, http_status INTEGER, outcome TEXT,
+    elapsed_ms INTEGER, bytes INTEGER, error TEXT);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, source TEXT,
+    document_id INTEGER REFERENCES documents(id), version_id INTEGER REFERENCES versions(id),
+    rule_id INTEGER REFERENCES rules(id), title TEXT, url TEXT, payload TEXT);
+CREATE TABLE rules (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, number TEXT, status TEXT, since TEXT,
+    by_document_id INTEGER REFERENCES documents(id), by_title TEXT, by_url TEXT, effective TEXT, expires TEXT,
+    document_id INTEGER REFERENCES documents(id));
+CREATE TABLE rule_history (
+    id INTEGER PRIMARY KEY, rule_id INTEGER NOT NULL REFERENCES rules(id), status TEXT NOT NULL, since TEXT,
+    by_document_id INTEGER REFERENCES documents(id), by_title TEXT, by_url TEXT, recorded_at TEXT);
+CREATE INDEX events_at ON events(at);
+CREATE INDEX events_kind ON events(kind, at);
+CREATE INDEX fetches_url ON fetches(url);
+CREATE INDEX rule_history_rule ON rule_history(rule_id, since);
+"""
+
+# Version 2: the notification tables, decisions, per-URL fetch state (a document lineage may live
+# at several URLs once a rule is republished at a new one) and the identity keys of documents
+# (filled for existing rows by migrations.py).
+V2 = """
+CREATE TABLE decisions (document_id INTEGER PRIMARY KEY REFERENCES documents(id), parsed_json TEXT, applied_json TEXT);
+CREATE TABLE urls (
+    url TEXT PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id), etag TEXT, last_modified TEXT,
+    text_sha TEXT, listed_at TEXT, gone_at TEXT);
+INSERT INTO urls (url, document_id, text_sha)
+    SELECT d.url, d.id, (SELECT v.text_sha FROM versions v WHERE v.document_id = d.id ORDER BY v.seq DESC LIMIT 1)
+    FROM documents d;
+CREATE TABLE subscriptions (
+    id INTEGER PRIMARY KEY, name TEXT, emails TEXT NOT NULL, filters TEXT, frequency TEXT NOT NULL DEFAULT 'immediate',
+    hour INTEGER, heartbeat INTEGER NOT NULL DEFAULT 0, created_at TEXT);
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY, message_id TEXT NOT NULL UNIQUE, subscription_id INTEGER REFERENCES subscriptions(id)
+    ON DELETE SET NULL, recipients TEXT, subject TEXT, body TEXT, status TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT, last_error TEXT, created_at TEXT, sent_at TEXT);
+CREATE TABLE deliveries (
+    subscription_id INTEGER NOT NULL, event_id INTEGER NOT NULL REFERENCES events(id),
+    outbox_id INTEGER REFERENCES outbox(id), UNIQUE (subscription_id, event_id));
+CREATE INDEX outbox_status ON outbox(status, next_attempt_at);
+CREATE INDEX documents_rule ON documents(rule_id);
+ALTER TABLE documents ADD COLUMN name_key TEXT;
+ALTER TABLE documents ADD COLUMN number_key TEXT;
+CREATE INDEX documents_name_key ON documents(source, name_key);
+CREATE INDEX documents_number_key ON documents(source, number_key);
+"""
+
+# Version 3: full-text search. One row per distinct text (keyed by its blob), trigram-tokenised so
+# Chinese matches without word segmentation; existing texts are indexed by the migration itself
+# (migrations.py fills it, since the texts are compressed blobs).
+V3 = """
+CREATE VIRTUAL TABLE search_texts USING fts5(text_sha UNINDEXED, text, tokenize = 'trigram');
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3]
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,35 @@
+"""Full-text search over every stored text: FTS5 trigram for 3+ characters, LIKE below that
+(a trigram index cannot answer a one- or two-character Chinese query)."""
+from __future__ import annotations
+
+import sqlite3
+
+_HITS = """
+SELECT v.document_id, v.seq, v.id AS version_id, v.fetched_at, d.title, d.url, d.source
+FROM versions v JOIN documents d ON d.id = v.document_id
+WHERE v.text_sha IN ({matching})
+  AND v.seq = (SELECT max(w.seq) FROM versions w WHERE w.document_id = v.document_id AND w.text_sha IN ({matching}))
+ORDER BY v.fetched_at DESC, v.id DESC
+LIMIT ?
+"""
+
+
+def index_text(conn: sqlite3.Connection, text_sha: str, text: str) -> None:
+    if conn.execute("SELECT 1 FROM search_texts WHERE text_sha = ?", [text_sha]).fetchone() is None:
+        conn.execute("INSERT INTO search_texts (text_sha, text) VALUES (?, ?)", [text_sha, text])
+
+
+def search(conn: sqlite3.Connection, query: str, limit: int = 50) -> list[dict]:
+    """The latest matching version of each document, newest first."""
+    query = query.strip()
+    if not query:
+        return []
+    if len(query) >= 3:
+        matching = "SELECT text_sha FROM search_texts WHERE search_texts MATCH ?"
+        term = '"' + query.replace('"', '""') + '"'
+    else:
+        matching = "SELECT text_sha FROM search_texts WHERE text LIKE ? ESCAPE '\\'"
+        term = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    cursor = conn.execute(_HITS.format(matching=matching), [term, term, limit])
+    columns = [c[0] for c in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]

@@ -1,0 +1,404 @@
+"""The Store: one SQLite file (WAL) holding every document version, event and rule status.
+
+Writes go through plain SQL on a connection in autocommit mode, framed by ``transaction()``
+(BEGIN IMMEDIATE … COMMIT): sqlite-utils' write helpers commit on their own, which would break
+the one-transaction-per-document guarantee, so ``.db`` (a sqlite_utils.Database) is for reading.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import sqlite_utils
+
+from diffs.errors import StoreError
+from diffs.normalize import normalize
+
+from . import blobs, rules as registry, search as fulltext
+from .identity import number_key, rule_name_key
+from .migrations import migrate
+
+# The metadata keys of an extracted document that become columns of `documents`.
+DOCUMENT_FIELDS = ("title", "number", "issuer", "doc_type", "section", "issue", "published", "effective", "expires")
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class SaveResult:
+    document_id: int
+    version_id: int | None
+    outcome: str  # new | changed | formatting | unchanged
+    previous_version_id: int | None
+
+
+class Store:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves; check_same_thread stays on.
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            migrate(self.conn)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: cannot open the store: {e}") from e
+        self.db = sqlite_utils.Database(self.conn)
+        self._depth = 0
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- transactions and rows -------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """One atomic write. Nested uses join the outermost transaction."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"{self.path}: cannot start a write: {e}") from e
+        self._depth = 1
+        try:
+            yield self
+        except BaseException:
+            self._depth = 0
+            self.conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self.conn.execute("COMMIT")
+
+    def _rows(self, sql: str, params: Any = ()) -> list[dict]:
+        cursor = self.conn.execute(sql, list(params))
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+    def _row(self, sql: str, params: Any = ()) -> dict | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
+
+    def _insert(self, table: str, row: dict) -> int:
+        sql = f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
+        return self.conn.execute(sql, list(row.values())).lastrowid
+
+    # ---- blobs -----------------------------------------------------------------------------
+
+    def put_blob(self, data: bytes) -> str:
+        return blobs.put(self.conn, data)
+
+    def get_blob(self, sha: str) -> bytes:
+        return blobs.get(self.conn, sha)
+
+    # ---- sources and fetches -----------------------------------------------------------------
+
+    def upsert_source(self, name: str, kind: str, url: str) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT INTO sources (name, kind, url) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE"
+                              " SET kind = excluded.kind, url = excluded.url", [name, kind, url])
+
+    def source_ran(self, name: str, at: str, error: str | None = None) -> None:
+        with self.transaction():
+            if error is None:
+                self.conn.execute("UPDATE sources SET last_run = ?, last_ok = ?, last_error = NULL WHERE name = ?",
+                                  [at, at, name])
+            else:
+                self.conn.execute("UPDATE sources SET last_run = ?, last_error = ? WHERE name = ?", [at, error, name])
+
+    def sources(self) -> list[dict]:
+        return self._rows("SELECT * FROM sources ORDER BY name")
+
+    def record_fetch(self, source: str, url: str, http_status: int | None, outcome: str, elapsed_ms: int | None,
+                     bytes: int | None, error: str | None = None, at: str | None = None) -> int:
+        with self.transaction():
+            return self._insert("fetches", dict(source=source, url=url, at=at or utc_now(), http_status=http_status,
+                                                outcome=outcome, elapsed_ms=elapsed_ms, bytes=bytes, error=error))
+
+    def url_state(self, url: str) -> dict | None:
+        """What the store knows of one URL: document_id, etag, last_modified, text_sha, gone_at."""
+        return self._row("SELECT * FROM urls WHERE url = ?", [url])
+
+    def mark_listed(self, urls: list[str], at: str) -> None:
+        with self.transaction():
+            self.conn.executemany("UPDATE urls SET listed_at = ? WHERE url = ?", [(at, u) for u in urls])
+
+    def unlisted_urls(self, source: str, listed_since: str, listed_now: set[str]) -> list[str]:
+        """URLs of this source listed at or after `listed_since` that the listing no longer shows
+        and that are not known gone: worth one more request to learn whether they disappeared."""
+        rows = self.conn.execute(
+            "SELECT u.url FROM urls u JOIN documents d ON d.id = u.document_id WHERE d.source = ?"
+            " AND u.listed_at >= ? AND u.gone_at IS NULL ORDER BY u.url", [source, listed_since]).fetchall()
+        return [url for (url,) in rows if url not in listed_now]
+
+    def mark_gone(self, url: str, at: str) -> int | None:
+        """The page at `url` disappeared: flag it (never delete). Returns the document id when it is
+        newly gone and was the document's current page."""
+        with self.transaction():
+            state = self.url_state(url)
+            if state is None or state["gone_at"]:
+                return None
+            self.conn.execute("UPDATE urls SET gone_at = ? WHERE url = ?", [at, url])
+            changed = self.conn.execute("UPDATE documents SET gone_at = ? WHERE id = ? AND url = ? AND gone_at IS NULL",
+                                        [at, state["document_id"], url]).rowcount
+            return state["document_id"] if changed else None
+
+    # ---- documents and versions --------------------------------------------------------------
+
+    def save_version(self, source: str, url: str, raw: bytes | None, text: str, meta: dict | None,
+                     fetched_at: str | None = None, content_type: str | None = None, etag: str | None = None,
+                     last_modified: str | None = None) -> SaveResult:
+        """Store one fetched text; decide whether it is a new document, a new version or nothing new."""
+        meta = meta or {}
+        fetched_at = fetched_at or utc_now()
+        text_bytes = text.encode("utf-8")
+        text_sha = blobs.sha256(text_bytes)
+        with self.transaction():
+            state = self.url_state(url)
+            if state is not None:
+                document_id = state["document_id"]
+                self.conn.execute("UPDATE urls SET etag = ?, last_modified = ?, gone_at = NULL WHERE url = ?",
+                                  [etag, last_modified, url])
+                self.conn.execute("UPDATE documents SET last_seen = ?, gone_at = NULL WHERE id = ? AND url = ?",
+                                  [fetched_at, document_id, url])
+                if state["text_sha"] == text_sha:
+                    return SaveResult(document_id, None, "unchanged", self._latest_version_id(document_id))
+            else:
+                document_id = self._lineage(source, meta) or self._new_document(source, url, meta, fetched_at)
+                self._insert("urls", dict(url=url, document_id=document_id, etag=etag, last_modified=last_modified))
+            self.conn.execute("UPDATE urls SET text_sha = ? WHERE url = ?", [text_sha, url])
+            previous = self._row("SELECT id, seq, text_sha FROM versions WHERE document_id = ? ORDER BY seq DESC LIMIT 1",
+                                 [document_id])
+            # A text this lineage already holds (the same rule at two URLs, an old text re-served)
+            # is not a new version: comparing with the latest alone would ping-pong between them.
+            if self.conn.execute("SELECT 1 FROM versions WHERE document_id = ? AND text_sha = ?",
+                                 [document_id, text_sha]).fetchone():
+                return SaveResult(document_id, None, "unchanged", previous["id"] if previous else None)
+            formatting_only = previous is not None and (
+                normalize(self.get_blob(previous["text_sha"]).decode("utf-8")) == normalize(text))
+            self.put_blob(text_bytes)
+            raw_sha = self.put_blob(raw) if raw is not None else None
+            fulltext.index_text(self.conn, text_sha, text)
+            version_id = self._insert("versions", dict(
+                document_id=document_id, seq=(previous["seq"] + 1) if previous else 1, fetched_at=fetched_at,
+                raw_sha=raw_sha, text_sha=text_sha, content_type=content_type, formatting_only=int(formatting_only)))
+            if previous is not None:
+                self._refresh_document(document_id, url, meta, fetched_at)
+            outcome = "new" if previous is None else ("formatting" if formatting_only else "changed")
+            return SaveResult(document_id, version_id, outcome, previous["id"] if previous else None)
+
+    def _lineage(self, source: str, meta: dict) -> int | None:
+        """A document of this source that the new page continues: same rule name or same rule 文号/令."""
+        name = rule_name_key(meta.get("title"))
+        if name is None:
+            return None
+        row = self.conn.execute("SELECT id FROM documents WHERE source = ? AND name_key = ? ORDER BY id DESC LIMIT 1",
+                                [source, name]).fetchone()
+        number = number_key(meta.get("number"))
+        if row is None and number:
+            row = self.conn.execute("SELECT id FROM documents WHERE source = ? AND number_key = ? AND name_key IS NOT NULL"
+                                    " ORDER BY id DESC LIMIT 1", [source, number]).fetchone()
+        return row[0] if row else None
+
+    def _new_document(self, source: str, url: str, meta: dict, at: str) -> int:
+        row = {k: meta.get(k) or None for k in DOCUMENT_FIELDS}
+        return self._insert("documents", dict(source=source, url=url, first_seen=at, last_seen=at,
+                                              name_key=rule_name_key(meta.get("title")),
+                                              number_key=number_key(meta.get("number")), **row))
+
+    def _refresh_document(self, document_id: int, url: str, meta: dict, at: str) -> None:
+        # The newest text's page and metadata describe the document from now on.
+        known = {k: meta[k] for k in DOCUMENT_FIELDS if meta.get(k)}
+        known.update(url=url, last_seen=at, gone_at=None)
+        if "title" in known:
+            known["name_key"] = rule_name_key(known["title"])
+        if "number" in known:
+            known["number_key"] = number_key(known["number"])
+        self.conn.execute(f"UPDATE documents SET {', '.join(f'{k} = ?' for k in known)} WHERE id = ?",
+                          [*known.values(), document_id])
+
+    def _latest_version_id(self, document_id: int) -> int | None:
+        row = self.conn.execute("SELECT id FROM versions WHERE document_id = ? ORDER BY seq DESC LIMIT 1",
+                                [document_id]).fetchone()
+        return row[0] if row else None
+
+    def set_version_diff(self, version_id: int, diff: dict) -> None:
+        with self.transaction():
+            self.conn.execute("UPDATE versions SET diff_json = ? WHERE id = ?",
+                              [json.dumps(diff, ensure_ascii=False), version_id])
+
+    def set_document_rule(self, document_id: int, rule_id: int) -> None:
+        with self.transaction():
+            self.conn.execute("UPDATE documents SET rule_id = ? WHERE id = ?", [rule_id, document_id])
+
+    def documents(self, source: str | None = None) -> list[dict]:
+        where, params = ("WHERE d.source = ?", [source]) if source else ("", [])
+        return self._rows(
+            "SELECT d.*, (SELECT count(*) FROM versions v WHERE v.document_id = d.id) AS versions"
+            f" FROM documents d {where} ORDER BY d.id", params)
+
+    def document(self, document_id: int) -> dict | None:
+        return self._row("SELECT * FROM documents WHERE id = ?", [document_id])
+
+    def document_by_url(self, url: str) -> dict | None:
+        return self._row("SELECT d.* FROM urls u JOIN documents d ON d.id = u.document_id WHERE u.url = ?", [url])
+
+    def versions(self, document_id: int) -> list[dict]:
+        rows = self._rows("SELECT * FROM versions WHERE document_id = ? ORDER BY seq", [document_id])
+        for row in rows:
+            row["diff"] = json.loads(row["diff_json"]) if row["diff_json"] else None
+        return rows
+
+    def version(self, version_id: int) -> dict | None:
+        return self._row("SELECT * FROM versions WHERE id = ?", [version_id])
+
+    def version_text(self, document_id: int, seq: int) -> str:
+        row = self.conn.execute("SELECT text_sha FROM versions WHERE document_id = ? AND seq = ?",
+                                [document_id, seq]).fetchone()
+        if row is None:
+            raise StoreError(f"document {document_id} has no version {seq}")
+        return self.get_blob(row[0]).decode("utf-8")
+
+    # ---- events ------------------------------------------------------------------------------
+
+    def add_event(self, kind: str, at: str | None = None, source: str | None = None, document_id: int | None = None,
+                  version_id: int | None = None, rule_id: int | None = None, title: str | None = None,
+                  url: str | None = None, **payload: Any) -> int:
+        with self.transaction():
+            return self._insert("events", dict(
+                at=at or utc_now(), kind=kind, source=source, document_id=document_id, version_id=version_id,
+                rule_id=rule_id, title=title, url=url, payload=json.dumps(payload, ensure_ascii=False, default=str)))
+
+    def has_event(self, kind: str, document_id: int | None = None, rule_id: int | None = None,
+                  **payload: Any) -> bool:
+        """Whether an event of this kind about this document/rule with these payload values exists
+        (how once-only events such as `expiring` stay once-only across cycles)."""
+        sql = "SELECT payload FROM events WHERE kind = ? AND document_id IS ? AND rule_id IS ?"
+        for (text,) in self.conn.execute(sql, [kind, document_id, rule_id]):
+            stored = json.loads(text or "{}")
+            if all(stored.get(k) == v for k, v in payload.items()):
+                return True
+        return False
+
+    def events(self, since: str | None = None, kind: str | None = None, source: str | None = None,
+               limit: int | None = None) -> list[dict]:
+        """Newest first; `payload` decoded to a dict. `since` is an ISO date or datetime."""
+        clauses, params = [], []
+        for column, op, value in (("at", ">=", since), ("kind", "=", kind), ("source", "=", source)):
+            if value is not None:
+                clauses.append(f"{column} {op} ?")
+                params.append(value)
+        sql = "SELECT * FROM events" + (" WHERE " + " AND ".join(clauses) if clauses else "") + " ORDER BY at DESC, id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        rows = self._rows(sql, params)
+        for row in rows:
+            row["payload"] = json.loads(row["payload"] or "{}")
+        return rows
+
+    # ---- rules -------------------------------------------------------------------------------
+
+    def find_rule(self, name: str | None = None, number: str | None = None) -> dict | None:
+        key = rule_name_key(name) or (name or None)
+        for rule in self._rows("SELECT * FROM rules ORDER BY id"):
+            if key and (rule_name_key(rule["name"]) or rule["name"]) == key:
+                return rule
+        number = number_key(number)
+        if number:
+            for rule in self._rows("SELECT * FROM rules WHERE number IS NOT NULL ORDER BY id"):
+                if number_key(rule["number"]) == number:
+                    return rule
+        return None
+
+    def ensure_rule(self, name: str, number: str | None = None, document_id: int | None = None,
+                    effective: str | None = None, expires: str | None = None) -> int:
+        """The rule's id, registering it (in force from `effective`, when known) the first time."""
+        with self.transaction():
+            rule = self.find_rule(name, number)
+            if rule is not None:
+                fill = {k: v for k, v in (("number", number), ("document_id", document_id), ("effective", effective),
+                                          ("expires", expires)) if v and not rule.get(k)}
+                if fill:
+                    self.conn.execute(f"UPDATE rules SET {', '.join(f'{k} = ?' for k in fill)} WHERE id = ?",
+                                      [*fill.values(), rule["id"]])
+                # A rule first named by a decision gets its own start once its text is seen.
+                if (effective or document_id) and not self.conn.execute(
+                        "SELECT 1 FROM rule_history WHERE rule_id = ? AND status = ?",
+                        [rule["id"], registry.IN_FORCE]).fetchone():
+                    self.set_rule_status(rule["id"], registry.IN_FORCE, since=effective, by_document_id=document_id)
+                return rule["id"]
+            rule_id = self._insert("rules", dict(name=name, number=number, document_id=document_id,
+                                                 effective=effective, expires=expires))
+            if effective or document_id:
+                self.set_rule_status(rule_id, registry.IN_FORCE, since=effective, by_document_id=document_id)
+            return rule_id
+
+    def set_rule_status(self, rule_id: int, status: str, since: str | None = None, by_document_id: int | None = None,
+                        by_title: str | None = None, by_url: str | None = None, recorded_at: str | None = None) -> None:
+        """Append to the rule's history (from `since` on, `status` because of `by_*`)."""
+        if status not in registry.STATUSES:
+            raise StoreError(f"unknown rule status {status!r}; expected one of {', '.join(registry.STATUSES)}")
+        with self.transaction():
+            self._insert("rule_history", dict(rule_id=rule_id, status=status, since=since, by_document_id=by_document_id,
+                                              by_title=by_title, by_url=by_url, recorded_at=recorded_at or utc_now()))
+            # The row's columns hold the last entry in effective-date order: the rule's final state.
+            latest = self._row("SELECT * FROM rule_history WHERE rule_id = ? ORDER BY coalesce(since, '') DESC, id DESC"
+                               " LIMIT 1", [rule_id])
+            fields = dict(status=latest["status"], since=latest["since"], by_document_id=latest["by_document_id"],
+                          by_title=latest["by_title"], by_url=latest["by_url"])
+            self.conn.execute(f"UPDATE rules SET {', '.join(f'{k} = ?' for k in fields)} WHERE id = ?",
+                              [*fields.values(), rule_id])
+
+    def rule(self, rule_id: int) -> dict | None:
+        return self._row("SELECT * FROM rules WHERE id = ?", [rule_id])
+
+    def rule_history(self, rule_id: int) -> list[dict]:
+        return self._rows("SELECT * FROM rule_history WHERE rule_id = ? ORDER BY coalesce(since, ''), id", [rule_id])
+
+    def rules(self, at: str | None = None) -> list[dict]:
+        """Every rule with its status, since and cause as they stand on `at` (default today)."""
+        on = (at or date.today().isoformat())[:10]
+        history: dict[int, list[dict]] = {}
+        for entry in self._rows("SELECT * FROM rule_history"):
+            history.setdefault(entry["rule_id"], []).append(entry)
+        return [registry.status_on(rule, history.get(rule["id"], []), on)
+                for rule in self._rows("SELECT * FROM rules ORDER BY name")]
+
+    # ---- decisions and search ------------------------------------------------------------------
+
+    def save_decision(self, document_id: int, parsed: Any, applied: Any) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO decisions (document_id, parsed_json, applied_json) VALUES (?, ?, ?)",
+                              [document_id, json.dumps(parsed, ensure_ascii=False, default=str),
+                               json.dumps(applied, ensure_ascii=False, default=str)])
+
+    def decision(self, document_id: int) -> dict | None:
+        row = self._row("SELECT * FROM decisions WHERE document_id = ?", [document_id])
+        if row:
+            row["parsed"] = json.loads(row["parsed_json"] or "null")
+            row["applied"] = json.loads(row["applied_json"] or "null")
+        return row
+
+    def search(self, query: str, limit: int = 50) -> list[dict]:
+        return fulltext.search(self.conn, query, limit)
