@@ -5,7 +5,8 @@
 The largest decision is the one the five sh-* cases share (10 Shanghai regulations, ~180 ops). Timed:
 parse_decision on the whole decision, then for every eval-dev case apply() of its part to its
 parsed base text (base parsing excluded, reported apart), and check() against the republished text.
-Median of N runs each; also ops per millisecond for apply.
+Median of N runs each. Last, apply() on a generated 1000-article law (deletions, an insertion, a
+move and a replacement everywhere, so that every article is renumbered and its references rewritten).
 """
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from diffs.amendments import apply, check, parse_decision  # noqa: E402
+from diffs.amendments.parse import parse_ops  # noqa: E402
+from diffs.numerals import int_to_cn  # noqa: E402
 from diffs.structure import parse  # noqa: E402
 
 EVAL_DEV = ROOT / "corpus" / "eval-dev"
@@ -64,6 +67,12 @@ def main() -> None:
         print(f"  {case['case']:<22} {len(part.ops):>3} ops, {len(base.articles()):>3} articles: "
               f"apply {t_apply:6.2f} ms, check {t_check:6.2f} ms (parse base {t_base:5.2f} ms)")
     print(f"parse + apply (all eval-dev parts of the largest decision): {t_parse + total_apply:.2f} ms")
+    big = parse("某法\n" + "\n".join(f"第{int_to_cn(i)}条 依照本法第{int_to_cn(max(1, i - 1))}条的规定办理。\n"
+                                      "前款事项由区、县负责。" for i in range(1, 1001)))
+    ops, _ = parse_ops(["删去第十条、第二十条、第三百条。", "增加一条，作为第五十条：", "新条文。",
+                        "将条例中的“区、县”均修改为“区”。", "将第九百条改为第八百九十八条，修改为：", "新的。"])
+    t_big = median_ms(lambda: apply(big, ops), max(3, repeat // 4))
+    print(f"apply on a generated 1000-article law ({len(ops)} ops, all renumbered): {t_big:.1f} ms")
 
 
 if __name__ == "__main__":

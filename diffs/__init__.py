@@ -1,23 +1,15 @@
 """regwatch's pure text library: parse Chinese legal texts, compare versions, render the result.
 
-The public API is re-exported here lazily (PEP 562), so that ``from diffs.errors import …`` in any
-other module does not pay for rapidfuzz and diff-match-patch.
+The public API is re-exported here. ``compare`` and ``normalize`` are also module names, so they
+are bound eagerly: a lazy export would be shadowed by the submodule as soon as it was imported.
 """
 from __future__ import annotations
 
-import importlib
+from .compare import DiffResult, Pair, compare
+from .model import Document, Node
+from .normalize import normalize
+from .render import render_html, render_json, render_markdown, render_text
+from .structure import detect_format, parse
 
-_EXPORTS = {
-    "parse": "structure", "detect_format": "structure",
-    "normalize": "normalize",
-    "compare": "compare", "DiffResult": "compare", "Pair": "compare",
-    "render_text": "render", "render_markdown": "render", "render_html": "render", "render_json": "render",
-    "Document": "model", "Node": "model",
-}
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'diffs' has no attribute {name!r}")
-    return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+__all__ = ["DiffResult", "Document", "Node", "Pair", "compare", "detect_format", "normalize", "parse",
+           "render_html", "render_json", "render_markdown", "render_text"]

@@ -18,6 +18,9 @@ from rapidfuzz import fuzz, process
 SIMILAR = 0.5
 #: A unit paired with one outside its stretch must be this similar: moves are rarer than edits.
 MOVED_SIMILAR = 0.7
+#: Within a stretch, a unit is compared with the units this far either side of its expected place
+#: (a stretch of a whole law rewritten throughout would otherwise cost n² comparisons).
+REACH = 15
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,30 @@ def align(old: list[str], new: list[str], similar: float = SIMILAR,
     ``forced`` pairs are known from elsewhere (an amendment decision's 将第X条改为第Y条) and taken
     as given, however different their texts.
     """
+    if forced:
+        return _align(old, new, similar, moved_similar, forced)
+    # Identical units at the same place at either end pair as they are; only the middle is aligned
+    # (an amendment touches a few articles: most of a law is a common head and tail).
+    shorter = min(len(old), len(new))
+    head = 0
+    while head < shorter and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < shorter - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    middle = _align(old[head:len(old) - tail], new[head:len(new) - tail], similar, moved_similar, ())
+    return ([Link(k, k, 1.0, True) for k in range(head)]
+            + [Link(l.old + head, l.new + head, l.score, l.exact) for l in middle]
+            + [Link(len(old) - tail + k, len(new) - tail + k, 1.0, True) for k in range(tail)])
+
+
+def _align(old: list[str], new: list[str], similar: float, moved_similar: float,
+           forced: list[tuple[int, int]]) -> list[Link]:
+    if not old or not new:
+        return []
+    if len(old) == 1 and len(new) == 1 and not forced:
+        # One unit left on each side: the same provision, however rewritten (see below).
+        return [Link(0, 0, fuzz.ratio(old[0], new[0]) / 100, old[0] == new[0])]
     links = [Link(i, j, fuzz.ratio(old[i], new[j]) / 100, old[i] == new[j]) for i, j in forced]
     taken_old = {l.old for l in links}
     taken_new = {l.new for l in links}
@@ -51,7 +78,7 @@ def align(old: list[str], new: list[str], similar: float = SIMILAR,
         links += _similar(old, new, olds, news, similar, used_old, used_new)
     olds = [i for i in range(len(old)) if i not in used_old]
     news = [j for j in range(len(new)) if j not in used_new]
-    links += _similar(old, new, olds, news, moved_similar, used_old, used_new)
+    links += _similar(old, new, olds, news, moved_similar, used_old, used_new, reach=None)
     # One unit left on each side of a stretch (now bounded by every pair, so that no pairing
     # crosses another) is the same provision rewritten in place (将第九条修改为：…), however
     # little of its wording survived.
@@ -83,15 +110,25 @@ def _exact(old: list[str], new: list[str], taken_old: set[int], taken_new: set[i
 
 
 def _similar(old: list[str], new: list[str], olds: list[int], news: list[int], threshold: float,
-             used_old: set[int], used_new: set[int]) -> list[Link]:
+             used_old: set[int], used_new: set[int], reach: int | None = REACH) -> list[Link]:
+    """Pair the most similar units first. With ``reach`` each old unit is compared only with the new
+    ones near its expected place in the stretch; without, with all (the moved-units pass)."""
     if not olds or not news:
         return []
-    scores = process.cdist([old[i] for i in olds], [new[j] for j in news], scorer=fuzz.ratio,
-                           score_cutoff=threshold * 100)
-    candidates = sorted(((scores[a][b], -abs(a - b), a, b) for a in range(len(olds))
-                         for b in range(len(news)) if scores[a][b] > 0), reverse=True)
+    cutoff = threshold * 100
+    candidates = []
+    for a, i in enumerate(olds):
+        if reach is None:
+            scored = [(score, b) for _, score, b in
+                      process.extract(old[i], dict(enumerate(new[j] for j in news)), scorer=fuzz.ratio,
+                                      score_cutoff=cutoff, limit=3)]
+        else:
+            expected = a * len(news) // len(olds)
+            band = range(max(0, expected - reach), min(len(news), expected + reach + 1))
+            scored = [(fuzz.ratio(old[i], new[news[b]], score_cutoff=cutoff), b) for b in band]
+        candidates += [(score, -abs(a - b), a, b) for score, b in scored if score]
     links = []
-    for score, _, a, b in candidates:
+    for score, _, a, b in sorted(candidates, reverse=True):
         i, j = olds[a], news[b]
         if i in used_old or j in used_new:
             continue

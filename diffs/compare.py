@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
@@ -237,15 +238,29 @@ def _splits_and_merges(olds: list[_Unit], news: list[_Unit], links: list[Link]) 
     return statuses
 
 
+def _neighbours(index: int, partner: dict[int, int]) -> tuple[int | None, int | None]:
+    """Partners of the nearest paired units before and after ``index`` (None at either end)."""
+    before = max((k for k in partner if k < index), default=None)
+    after = min((k for k in partner if k > index), default=None)
+    return (partner[before] if before is not None else None), (partner[after] if after is not None else None)
+
+
+#: At most this many candidates on either side of the expected place.
+_REACH = 12
+
+
 def _window(index: int, partner: dict[int, int], size: int) -> list[int]:
-    """Partner-side candidates for an unpaired unit: from its paired predecessor's partner to its
-    paired successor's partner, nearest first."""
-    before = [partner[k] for k in partner if k < index]
-    after = [partner[k] for k in partner if k > index]
-    low = max(before) if before else 0
-    high = min(after) if after else size - 1
-    low, high = max(min(low, high), 0), min(max(low, high), size - 1)
-    middle = (low + high) / 2
+    """Partner-side candidates for an unpaired unit: between the partners of its nearest paired
+    neighbours (each included), nearest to the middle first."""
+    if size == 0:
+        return []
+    low, high = _neighbours(index, partner)
+    low = 0 if low is None else low
+    high = size - 1 if high is None else high
+    if low > high:                      # a neighbour moved away: only the two neighbours' places
+        return sorted({low, high})
+    middle = (low + high) // 2
+    low, high = max(low, middle - _REACH), min(high, middle + _REACH)
     return sorted(range(low, high + 1), key=lambda j: abs(j - middle))
 
 
@@ -300,8 +315,8 @@ def _reading_order(n_old: int, n_new: int, rows: list[tuple[int, int, object]]) 
     ordered += [((j, 0, -1), None, j, None) for j in range(n_new) if j not in paired_new]
     for i in range(n_old):
         if i not in new_of:
-            before = [new_of[k] for k in new_of if k < i]
-            ordered.append(((max(before) if before else -1, 1, i), i, None, None))
+            before, _ = _neighbours(i, new_of)
+            ordered.append(((-1 if before is None else before, 1, i), i, None, None))
     ordered.sort(key=lambda r: r[0])
     return [(i, j, payload) for _, i, j, payload in ordered]
 
@@ -356,6 +371,7 @@ def _inside(o: _Unit, n: _Unit) -> tuple[Ops, list[dict]]:
     return join(chunks), parts
 
 
+@lru_cache(maxsize=1024)
 def _part_label(path: str | None) -> str | None:
     if path is None or path in ("标题", "正文"):
         return path

@@ -145,46 +145,45 @@ def render_markdown(result: DiffResult) -> str:
 
 # ---------------------------------------------------------------- html
 
+def _style(styles: dict | None, name: str) -> str:
+    return f' style="{styles[name]}"' if styles else ""
+
+
+def _html_text(text: str) -> str:
+    return escape(text).replace("\n", "<br>")
+
+
 def _html_inline(ops: list, keep: tuple[int, ...], styles: dict | None) -> str:
     out = []
     for op, text in ops:
         if op not in keep:
             continue
-        body = escape(text).replace("\n", "<br>")
         if op == EQUAL:
-            out.append(body)
+            out.append(_html_text(text))
         else:
             tag = "del" if op == DELETE else "ins"
-            style = f' style="{styles[tag]}"' if styles else ""
-            out.append(f"<{tag}{style}>{body}</{tag}>")
+            out.append(f"<{tag}{_style(styles, tag)}>{_html_text(text)}</{tag}>")
     return "".join(out)
 
 
 def _anchor(pair: Pair) -> str:
     path = pair.new_path or pair.old_path or ""
     side = "n" if pair.new_path else "o"
-    return f"rw-{side}-" + path.replace("/", "-")
+    return escape(f"rw-{side}-" + path.replace("/", "-"))
 
 
 def render_html(result: DiffResult, standalone: bool = True, inline_styles: bool = False,
                 show_formatting: bool = False) -> str:
     """The 新旧对照表: one row per aligned article, old left, new right, unchanged runs folded."""
     styles = _INLINE if inline_styles else None
-
-    def attr(name: str) -> str:
-        return f' style="{styles[name]}"' if styles else ""
-
-    rows = []
-    for item in _runs(result, show_formatting):
-        if isinstance(item, list):
-            rows.append(_html_run(item, styles, attr))
-        else:
-            rows.append(_html_row(item, styles, attr))
+    rows = [_html_run(item, styles) if isinstance(item, list) else _html_row(item, styles)
+            for item in _runs(result, show_formatting)]
     title_old = escape(result.old.title or "修改前")
     title_new = escape(result.new.title or "修改后")
+    th = _style(styles, "th")
     body = (f'<div class="rw-diff">\n<p class="rw-summary">{escape(summary_line(result))}</p>\n'
-            f'<table class="rw-table"{attr("table")}>\n'
-            f'<thead><tr><th{attr("th")}>修改前：{title_old}</th><th{attr("th")}>修改后：{title_new}</th></tr></thead>\n'
+            f'<table class="rw-table"{_style(styles, "table")}>\n'
+            f'<thead><tr><th{th}>修改前：{title_old}</th><th{th}>修改后：{title_new}</th></tr></thead>\n'
             f'<tbody>\n' + "\n".join(rows) + '\n</tbody>\n</table>\n</div>\n')
     if not inline_styles:
         body = f"<style>\n{DIFF_CSS}\n</style>\n" + body
@@ -196,36 +195,34 @@ def render_html(result: DiffResult, standalone: bool = True, inline_styles: bool
             f'</head>\n<body>\n<h1>{page_title}</h1>\n{body}</body>\n</html>\n')
 
 
-def _html_row(pair: Pair, styles: dict | None, attr) -> str:
+def _html_row(pair: Pair, styles: dict | None) -> str:
     anchor = _anchor(pair)
-    status = escape(_status_words(pair))
+    td = _style(styles, "td")
     note = f'<span class="rw-note">{escape(pair.note)}</span>' if pair.note else ""
 
     def cell(label: str | None, keep: tuple[int, int]) -> str:
         if label is None:
-            return f'<td class="rw-empty"{attr("td")}></td>'
-        head = f'<span class="rw-label">{escape(label)}</span>'
-        return f'<td{attr("td")}>{head}<br>{_html_inline(pair.inline, keep, styles)}</td>'
+            return f'<td class="rw-empty"{td}></td>'
+        return (f'<td{td}><span class="rw-label">{escape(label)}</span><br>'
+                f'{_html_inline(pair.inline, keep, styles)}</td>')
 
-    old_cell = cell(pair.old_label, (EQUAL, DELETE))
-    new_cell = cell(pair.new_label, (EQUAL, INSERT))
-    return (f'<tr id="{anchor}" class="rw-head"><td colspan="2"{attr("td")}>'
-            f'<strong>{escape(_labels(pair))}</strong><span class="rw-status">{status}</span>'
+    return (f'<tr id="{anchor}" class="rw-head"><td colspan="2"{td}>'
+            f'<strong>{escape(_labels(pair))}</strong><span class="rw-status">{escape(_status_words(pair))}</span>'
             f'<a class="rw-anchor" href="#{anchor}" aria-label="permalink">¶</a>{note}</td></tr>\n'
-            f'<tr class="rw-pair rw-{pair.status}">{old_cell}{new_cell}</tr>')
+            f'<tr class="rw-pair rw-{pair.status}">{cell(pair.old_label, (EQUAL, DELETE))}'
+            f'{cell(pair.new_label, (EQUAL, INSERT))}</tr>')
 
 
-def _html_run(run: list[Pair], styles: dict | None, attr) -> str:
+def _html_run(run: list[Pair], styles: dict | None) -> str:
     words = escape(_run_words(run))
     if styles:
         # No <details> in mail: say how many were left out.
-        return f'<tr class="rw-run"><td colspan="2" style="{styles["run"]}">… {words}</td></tr>'
+        return f'<tr class="rw-run"><td colspan="2"{_style(styles, "run")}>… {words}</td></tr>'
     # Folded pairs read the same in both versions (formatting aside): show each side as written.
     inner = "\n".join(
         f'<tr id="{_anchor(p)}"><td><span class="rw-label">{escape(p.old_label or "")}</span><br>'
-        f'{escape(p.old_text or "").replace(chr(10), "<br>")}</td>'
-        f'<td><span class="rw-label">{escape(p.new_label or "")}</span><br>'
-        f'{escape(p.new_text or "").replace(chr(10), "<br>")}</td></tr>' for p in run)
+        f'{_html_text(p.old_text or "")}</td><td><span class="rw-label">{escape(p.new_label or "")}</span><br>'
+        f'{_html_text(p.new_text or "")}</td></tr>' for p in run)
     return (f'<tr class="rw-run"><td colspan="2"><details><summary>{words}</summary>\n'
             f'<table class="rw-table">\n{inner}\n</table></details></td></tr>')
 

@@ -13,18 +13,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import ParseError
 from .model import (ANNEX, ARTICLE, CHAPTER, ITEM, L1, L2, L3, L4, L5, PARA, PARAGRAPH, PART, POLICY_LEVELS,
                     ROOT, SECTION, SUBITEM, SUBPART, Document, Node)
-from .numerals import ANY_NUM, CN_NUM, cn_to_int
 from .normalize import normalize
+from .numerals import ANY_NUM, CN_NUM
+from .numerals import cn_to_int as _cn_to_int
+
+# A law repeats the same few dozen numerals thousands of times.
+cn_to_int = lru_cache(maxsize=2048)(_cn_to_int)
 
 _GAP = r"\s"    # str patterns: \s covers U+3000, U+2003 (&#8195;) and no-break spaces
 # 第X条 / 第X条之一 at the start of a line, then a space, a title in brackets or the end of the line.
 # "第二条第一款规定的……" and "第二条规定" fail the lookahead: they are cross-references.
 _ARTICLE = re.compile(rf"^第({ANY_NUM})条(?:之({ANY_NUM}))?(?=$|{_GAP}|[（(])")
+# Some sources run the text on without a space (第一条为了……). Lines are read that way only when
+# the strict form finds no articles, and only as a run numbered 第一条, 第二条, … in sequence.
+_ARTICLE_RUN_ON = re.compile(rf"^第({ANY_NUM})条(?:之({ANY_NUM}))?(?![第之、，,和或及与的中规至款项所以有])")
 _CONTAINER = re.compile(rf"^第({ANY_NUM})(分编|编|章|节)(?:{_GAP}+(.*)|(.{{0,20}}))$")
+_NUMERAL = re.compile(rf"^(?:{ANY_NUM})$")
 _BRACKET_TITLE = re.compile(r"^[（(]([^（）()。；]{1,30})[）)]")
 _POLICY = {
     L1: re.compile(rf"^({CN_NUM})、"),
@@ -48,6 +57,7 @@ _HEADER_PATTERNS = [
     re.compile(r"^[^，。；]{0,20}[〔\[［(（][0-9０-９]{4}[〕\]］)）]\s*[0-9０-９]+\s*号$"),
     re.compile(r"^.{0,20}令\s*[（(]?第\s*[0-9０-９一二三四五六七八九十百]+\s*号[）)]?$"),
     re.compile(r"^第\s*[0-9０-９一二三四五六七八九十百]+\s*号$"),
+    re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"),
 ]
 
 
@@ -55,6 +65,7 @@ _HEADER_PATTERNS = [
 class _Line:
     text: str
     heading: bool = False    # a Markdown/HTML heading (a hint only: levels are not trusted)
+    level: str = ""          # the HTML element it came from
 
 
 def parse(text: str, fmt: str = "auto") -> Document:
@@ -70,9 +81,11 @@ def parse(text: str, fmt: str = "auto") -> Document:
     if not lines:
         raise ParseError("the document has no text")
     title, header, body = _split_front(lines, header_end)
-    if not body:
-        title, header, body = None, [], lines    # a single line, or only front matter: it is the text
+    if not body and not header:
+        title, body = None, lines    # a single line is the text, not a title over nothing
     articles = [_article(l.text) for l in body]
+    if _count_articles(articles) < 2:
+        articles = _in_sequence([_article(l.text, _ARTICLE_RUN_ON) for l in body])
     if _count_articles(articles) >= 2:
         return Document(title, header, _build_statute(body, articles), "statute")
     if any(_policy_level(l.text) for l in body):
@@ -119,15 +132,22 @@ def _text_lines(text: str, markdown: bool) -> tuple[list[_Line], int | None]:
     return lines, header_end
 
 
+_FOOTER = re.compile(r"foot", re.I)
 _BLOCKS = ["p", "div", "li", "td", "th", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt"]
 
 
 def _html_lines(text: str) -> tuple[list[_Line], None]:
+    """The innermost blocks of an HTML page as lines, from the document's title on: the first
+    <h1>, else the first heading that the page <title> contains (navigation above it is dropped)."""
     from bs4 import BeautifulSoup  # only HTML input pays for bs4
 
     soup = BeautifulSoup(text, "lxml")
-    for tag in soup(["script", "style", "noscript", "head"]):
+    # "X__2016年第34号国务院公报_中国政府网", "X - 上海市人民政府": the document is the first part.
+    page_title = re.split(r"_|\s[-|｜]\s", _clean(soup.title.get_text()))[0] if soup.title else ""
+    for tag in soup(["script", "style", "noscript", "head", "nav", "footer"]):
         tag.decompose()
+    for tag in soup.find_all(class_=_FOOTER) + soup.find_all(id=_FOOTER):
+        tag.decompose()          # site footers (主办、ICP备案) are not the document
     for br in soup.find_all("br"):
         br.replace_with("\n")
     lines: list[_Line] = []
@@ -136,8 +156,15 @@ def _html_lines(text: str) -> tuple[list[_Line], None]:
             continue  # only innermost blocks: their ancestors would repeat their text
         for part in block.get_text().split("\n"):
             if _clean(part):
-                lines.append(_Line(_clean(part), heading=block.name.startswith("h")))
-    return lines, None
+                lines.append(_Line(_clean(part), heading=block.name.startswith("h"), level=block.name))
+    starts = [k for k, l in enumerate(lines) if l.level == "h1"] or \
+             [k for k, l in enumerate(lines) if l.heading and page_title and normalize(l.text) in normalize(page_title)]
+    if starts:
+        return lines[starts[0]:], None
+    body = lines
+    while body and body[0].level == "li":      # a navigation menu before the text
+        body = body[1:]
+    return ([_Line(page_title, heading=True)] if page_title else []) + body, None
 
 
 def _is_body_start(text: str) -> bool:
@@ -152,12 +179,20 @@ def _split_front(lines: list[_Line], header_end: int | None) -> tuple[str | None
     """Separate the title and the header lines (文号, dates, history) from the body."""
     i = 0
     title = None
-    if not _is_body_start(lines[0].text) and not _is_header_line(lines[0].text):
+    header: list[str] = []
+    # Short heading-like lines before the header or body: the last is the title, the ones above
+    # it (a gazette's running head: 中华人民共和国国务院公报 2013年第36号) go to the header.
+    run = 0
+    while run < min(3, len(lines)) and _is_heading_text(lines[run].text) and not _is_header_line(lines[run].text) \
+            and not _is_body_start(lines[run].text):
+        run += 1
+    if 1 < run < len(lines) and (_is_header_line(lines[run].text) or _is_body_start(lines[run].text)):
+        header, title, i = [l.text for l in lines[:run - 1]], lines[run - 1].text, run
+    elif not _is_body_start(lines[0].text) and not _is_header_line(lines[0].text):
         title = lines[0].text
         i = 1
-    header: list[str] = []
     if header_end is not None and header_end >= i:
-        header = [l.text for l in lines[i:header_end]]
+        header += [l.text for l in lines[i:header_end]]
         i = header_end
     while i < len(lines) and _is_header_line(lines[i].text):
         header.append(lines[i].text)
@@ -187,19 +222,37 @@ def _container(text: str) -> tuple[str, int, str, str] | None:
     return m.group(2), cn_to_int(m.group(1)), f"第{m.group(1)}{m.group(2)}", title
 
 
-def _article(text: str) -> tuple[int, int, str, str, str] | None:
+def _article(text: str, pattern: re.Pattern = _ARTICLE) -> tuple[int, int, str, str, str] | None:
     """(num, sub, label, title, rest) of an article's first line, else None."""
-    m = _ARTICLE.match(text) if text.startswith("第") else None
+    m = pattern.match(text) if text.startswith("第") else None
     if not m:
         return None
     label = m.group(0)
-    rest = text[m.end():]
+    rest = _clean(text[m.end():])
     title = ""
     t = _BRACKET_TITLE.match(rest)
-    if t:
+    if t and not _NUMERAL.match(t.group(1)):     # （一） opens an item, it is not a title
         title, rest = t.group(1), rest[t.end():]
     num, sub = cn_to_int(m.group(1)), (cn_to_int(m.group(2)) if m.group(2) else 0)
     return num, sub, label, title, _clean(rest)
+
+
+def _follows(art: tuple | None, last: tuple[int, int]) -> bool:
+    """Whether ``art`` is the next article after ``last``: 第N+1条, or 第N条之M+1."""
+    return bool(art) and (art[0], art[1]) in ((last[0] + 1, 0), (last[0], max(last[1], 0) + 1))
+
+
+def _in_sequence(articles: list[tuple | None]) -> list[tuple | None]:
+    """Keep the articles that continue 第一条, 第二条 (or 第二条之一) one step at a time."""
+    out: list[tuple | None] = []
+    last = (0, 0)
+    for art in articles:
+        if _follows(art, last) and art[0] > 0:
+            last = (art[0], art[1])
+            out.append(art)
+        else:
+            out.append(None)
+    return out
 
 
 def _count_articles(articles: list[tuple | None]) -> int:
@@ -242,6 +295,11 @@ def _add_annex(root: Node, text: str) -> Node:
     return annex
 
 
+def _numbered(kind: str, m: re.Match, line: str) -> Node:
+    """An item or sub-item from the match of its numbering at the start of ``line``."""
+    return Node(kind, num=cn_to_int(m.group(1)), label=m.group(0), text=_clean(line[m.end():]))
+
+
 def _build_statute(lines: list[_Line], articles: list[tuple | None]) -> Node:
     """The statute tree; ``articles`` holds :func:`_article` of each line."""
     root = Node(ROOT)
@@ -258,15 +316,23 @@ def _build_statute(lines: list[_Line], articles: list[tuple | None]) -> Node:
     for line, art in zip(lines, articles):
         text = line.text
         if annex is not None:
-            _add_para(annex, text)
-            continue
+            if not _follows(art, last):
+                _add_para(annex, text)
+                continue
+            annex = None                # the next article in sequence: the 附件 line was a mention
         if art and (art[0], art[1]) > last:
             num, sub, label, title, rest = art
             last = (num, sub)
             article = Node(ARTICLE, num=num, sub=sub, label=label, title=title)
             parent().children.append(article)
             paragraph = item = None
-            if rest:
+            m = _ITEM.match(rest)
+            if m:                       # 第五条 （一）……: the first paragraph is all items
+                paragraph = Node(PARAGRAPH, num=1)
+                item = _numbered(ITEM, m, rest)
+                paragraph.children.append(item)
+                article.children.append(paragraph)
+            elif rest:
                 paragraph = Node(PARAGRAPH, num=1, text=rest)
                 article.children.append(paragraph)
             continue
@@ -280,7 +346,8 @@ def _build_statute(lines: list[_Line], articles: list[tuple | None]) -> Node:
             containers.append(node)
             article = paragraph = item = None
             continue
-        if _ANNEX.match(text) and len(text) <= 40:
+        if _ANNEX.match(text) and len(text) <= 40 and last != (0, -1):
+            # 附件 after the articles; before them it is a notice's list of what it publishes.
             annex = _add_annex(root, text)
             continue
         if article is None:
@@ -291,13 +358,12 @@ def _build_statute(lines: list[_Line], articles: list[tuple | None]) -> Node:
             if paragraph is None:
                 paragraph = Node(PARAGRAPH, num=1)
                 article.children.append(paragraph)
-            item = Node(ITEM, num=cn_to_int(m.group(1)), label=m.group(0), text=_clean(text[m.end():]))
+            item = _numbered(ITEM, m, text)
             paragraph.children.append(item)
             continue
         m = _SUBITEM.match(text)
         if m and item is not None:
-            item.children.append(Node(SUBITEM, num=cn_to_int(m.group(1)), label=m.group(0),
-                                      text=_clean(text[m.end():])))
+            item.children.append(_numbered(SUBITEM, m, text))
             continue
         paragraph = Node(PARAGRAPH, num=len(article.children) + 1, text=text)
         article.children.append(paragraph)

@@ -23,6 +23,7 @@ _COMES_INTO_FORCE = r"(?:施行|实施|生效|执行)"
 _EFFECTIVE = re.compile(rf"本{_DOC_WORD}?{_S}自{_S}({DATE}|公布之日|发布之日|印发之日){_S}起{_S}{_COMES_INTO_FORCE}")
 _ANY_EFFECTIVE = re.compile(rf"自{_S}({DATE}|公布之日|发布之日|印发之日){_S}起{_S}{_COMES_INTO_FORCE}")
 _EXPIRES = re.compile(rf"有效期{_S}至{_S}({DATE})")
+_TERM = re.compile(rf"有效期{_S}(?:为)?{_S}([0-9０-９一二三四五六七八九十两]+){_S}年")
 _EXTENDED = re.compile(rf"有效期{_S}延长{_S}至{_S}({DATE})")
 _PUBLISHED = re.compile(rf"[（(]{_S}({DATE})[^（）()]{{0,40}}?(?:公布|发布|印发)")
 _SIGNED = re.compile(rf"^\s*({DATE})\s*$", re.M)
@@ -78,6 +79,15 @@ def extract_validity(text: str, title: str | None = None) -> Validity:
             v.effective = parse_date(m.group(1))
     m = _EXPIRES.search(text)
     v.expires = parse_date(m.group(1)) if m else None
+    term = _TERM.search(text)
+    if v.expires is None and term and v.effective:
+        # 有效期为5年: the last day is the day before the same date five years on.
+        years = cn_to_int(term.group(1))
+        try:
+            end = v.effective.replace(year=v.effective.year + years)
+        except ValueError:      # 29 February
+            end = v.effective.replace(year=v.effective.year + years, day=28) + dt.timedelta(days=1)
+        v.expires = end - dt.timedelta(days=1)
     m = _EXTENDED.search(text)
     v.extended_to = parse_date(m.group(1)) if m else None
     return v
@@ -112,7 +122,7 @@ _LIST_HEAD = re.compile(r"(?:下列[^。：:\n]{0,30}(?<!修改和)(?<!修改、
                         r"[：:]?[ \t]*$", re.M)
 _LIST_ENTRY = re.compile(rf"^\s*(?:[（(][一二三四五六七八九十百]+[）)]|[0-9]+[.．、]|[一二三四五六七八九十]+、)\s*"
                          rf"《?([^（(《》\n]+?(?:[（(](?:试行|暂行)[）)])?)》?\s*(?:[（(](.*)[）)])?\s*[。；;]?\s*$")
-_SIMULTANEOUS = re.compile(rf"((?:(?:{DATE})?[^。；《》]{{0,40}}?{_NAME}[、，和及]*\s*)+)同时废止")
+_SIMULTANEOUS = re.compile(rf"((?:(?:{DATE})?[^。；《》]{{0,40}}?{_NAME}[、，和及]*\s*)+)同时\s*废止")
 _PIECE = re.compile(rf"(?:({DATE})[^。；《》]{{0,40}}?)?{_NAME}")
 
 
@@ -122,7 +132,7 @@ def find_repeals(text: str) -> list[Repeal]:
     out: list[Repeal] = []
     out += _listed(text, effective)
     listed = {r.name for r in out}
-    for m in _SIMULTANEOUS.finditer(text):
+    for m in (_SIMULTANEOUS.finditer(text) if re.search(r"同时\s*废止", text) else ()):
         sentence_effective = _sentence_effective(text, m.start()) or effective
         for piece in _PIECE.finditer(m.group(1)):
             out.append(Repeal(piece.group(2), order_number(piece.group(0)), sentence_effective, "simultaneous",

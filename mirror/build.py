@@ -12,12 +12,18 @@ The placement of the eval-dev texts in gazette issues (which issue, its number a
 mirror's arrangement, chosen so the states tell a coherent story; it is not a claim about the
 real gazettes' contents.
 
+A gazette document page is one notice, decision or 解读 with the texts it issues inside it (the TOC
+of the seeds lists those texts on lines of their own). Every issue has its whole-issue PDF; pages
+dated before 2020 are served as GB2312 pages.
+
 What each state publishes (a state keeps everything of the one before unless it changes it):
   0  gazette 2022年第13期 (seed 002) and 2021年第24期 (the old texts of the five eval-dev sh-*
      regulations); the series nw42944 沪府规, nw2407 市政府令, nw11407 沪府发, nw11408 沪府办发,
      nw42850 沪府办规, nw39221 沪府办 (seed 003); the rules library (令第74号 and 令第1号 rules, the
      rules 令第13号 will amend or repeal, the rule 令第68号 will repeal); gov.cn 2013年第36号 (全国年节及
-     纪念日放假办法, old text) and 2016年第34号 (对外贸易法 2016, the deliberately malformed page).
+     纪念日放假办法, old text) and 2016年第34号 (对外贸易法 2016, the deliberately malformed page);
+     service.shanghai.gov.cn: the normative-document database (XZGFList.aspx?currentPage=1&pagesize=10,
+     XZGFDetails.aspx?docid=…) of the 沪府规 / 沪府办规 documents published so far.
   1  gazette 2022年第14期 (seed 001) with 令第68号; the rule it repeals leaves the library.
   2  gazette 2025年第2期: the Shanghai 10-regulation decision and the five republished regulations;
      gov.cn 2024年第33号: the State Council nianjie decision and the republished 办法; one 政策解读
@@ -31,8 +37,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
-import shutil
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -108,18 +114,46 @@ class ArchiveWriter:
             deduped.append(v)
         versions[:] = deduped
 
-    def write(self, out: Path) -> None:
-        if (out / "blobs").exists():
-            shutil.rmtree(out / "blobs")
-        out.mkdir(parents=True, exist_ok=True)
-        for sha, data in self.blobs.items():
+    def _settle_dates(self) -> None:
+        """A page that changes must look newer (Last-Modified and the ETag derive from the date)."""
+        for paths in self.versions.values():
+            for versions in paths.values():
+                last = None
+                for v in versions:
+                    if v["blob"] is None:
+                        continue
+                    if last is not None and v["modified"] <= last:
+                        v["modified"] = last + 3600
+                    last = v["modified"]
+
+    def write(self, out: Path) -> tuple[int, int, int]:
+        """Write blobs and manifest; returns (paths, blobs, bytes of blobs).
+
+        A mirror may be serving this archive while it is rebuilt: new blobs go in first, then the
+        manifest is swapped in whole, and only then do blobs nothing refers to any more go.
+        """
+        self._settle_dates()
+        used = sorted({v["blob"] for paths in self.versions.values() for versions in paths.values()
+                       for v in versions} - {None})
+        for sha in used:
             target = out / "blobs" / sha[:2] / sha
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(self.blobs[sha])
         manifest = {"max_state": MAX_STATE,
                     "hosts": {host: dict(sorted(paths.items())) for host, paths in sorted(self.versions.items())}}
-        (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                                           encoding="utf-8")
+        staged = out / "manifest.json.tmp"
+        staged.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(staged, out / "manifest.json")
+        keep = set(used)
+        for stale in (out / "blobs").glob("*/*"):
+            if stale.name not in keep:
+                stale.unlink()
+        for folder in (out / "blobs").iterdir():
+            if not any(folder.iterdir()):
+                folder.rmdir()
+        paths = sum(len(p) for p in self.versions.values())
+        return paths, len(used), sum(len(self.blobs[sha]) for sha in used)
 
 
 def shanghai_issues() -> list[Issue]:
@@ -428,7 +462,8 @@ def build_gov(out: ArchiveWriter, renderer: PdfRenderer | None) -> None:
                     stamp(issue.published), "application/pdf")
 
 
-def build(out: Path = ARCHIVE, pdf: bool = True) -> ArchiveWriter:
+def build(out: Path = ARCHIVE, pdf: bool = True) -> tuple[int, int, int]:
+    """Build the whole archive into ``out``; returns (paths, blobs, bytes of blobs)."""
     writer = ArchiveWriter()
     renderer = PdfRenderer() if pdf else None
     try:
@@ -438,8 +473,7 @@ def build(out: Path = ARCHIVE, pdf: bool = True) -> ArchiveWriter:
     finally:
         if renderer:
             renderer.close()
-    writer.write(out)
-    return writer
+    return writer.write(out)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -447,10 +481,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=ARCHIVE, help="archive directory (default mirror/archive)")
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDFs (no Chromium needed)")
     args = parser.parse_args(argv)
-    writer = build(args.out, pdf=not args.no_pdf)
-    size = sum(len(b) for b in writer.blobs.values())
-    paths = sum(len(p) for p in writer.versions.values())
-    print(f"built {args.out}: {paths} paths, {len(writer.blobs)} blobs, {size / 1e6:.1f} MB")
+    paths, blobs, size = build(args.out, pdf=not args.no_pdf)
+    print(f"built {args.out}: {paths} paths, {blobs} blobs, {size / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":

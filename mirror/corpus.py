@@ -21,7 +21,7 @@ class Doc:
     paragraphs: list[str]
     number: str | None = None  # 文号 / 令号, shown as the first centred paragraph
     date: str = ""  # YYYY-MM-DD
-    source: str = "上海市人民政府办公厅"
+    source: str = "上海市人民政府"  # ContentSource
     section: str = ""  # gazette TOC heading
     attachments: list["Doc"] = field(default_factory=list)
 
@@ -46,6 +46,11 @@ def clean_md_line(line: str) -> str:
 
 NUMBER_RE = re.compile(r"^(沪府[办规发令]*|沪府)〔\d{4}〕\s*\d+\s*号$")
 DATE_LINE_RE = re.compile(r"^[（(]?\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[）)]?$")
+
+
+def issuer_of(title: str) -> str:
+    """The ContentSource the portal names for a Shanghai government document."""
+    return "上海市人民政府办公厅" if "办公厅" in title else "上海市人民政府"
 
 
 def iso(y: str, m: str, d: str) -> str:
@@ -123,7 +128,8 @@ def split_gazette(lines: list[str], specs: list[tuple[str, str, str]], issue_dat
             number = f"上海市人民政府令{order}"
             paragraphs.insert(0, "上海市人民政府令")
         date = issue_date if section == "政策解读" else first_date(paragraphs[:8])
-        docs.append(Doc(title=title, paragraphs=paragraphs, number=number, date=date, section=section))
+        docs.append(Doc(title=title, paragraphs=paragraphs, number=number, date=date, section=section,
+                        source=issuer_of(title)))
     return docs
 
 
@@ -233,6 +239,7 @@ SEED3_DOCS = [
 ]
 # The five rules 令第13号 amended, republished after it in the crawl: the rules library's texts.
 AMENDED_RULES = ["上海市医患纠纷预防与调解办法", "上海市市标制作使用管理暂行规定", "上海市安全生产事故隐患排查治理办法",
+                 "上海市停车场（库）管理办法",
                  "上海市流动户外广告设置管理规定", "上海市国有土地上房屋征收与补偿实施细则"]
 
 # Lines of site chrome and crawler debris: a document ends at the first END line, DROP lines go.
@@ -249,8 +256,7 @@ def split_crawl(lines: list[str]) -> tuple[list[Doc], list[int], dict[str, Doc]]
     titles = [spec.title for spec in SEED3_DOCS] + AMENDED_RULES
     starts: list[int] = []
     cursor = 0
-    markers = [spec.start for spec in SEED3_DOCS]
-    for marker in markers:
+    for marker in (spec.start for spec in SEED3_DOCS):
         index = next((i for i in range(cursor, len(lines)) if lines[i].strip().startswith(marker)), None)
         if index is None:
             raise ValueError(f"seed 003 document not found: {marker}")
@@ -286,7 +292,7 @@ def split_crawl(lines: list[str]) -> tuple[list[Doc], list[int], dict[str, Doc]]
         if spec.number in paragraphs[:4]:  # shown as the centred first paragraph instead
             paragraphs.remove(spec.number)
         docs.append(Doc(title=spec.title, paragraphs=paragraphs, number=spec.number, date=spec.date,
-                        source="上海市人民政府" if "办公厅" not in spec.title else "上海市人民政府办公厅"))
+                        source=issuer_of(spec.title)))
     rules = {}
     for name, start in zip(AMENDED_RULES, rule_starts):
         stop = boundaries[boundaries.index(start) + 1]

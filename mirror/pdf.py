@@ -5,9 +5,10 @@ The creation and modification dates Chromium writes are pinned so that a rebuild
 """
 from __future__ import annotations
 
-import html
 import re
 from typing import TYPE_CHECKING
+
+from mirror.pages import esc
 
 if TYPE_CHECKING:
     from mirror.corpus import Doc
@@ -26,13 +27,13 @@ p { margin: 0.2em 0; text-indent: 2em; } p.num { text-align: center; text-indent
 
 
 def print_html(docs: list["Doc"], heading: str | None = None) -> str:
-    parts = [f"<h1>{html.escape(heading)}</h1>"] if heading else []
+    parts = [f"<h1>{esc(heading)}</h1>"] if heading else []
     for doc in docs:
         parts.append('<div class="doc">')
-        parts.append(f"<h2>{html.escape(doc.title)}</h2>")
+        parts.append(f"<h2>{esc(doc.title)}</h2>")
         if doc.number:
-            parts.append(f'<p class="num">{html.escape(doc.number)}</p>')
-        parts.extend(f"<p>{html.escape(p)}</p>" for p in doc.paragraphs)
+            parts.append(f'<p class="num">{esc(doc.number)}</p>')
+        parts.extend(f"<p>{esc(p)}</p>" for p in doc.paragraphs)
         parts.append("</div>")
     return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>{_PRINT_CSS}</style></head>'
             f"<body>{''.join(parts)}</body></html>")

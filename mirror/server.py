@@ -267,6 +267,9 @@ def _to_gbk(body: bytes) -> bytes:
 
 def _handler_for(mirror: MirrorServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        # headers and body go out in separate writes: without TCP_NODELAY each keep-alive answer
+        # waits out the client's delayed ACK (40 ms)
+        disable_nagle_algorithm = True
         def version_string(self) -> str:
             return "nginx"
         protocol_version = "HTTP/1.1"

@@ -73,7 +73,7 @@ class _Locator:
                         break
             else:
                 return None
-        key_re = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        key_re = re.compile(rf"^\s*(?:{re.escape(key)}\s*=|\[\[?\s*{re.escape(key)}\s*\]\]?\s*$)")
         for number in range(start, len(self.lines)):
             if number > start and table and self.lines[number].lstrip().startswith("[") and \
                     not self.lines[number].lstrip().startswith(f"[{table}.") and "=" not in self.lines[number]:

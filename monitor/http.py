@@ -15,7 +15,6 @@ import time
 import urllib.robotparser
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -23,7 +22,8 @@ import requests
 from diffs.errors import FetchError, InputError
 from monitor.encoding import decode
 
-USER_AGENT = "regwatch/0.1 (+https://github.com/regwatch/regwatch; contact: regwatch@localhost)"
+# Identifies the crawler to site operators; a deployment passes its own contact (user_agent=...).
+USER_AGENT = "regwatch/0.1 (+contact)"
 DEFAULT_INTERVAL = 5.0
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -90,8 +90,7 @@ class PoliteSession:
     def __init__(self, user_agent: str = USER_AGENT, min_interval: float | None = None,
                  allowed_hosts: set[str] | list[str] | None = None, max_bytes: int = 20 * 1024 * 1024,
                  timeout: tuple[float, float] = (5.0, 20.0), retries: int = 3, deadline: float = 60.0,
-                 backoff: float = 0.5, max_retry_after: float = 30.0, obey_robots: bool = True,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 backoff: float = 0.5, max_retry_after: float = 30.0) -> None:
         self.user_agent = user_agent
         self.min_interval = min_interval
         self.allowed_hosts = set(allowed_hosts) if allowed_hosts is not None else None
@@ -101,8 +100,6 @@ class PoliteSession:
         self.deadline = deadline
         self.backoff = backoff
         self.max_retry_after = max_retry_after
-        self.obey_robots = obey_robots
-        self._sleep = sleep
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
         self._http = requests.Session()
@@ -139,7 +136,9 @@ class PoliteSession:
             if status == 304:
                 return Page(url, status, b"", headers, not_modified=True)
             if status >= 400:
-                raise FetchError(f"GET {url}: HTTP {status}")
+                error = FetchError(f"GET {url}: HTTP {status}")
+                error.status = status  # callers tell a page that is gone (404/410) from a failure
+                raise error
             return Page(url, status, content, headers)
         raise FetchError(f"GET {url}: more than {MAX_REDIRECTS} redirects")
 
@@ -159,8 +158,6 @@ class PoliteSession:
                              f"(allowed: {', '.join(sorted(allowed))})")
 
     def _check_robots(self, url: str, deadline: float) -> None:
-        if not self.obey_robots:
-            return
         parts = urlsplit(url)
         robots = self._robots.get(parts.netloc)
         if robots is None:
@@ -186,7 +183,7 @@ class PoliteSession:
     def _wait_turn(self, netloc: str, deadline: float) -> None:
         interval = self.interval_for(netloc)
         robots = self._robots.get(netloc)
-        delay = robots.crawl_delay(self.user_agent) if robots and self.obey_robots else None
+        delay = robots.crawl_delay(self.user_agent) if robots else None
         if delay:
             interval = max(interval, float(delay))
         last = self._last_request.get(netloc)
@@ -195,7 +192,7 @@ class PoliteSession:
             if wait > 0:
                 if time.monotonic() + wait > deadline:
                     raise FetchError(f"{netloc}: waiting {wait:.1f}s for the per-host interval would pass the deadline")
-                self._sleep(wait)
+                time.sleep(wait)
         self._last_request[netloc] = time.monotonic()
 
     # -- one request with retries ------------------------------------------------------------------
@@ -221,7 +218,7 @@ class PoliteSession:
                 pause = max(pause, min(retry_after, self.max_retry_after))
             if time.monotonic() + pause > deadline:
                 raise FetchError(f"GET {url}: {problem}; retrying would pass the {self.deadline:.0f}s deadline")
-            self._sleep(pause)
+            time.sleep(pause)
 
     def _attempt(self, url: str, headers: dict[str, str], deadline: float) -> tuple[int, dict[str, str], bytes]:
         remaining = deadline - time.monotonic()

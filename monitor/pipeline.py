@@ -10,12 +10,12 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Callable
 from urllib.parse import urlsplit
 
 from diffs.compare import compare
-from diffs.errors import FetchError, RegwatchError, SourceError
+from diffs.errors import ConfigError, FetchError, RegwatchError, SourceError, StoreError
 from monitor import sources as adapters
 from monitor.config import Config, SourceConfig
 from monitor.http import PoliteSession
@@ -66,7 +66,6 @@ def run_cycle(config: Config, store: Store, only: str | None = None, progress: P
     """Run every configured source (or only the one named `only`) once."""
     chosen = [s for s in config.sources if only is None or s.name == only]
     if only is not None and not chosen:
-        from diffs.errors import ConfigError
         raise ConfigError(f"{config.path}: no [[source]] named {only!r}; "
                           f"configured: {', '.join(s.name for s in config.sources) or 'none'}")
     report = CycleReport(started=utc_now())
@@ -134,11 +133,16 @@ def process(store: Store, source: SourceConfig, adapter, session: PoliteSession,
         fetched = adapter.fetch(session, ref, state.get("etag"), state.get("last_modified"))
     except (FetchError, SourceError) as e:
         elapsed = int((time.monotonic() - started) * 1000)
-        if state and isinstance(e, FetchError) and GONE_RE.search(str(e)):
+        gone = GONE_RE.search(str(e)) if isinstance(e, FetchError) else None
+        if gone and state:
             with store.transaction():
                 store.mark_gone(ref.url, utc_now())
-                store.record_fetch(source.name, ref.url, int(GONE_RE.search(str(e)).group(1)), "gone", elapsed, 0)
+                store.record_fetch(source.name, ref.url, int(gone.group(1)), "gone", elapsed, 0)
             return "gone"
+        if gone:
+            # Listed but never there: the site's broken link, not a failure of this source.
+            store.record_fetch(source.name, ref.url, int(gone.group(1)), "skipped", elapsed, 0, str(e))
+            return "skipped"
         store.record_fetch(source.name, ref.url, None, "error", elapsed, None, str(e))
         report.errors.append(str(e))
         return "error"
@@ -146,9 +150,17 @@ def process(store: Store, source: SourceConfig, adapter, session: PoliteSession,
     if fetched is None:
         store.record_fetch(source.name, ref.url, 304, "not_modified", elapsed, 0)
         return "not_modified"
-    with store.transaction():
-        outcome = save(store, source.name, ref.url, fetched)
-        store.record_fetch(source.name, ref.url, fetched.http_status, outcome, elapsed, len(fetched.raw))
+    try:
+        with store.transaction():
+            outcome = save(store, source.name, ref.url, fetched)
+            store.record_fetch(source.name, ref.url, fetched.http_status, outcome, elapsed, len(fetched.raw))
+    except Exception as e:  # noqa: BLE001 — one document's failure (rolled back) must not stop the cycle
+        if isinstance(e, StoreError):
+            raise  # the store itself is unusable: nothing else can be saved either
+        error = f"{ref.url}: processing failed ({type(e).__name__}: {e}); rolled back, retried next cycle"
+        store.record_fetch(source.name, ref.url, fetched.http_status, "error", elapsed, len(fetched.raw), error)
+        report.errors.append(error)
+        return "error"
     return outcome
 
 

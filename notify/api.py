@@ -13,17 +13,17 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from diffs.compare import compare
 from diffs.errors import ConfigError, InputError
 
 from . import outbox as outbox_store
 from .digest import DigestEntry, compose
-from .items import EventItem, StoreReader, query
+from .items import CHINA_TZ, EventItem, StoreReader, query
 from .mailer import MailSettings, transport_for
 from .outbox import DeliveryReport, OutboxEntry, stamp
 from .subscriptions import Filters, Subscription, is_due, validate_email
 
 CONFIG_PREFIX = "config:"  # subscriptions that come from regwatch.toml; synced, not edited by command
-
 
 
 def subscribe(store: Any, emails: str | list[str], *, name: str | None = None, sources: Iterable[str] = (),
@@ -42,7 +42,7 @@ def subscribe(store: Any, emails: str | list[str], *, name: str | None = None, s
 
 def _insert(store: Any, sub: Subscription) -> Subscription:
     row = sub.to_row()
-    with store.transaction():
+    with store.transaction():  # joins the caller's transaction when there is one
         cursor = store.db.execute(f"INSERT INTO subscriptions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                                   list(row.values()))
     sub.id = cursor.lastrowid
@@ -102,9 +102,7 @@ def sync_subscriptions(store: Any, entries: Iterable[Mapping[str, Any] | Any], n
                                  [*row.values(), sub.id])
             else:
                 sub.created_at = created
-                row = sub.to_row()
-                sub.id = store.db.execute(f"INSERT INTO subscriptions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                                          list(row.values())).lastrowid
+                _insert(store, sub)
     return list(wanted.values())
 
 
@@ -135,38 +133,62 @@ def digest(store: Any, mail: MailSettings | Mapping[str, Any] | None = None, *, 
     reader = StoreReader(store)
     run = DigestRun()
     wanted = validate_email(subscriber).lower() if subscriber else None
-    diffs_cache: dict[tuple[int, int], Any] = {}
-    for sub in subscriptions(store):
-        if wanted and wanted not in [e.lower() for e in sub.emails]:
-            continue
+    diffs_cache: dict[tuple[Any, Any], Any] = {}
+    chosen = [s for s in subscriptions(store) if not wanted or wanted in [e.lower() for e in s.emails]]
+    if wanted and not chosen:
+        raise InputError(f"no subscription for {subscriber}")
+    for sub in chosen:
         if only_due and not is_due(sub, now, outbox_store.last_digest_at(store, sub.id)):
             continue
-        items = [i for i in reader.undelivered(sub.id) if sub.filters.matches(i, reader.latest_text)]
-        if not items and not sub.heartbeat:
+        composed = _compose_for(sub, reader, settings, now, review_url, diffs_cache)
+        if composed is None:
             continue
-        entries = [_entry(reader, item, diffs_cache) for item in items]
-        message = compose(sub, entries, sender=settings.sender, message_id=_message_id(sub, items, now, settings),
-                          now=now, review_url=review_url)
-        composed = ComposedDigest(sub, message, [i.id for i in items])
         if not dry_run:
-            composed.outbox_id = outbox_store.enqueue(store, message, sub.id, composed.event_ids, now)
+            composed.outbox_id = outbox_store.enqueue(store, composed.message, sub.id, composed.event_ids, now)
         run.digests.append(composed)
     if not dry_run:
         run.delivery = deliver(store, settings, now=now)
     return run
 
 
-def _entry(reader: StoreReader, item: EventItem, cache: dict[tuple[int, int], Any]) -> DigestEntry:
+def _compose_for(sub: Subscription, reader: StoreReader, settings: MailSettings, now: datetime,
+                 review_url: str | None, cache: dict[tuple[Any, Any], Any]) -> ComposedDigest | None:
+    """The subscription's digest of its undelivered matching events; None when it has nothing to say."""
+    items = [i for i in reader.undelivered(sub.id) if sub.filters.matches(i, reader.latest_text)]
+    if not items and not sub.heartbeat:
+        return None
+    entries = _without_repeated_tables([_entry(reader, item, cache) for item in items])
+    message = compose(sub, entries, sender=settings.sender, message_id=_message_id(sub, items, now, settings),
+                      now=now, review_url=review_url)
+    return ComposedDigest(sub, message, [i.id for i in items])
+
+
+def _entry(reader: StoreReader, item: EventItem, cache: dict[tuple[Any, Any], Any]) -> DigestEntry:
+    """The event with its 新旧对照: a new version against the one before, an amendment against its base."""
+    amendment = reader.amendment(item)
+    if amendment is not None:
+        key = (amendment.base_version_id, item.payload.get("by_url"))
+        if key not in cache:
+            cache[key] = compare(amendment.old_text, amendment.new_text)
+        return DigestEntry(item, diff=cache[key], old_version_id=amendment.base_version_id,
+                           applied=amendment.applied, failed=amendment.failed)
     pair = reader.version_pair(item)
     if pair is None:
         return DigestEntry(item)
     before, after = pair
     key = (before["id"], after["id"])
     if key not in cache:
-        from diffs.compare import compare
-
         cache[key] = compare(reader.text(item.document_id, before["seq"]), reader.text(item.document_id, after["seq"]))
     return DigestEntry(item, diff=cache[key], old_version_id=before["id"], new_version_id=after["id"])
+
+
+def _without_repeated_tables(entries: list[DigestEntry]) -> list[DigestEntry]:
+    """When the republished text is in the same digest, its table says it all: the amendment keeps its ops."""
+    republished = {e.item.document_id for e in entries if e.item.kind == "new_version" and e.diff is not None}
+    for e in entries:
+        if e.item.kind == "amended" and e.item.document_id in republished:
+            e.diff = None
+    return entries
 
 
 def _message_id(sub: Subscription, items: list[EventItem], now: datetime, settings: MailSettings) -> str:
@@ -175,7 +197,7 @@ def _message_id(sub: Subscription, items: list[EventItem], now: datetime, settin
     if items:
         digest_of = hashlib.sha256(",".join(str(i.id) for i in items).encode()).hexdigest()[:20]
         return f"<regwatch.{sub.id}.{digest_of}@{domain}>"
-    return f"<regwatch.{sub.id}.heartbeat.{now.date().isoformat()}@{domain}>"
+    return f"<regwatch.{sub.id}.heartbeat.{now.astimezone(CHINA_TZ).date().isoformat()}@{domain}>"
 
 
 def mail_settings(config: Any) -> MailSettings:
@@ -212,3 +234,11 @@ def deliver(store: Any, mail: MailSettings | Mapping[str, Any] | None = None, no
 
 def outbox(store: Any, status: str | None = None) -> list[OutboxEntry]:
     return outbox_store.entries(store, status)
+
+
+def retry(store: Any, outbox_id: int, mail: MailSettings | Mapping[str, Any] | None = None,
+          now: datetime | None = None) -> DeliveryReport:
+    """Put a failed message back in the queue and try it now."""
+    now = now or datetime.now(timezone.utc)
+    outbox_store.requeue(store, outbox_id, now)
+    return deliver(store, mail, now=now)

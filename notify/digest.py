@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import html
 from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
 from typing import Any
 
-from .items import EventItem
+from diffs.render import render_html, render_text
+
+from .items import CHINA_TZ, EventItem
 from .subscriptions import Subscription
 
 KIND_LABELS = {"new_document": "新发布", "new_version": "内容更新", "amended": "修改", "repealed": "废止",
@@ -28,9 +30,11 @@ HEAD_CELL = CELL + ";background:#f3f4f6;font-weight:bold"
 class DigestEntry:
     """One event with what its details need: the clause diff of the version it records, if any."""
     item: EventItem
-    diff: Any = None                     # diffs.compare's DiffResult for (previous version, this version)
+    diff: Any = None                     # diffs.compare's DiffResult: previous → this version, or base → amended
     old_version_id: int | None = None
     new_version_id: int | None = None
+    applied: list[str] = field(default_factory=list)   # an amendment's operations, as Chinese sentences
+    failed: list[dict] = field(default_factory=list)   # {"op", "reason"}: operations the decision could not apply
 
 
 def what_happened(entry: DigestEntry) -> str:
@@ -58,7 +62,7 @@ def what_happened(entry: DigestEntry) -> str:
 
 def subject(entries: list[DigestEntry], now: datetime) -> str:
     if not entries:
-        return f"regwatch：本期无变动 — {now.date().isoformat()}"
+        return f"regwatch：本期无变动 — {now.astimezone(CHINA_TZ).date().isoformat()}"
     counts: Counter[tuple[str, str]] = Counter()
     for e in entries:
         doc_type = (e.item.document or {}).get("doc_type") or ""
@@ -106,8 +110,6 @@ def grouped(entries: list[DigestEntry]) -> "OrderedDict[tuple[str, str], Ordered
 def compose(subscription: Subscription, entries: list[DigestEntry], *, sender: str, message_id: str,
             now: datetime, review_url: str | None = None) -> EmailMessage:
     """The digest as a multipart/alternative message (text, then HTML), headers UTF-8 encoded."""
-    from diffs.render import render_html, render_text
-
     title = subject(entries, now)
     msg = EmailMessage(policy=SMTP)
     msg["Subject"] = title
@@ -117,12 +119,12 @@ def compose(subscription: Subscription, entries: list[DigestEntry], *, sender: s
     msg["Message-ID"] = message_id
     msg["X-Regwatch-Events"] = ",".join(str(e.item.id) for e in entries) or "none"
     review = review_url.rstrip("/") if review_url else None
-    msg.set_content(_text(title, entries, review, render_text), charset="utf-8", cte="base64")
-    msg.add_alternative(_html(title, entries, review, render_html), subtype="html", charset="utf-8", cte="base64")
+    msg.set_content(_text(title, entries, review), charset="utf-8", cte="base64")
+    msg.add_alternative(_html(title, entries, review), subtype="html", charset="utf-8", cte="base64")
     return msg
 
 
-def _text(title: str, entries: list[DigestEntry], review: str | None, render_text: Any) -> str:
+def _text(title: str, entries: list[DigestEntry], review: str | None) -> str:
     lines = [title, ""]
     if not entries:
         return "\n".join(lines + ["本期没有新的变动。", ""])
@@ -136,9 +138,12 @@ def _text(title: str, entries: list[DigestEntry], review: str | None, render_tex
             lines += [f"  {k}：{v}" for k, v in _doc_facts(first)]
             for e in doc_entries:
                 lines += ["", f"  {what_happened(e)}"] + [f"  {k}：{v}" for k, v in _event_facts(e.item)]
+                for head, items in _amendment_notes(e):
+                    lines += [f"  {head}："] + [f"    {n}. {text}" for n, text in enumerate(items, 1)]
                 if e.diff is not None:
                     # The renderer shows changed articles and folds runs of unchanged ones.
-                    lines += ["", render_text(e.diff, color=False).rstrip()]
+                    caption = [AMENDMENT_CAPTION] if e.item.kind == "amended" else []
+                    lines += [""] + caption + [render_text(e.diff, color=False).rstrip()]
                 link = _links(e, review)
                 lines += [f"  {label}：{url}" for label, url in link]
     return "\n".join(lines) + "\n"
@@ -156,14 +161,28 @@ def _event_facts(item: EventItem) -> list[tuple[str, str]]:
     facts: list[tuple[str, Any]] = []
     if item.kind in ("amended", "repealed"):
         # The payload says it at the time; the rules registry fills what it left out.
-        facts += [("规章", p.get("rule") or rule.get("name")), ("依据文件", p.get("by") or rule.get("by_title")),
-                  ("依据文件链接", p.get("by_url") or rule.get("by_url")), ("施行日期", p.get("effective") or rule.get("since"))]
+        facts += [("法规", p.get("rule") or rule.get("name")), ("依据文件", p.get("by") or rule.get("by_title")),
+                  ("依据文件链接", p.get("by_url") or rule.get("by_url")),
+                  ("施行日期" if item.kind == "amended" else "废止日期", p.get("effective") or rule.get("since"))]
     elif item.kind in ("expiring", "expired"):
         facts += [("失效日期", p.get("expires") or p.get("effective") or (item.document or {}).get("expires")),
                   ("剩余天数", p.get("days_left"))]
     elif item.kind == "source_error":
         facts += [("错误", p.get("error")), ("预期", p.get("expected")), ("实际", p.get("found"))]
     return [(k, str(v)) for k, v in facts if v not in (None, "")]
+
+
+def _amendment_notes(entry: DigestEntry) -> list[tuple[str, list[str]]]:
+    """Headed lists: what the decision changes, what could not be applied, where the republished text differs."""
+    notes = [("决定所列修改", entry.applied),
+             ("未能自动适用的修改", [f"{f.get('op')}（{f.get('reason')}）" for f in entry.failed])]
+    found = entry.item.payload.get("discrepancies") or []
+    notes.append(("公布文本与决定不一致之处", [" ".join(filter(None, (d.get("label"), d.get("reason"), d.get("detail"))))
+                                         for d in found if isinstance(d, dict)]))
+    return [(head, items) for head, items in notes if items]
+
+
+AMENDMENT_CAPTION = "按修改决定自动生成的修改后文本与原文本对照（以正式公布文本为准）"
 
 
 def _links(entry: DigestEntry, review: str | None) -> list[tuple[str, str]]:
@@ -177,7 +196,7 @@ def _links(entry: DigestEntry, review: str | None) -> list[tuple[str, str]]:
     return links
 
 
-def _html(title: str, entries: list[DigestEntry], review: str | None, render_html: Any) -> str:
+def _html(title: str, entries: list[DigestEntry], review: str | None) -> str:
     e_ = html.escape
     out = [f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{e_(title)}</title></head>',
            f'<body style="margin:0;padding:16px;font-family:{FONT};color:#1f2328;font-size:14px;line-height:1.6">',
@@ -205,7 +224,12 @@ def _html(title: str, entries: list[DigestEntry], review: str | None, render_htm
                 out.append(f'<div id="event-{entry.item.id}" style="margin:6px 0 12px">'
                            f'<p style="margin:4px 0;font-weight:bold">{e_(what_happened(entry))}</p>')
                 out.append(_facts_html(_event_facts(entry.item), "#1f2328"))
+                for head, items in _amendment_notes(entry):
+                    out.append(f'<p style="margin:6px 0 2px">{e_(head)}：</p><ol style="margin:2px 0;padding-left:22px">'
+                               + "".join(f"<li>{e_(text)}</li>" for text in items) + "</ol>")
                 if entry.diff is not None:
+                    if entry.item.kind == "amended":
+                        out.append(f'<p style="margin:6px 0 2px;color:#57606a">{e_(AMENDMENT_CAPTION)}</p>')
                     # Changed articles only, unchanged runs folded to one line: the web UI's table.
                     out.append(render_html(entry.diff, standalone=False, inline_styles=True))
                 for label, url in _links(entry, review):

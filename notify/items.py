@@ -35,6 +35,7 @@ class EventItem:
     payload: dict[str, Any] = field(default_factory=dict)
     document: dict[str, Any] | None = None
     rule: dict[str, Any] | None = None
+    laws: tuple[str, ...] = ()        # for a decision document: every law it amends or repeals
 
     @property
     def display_title(self) -> str:
@@ -48,6 +49,16 @@ def query(store: Any, sql: str, params: Iterable[Any] = ()) -> list[dict[str, An
     return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
+@dataclass
+class Amendment:
+    """What a decision does to one rule, as the pipeline applied it to the rule's stored text."""
+    base_version_id: int
+    old_text: str
+    new_text: str                     # the consolidated text: the base with the decision's operations applied
+    applied: list[str]                # each operation as a Chinese sentence
+    failed: list[dict]                # {"op", "reason"} of operations that could not be applied
+
+
 class StoreReader:
     """Loads events, their documents, rules and version texts once per digest run (memoised)."""
 
@@ -55,6 +66,7 @@ class StoreReader:
         self.store = store
         self._documents: dict[int, dict | None] = {}
         self._rules: dict[int, dict | None] = {}
+        self._laws: dict[int, tuple[str, ...]] = {}
         self._versions: dict[int, list[dict]] = {}
         self._texts: dict[tuple[int, int], str] = {}
 
@@ -71,7 +83,7 @@ class StoreReader:
         return EventItem(id=event["id"], kind=event["kind"], at=event.get("at"), source=event.get("source"),
                          title=event.get("title"), url=event.get("url"), document_id=doc_id,
                          version_id=event.get("version_id"), rule_id=rule_id, payload=payload,
-                         document=self.document(doc_id), rule=self.rule(rule_id))
+                         document=self.document(doc_id), rule=self.rule(rule_id), laws=self.laws(doc_id))
 
     def document(self, document_id: int | None) -> dict | None:
         if document_id is None:
@@ -79,6 +91,15 @@ class StoreReader:
         if document_id not in self._documents:
             self._documents[document_id] = self.store.document(document_id)
         return self._documents[document_id]
+
+    def laws(self, document_id: int | None) -> tuple[str, ...]:
+        """What a decision document touches, as the pipeline parsed it (a title names only the first law)."""
+        if document_id is None:
+            return ()
+        if document_id not in self._laws:
+            parsed = (self.store.decision(document_id) or {}).get("parsed") or {}
+            self._laws[document_id] = tuple(parsed.get("laws") or ())
+        return self._laws[document_id]
 
     def rule(self, rule_id: int | None) -> dict | None:
         if rule_id is None:
@@ -115,3 +136,19 @@ class StoreReader:
         versions = self.versions(item.document_id)
         chosen = next((v for v in versions if v["id"] == item.version_id), versions[-1] if versions else None)
         return self.text(item.document_id, chosen["seq"]) if chosen else ""
+
+    def amendment(self, item: EventItem) -> Amendment | None:
+        """For an ``amended`` event: the decision's consolidation of the rule, when the pipeline made one."""
+        if item.kind != "amended" or item.rule_id is None:
+            return None
+        by_url = item.payload.get("by_url")
+        decision_doc = self.store.document_by_url(by_url) if by_url else None
+        decision_id = (decision_doc or {}).get("id") or (item.rule or {}).get("by_document_id")
+        decision = self.store.decision(decision_id) if decision_id else None
+        outcome = ((decision or {}).get("applied") or {}).get(str(item.rule_id))
+        if not outcome:
+            return None
+        base = self.store.version(outcome["base_version_id"])
+        return Amendment(base_version_id=base["id"], old_text=self.text(base["document_id"], base["seq"]),
+                         new_text=self.store.get_blob(outcome["consolidated_sha"]).decode("utf-8"),
+                         applied=list(outcome.get("applied") or []), failed=list(outcome.get("failed") or []))

@@ -22,7 +22,15 @@ SECURITY = ("starttls", "ssl", "none")
 
 
 class TransientMailError(MailError):
-    """The server could not take the message now; the outbox retries with backoff."""
+    """The server could not take the message now; the outbox retries with backoff.
+
+    ``answered`` tells a server's 4xx reply (it certainly did not take the message) from a lost
+    connection (after the end of DATA, it may have).
+    """
+
+    def __init__(self, message: str, answered: bool = False) -> None:
+        super().__init__(message)
+        self.answered = answered
 
 
 class PermanentMailError(MailError):
@@ -110,6 +118,13 @@ class EmlFolderTransport:
 class SMTPTransport:
     def __init__(self, settings: MailSettings) -> None:
         self.settings = settings
+        self._context: ssl.SSLContext | None = None
+
+    def _tls(self) -> ssl.SSLContext:
+        # Loading the system CA store takes ~0.1 s: once per transport, not once per message.
+        if self._context is None:
+            self._context = ssl.create_default_context(cafile=self.settings.cafile)
+        return self._context
 
     def _password(self) -> str | None:
         env = self.settings.password_env
@@ -123,15 +138,14 @@ class SMTPTransport:
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
-        context = ssl.create_default_context(cafile=s.cafile)
         if s.security == "ssl":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.default_port, timeout=s.timeout, context=context)
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.default_port, timeout=s.timeout, context=self._tls())
         else:
             smtp = smtplib.SMTP(s.host, s.default_port, timeout=s.timeout)
         try:
             smtp.ehlo()
             if s.security == "starttls":
-                smtp.starttls(context=context)
+                smtp.starttls(context=self._tls())
                 smtp.ehlo()
             password = self._password()
             if password is not None:
@@ -203,7 +217,7 @@ def _transaction(smtp: smtplib.SMTP, raw: bytes, sender: str, recipients: list[s
 def _classify(code: int, answer: bytes | str) -> MailError:
     text = answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
     error = f"{code} {text}"
-    return PermanentMailError(error) if 500 <= code < 600 else TransientMailError(error)
+    return PermanentMailError(error) if 500 <= code < 600 else TransientMailError(error, answered=True)
 
 
 def _envelope_address(sender: str) -> str:

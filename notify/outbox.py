@@ -14,7 +14,8 @@ process that died; it is resolved thus:
 * ``sent_at`` set: the server has (or had) the whole message; resending could deliver it twice, so
   the row becomes ``sent`` with ``last_error`` saying the answer was not seen. We prefer this
   at-most-once choice for the short window between writing the last byte and reading the answer;
-  the note lets an operator check the mail log.
+  the note lets an operator check the mail log. A live process that loses the connection after
+  the end of DATA, before any answer, decides the same way; a 4xx/5xx answer is never ambiguous.
 
 ``deliveries`` (unique subscription_id, event_id) is written with the outbox row in one
 transaction, so an event is put into at most one message per subscription, even when two
@@ -25,8 +26,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from email import message_from_bytes
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from email.policy import SMTP
 from email.utils import parseaddr
 from typing import Any, Iterable
@@ -41,7 +42,7 @@ BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=2)
 MAX_ATTEMPTS = 10
 LEASE = timedelta(minutes=10)  # far longer than an SMTP attempt with its 30 s timeouts
-UNCONFIRMED = "unconfirmed: the process stopped after handing the message over, before the server's answer"
+UNCONFIRMED = "unconfirmed: the whole message was handed over, the server's answer was never seen"
 
 
 def stamp(moment: datetime) -> str:
@@ -154,9 +155,12 @@ def _deliver_one(store: Any, transport: Transport, outbox_id: int, now: datetime
     raw = row["body"].encode("utf-8")
     sender = _header(raw, "From")
 
+    handed: list[bool] = []
+
     def handed_over() -> None:
         with store.transaction():
             store.db.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", [stamp(now), outbox_id])
+        handed.append(True)
 
     try:
         answer = transport.send(raw, sender, json.loads(row["recipients"]), handed_over)
@@ -164,7 +168,12 @@ def _deliver_one(store: Any, transport: Transport, outbox_id: int, now: datetime
         _finish(store, outbox_id, "failed", str(e), sent_at=None)
         report.failed.append(outbox_id)
     except TransientMailError as e:
-        if row["attempts"] >= max_attempts:
+        if handed and not e.answered:
+            # The whole message went out and the connection broke before the answer: the same
+            # at-most-once choice as after a crash (module docstring).
+            _finish(store, outbox_id, "sent", f"{UNCONFIRMED}: {e}", sent_at=stamp(now))
+            report.sent.append(outbox_id)
+        elif row["attempts"] >= max_attempts:
             _finish(store, outbox_id, "failed", f"gave up after {row['attempts']} attempts: {e}", sent_at=None)
             report.failed.append(outbox_id)
         else:
@@ -184,7 +193,16 @@ def _finish(store: Any, outbox_id: int, status: str, error: str | None, sent_at:
 
 
 def _header(raw: bytes, name: str) -> str:
-    return parseaddr(str(message_from_bytes(raw, policy=SMTP)[name] or ""))[1]
+    return parseaddr(str(BytesHeaderParser(policy=SMTP).parsebytes(raw)[name] or ""))[1]
+
+
+def requeue(store: Any, outbox_id: int, now: datetime) -> None:
+    """Send a failed message again (after the operator fixed the address or the server)."""
+    with store.transaction():
+        changed = store.db.execute("UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status = 'failed'",
+                                   [stamp(now), outbox_id]).rowcount
+    if not changed:
+        raise InputError(f"outbox message {outbox_id} does not exist or has not failed")
 
 
 def entries(store: Any, status: str | None = None) -> list[OutboxEntry]:

@@ -90,11 +90,12 @@ def _any_in(needles: Iterable[str], haystack: str | None) -> bool:
 
 
 def _touches_rule(rule: str, item: EventItem) -> bool:
-    """A followed rule is named by id, name or number; decisions name it inside 《》 in their title."""
+    """A followed rule is named by id, name or number; a decision touches it when it names it among
+    its laws or, not yet parsed, inside 《》 in its title."""
     record = item.rule or {}
     if rule in {str(record.get("id", "")), record.get("name"), record.get("number")}:
         return True
-    if rule == str(item.payload.get("rule") or ""):
+    if rule == str(item.payload.get("rule") or "") or rule in (law.strip("《》") for law in item.laws):
         return True
     titles = [item.title or "", (item.document or {}).get("title") or "", str(item.payload.get("by") or "")]
     return any(f"《{rule}》" in t or t == rule for t in titles)

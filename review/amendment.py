@@ -3,22 +3,46 @@ the articles, and where the republished text differs from what the decision says
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from diffs import amendments
 from diffs.amendments.ops import EVERYWHERE
 from diffs.render import _anchor as row_anchor   # ask: a public name for the row permalink
 
+from .lookup import previous_version_id
+
+
+def _consolidations(store) -> Iterator[tuple[int, dict]]:
+    """(decision document id, {rule id: consolidation}) of every decision the pipeline understood;
+    a consolidation names the ``base_version_id`` the decision was applied to."""
+    for (document_id,) in store.conn.execute("SELECT document_id FROM decisions").fetchall():
+        yield document_id, (store.decision(document_id)["applied"] or {})
+
 
 def decision_for_version(store, version: dict) -> dict | None:
-    """The decision document whose ``amended`` event produced ``version`` (None if none did)."""
-    for event in store.events(kind="amended"):
-        if event.get("version_id") != version["id"]:
-            continue
-        by_url = event["payload"].get("by_url")
-        decision = store.document_by_url(by_url) if by_url else None
-        if decision:
-            return decision
+    """The decision document that amended the text of ``version``'s predecessor (None if none did)."""
+    document = store.document(version["document_id"])
+    previous = previous_version_id(store, version["id"])
+    if not document or not document.get("rule_id") or previous is None:
+        return None
+    for decision_id, consolidations in _consolidations(store):
+        consolidation = consolidations.get(str(document["rule_id"]))
+        if consolidation and consolidation.get("base_version_id") == previous:
+            return store.document(decision_id)
     return None
+
+
+def amended_versions(store, event: dict) -> tuple[int, int] | None:
+    """(base version id, republished version id) of an ``amended`` event: the text the decision
+    was applied to and the next version of it, once that has been fetched."""
+    decision = store.document_by_url(event["payload"].get("by_url") or "")
+    record = store.decision(decision["id"]) if decision else None
+    consolidation = ((record or {}).get("applied") or {}).get(str(event.get("rule_id")))
+    base = store.version(consolidation["base_version_id"]) if consolidation else None
+    if base is None:
+        return None
+    later = [v["id"] for v in store.versions(base["document_id"]) if v["seq"] == base["seq"] + 1]
+    return (base["id"], later[0]) if later else None
 
 
 @dataclass

@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import Flask, g, render_template
 from werkzeug.exceptions import HTTPException
 
+from diffs.errors import RegwatchError
 from diffs.render import DIFF_CSS
 from snapshots import Store
 
@@ -79,5 +80,10 @@ def create_app(store: str | Path | Store, config: ReviewConfig | None = None) ->
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         return render_template("error.html", code=error.code, message=error.description), error.code
+
+    @app.errorhandler(RegwatchError)
+    def regwatch_error(error: RegwatchError):
+        # A stored text regwatch cannot read (empty, unparseable): say so, do not fail with a 500.
+        return render_template("error.html", code=422, message=str(error)), 422
 
     return app

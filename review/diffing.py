@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from diffs.compare import compare
-from diffs.model import Document
+from diffs.compare import DiffResult, compare
 
 from .lookup import version_or_404, version_text
 
@@ -17,11 +16,11 @@ class VersionPair:
     new: dict
     old_text: str
     new_text: str
-    result: object       # diffs.DiffResult
+    result: DiffResult
 
 
 @lru_cache(maxsize=32)
-def _compare(old_text: str, new_text: str):
+def cached_compare(old_text: str, new_text: str) -> DiffResult:
     # Reviewers flip between the page and its exports; the texts are immutable, so the diff is too.
     return compare(old_text, new_text)
 
@@ -29,4 +28,4 @@ def _compare(old_text: str, new_text: str):
 def load_pair(old_id: int, new_id: int) -> VersionPair:
     old, new = version_or_404(old_id), version_or_404(new_id)
     old_text, new_text = version_text(old), version_text(new)
-    return VersionPair(old, new, old_text, new_text, _compare(old_text, new_text))
+    return VersionPair(old, new, old_text, new_text, cached_compare(old_text, new_text))

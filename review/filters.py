@@ -5,7 +5,9 @@ from dataclasses import asdict, dataclass
 
 from werkzeug.datastructures import MultiDict
 
-EVENT_KINDS = ("new_document", "new_version", "amended", "repealed", "expiring", "expired", "source_error")
+from .presentation import KIND_LABELS
+
+EVENT_KINDS = tuple(KIND_LABELS)
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,10 @@ def version_text(version: dict) -> str:
     return g.store.version_text(version["document_id"], version["seq"])
 
 
-def previous_version_id(version_id: int) -> int | None:
+def previous_version_id(store, version_id: int) -> int | None:
     """The version before ``version_id`` in its document (None for the first)."""
-    version = g.store.version(version_id)
+    version = store.version(version_id)
     if not version or version["seq"] == 1:
         return None
-    earlier = [v["id"] for v in g.store.versions(version["document_id"]) if v["seq"] == version["seq"] - 1]
+    earlier = [v["id"] for v in store.versions(version["document_id"]) if v["seq"] == version["seq"] - 1]
     return earlier[0] if earlier else None

@@ -6,16 +6,22 @@ from typing import Callable
 
 from werkzeug.serving import make_server
 
+from diffs.errors import ConfigError
+
 from .access import check_bind
 from .app import ReviewConfig, create_app
 
 
 def serve(store: str | Path, host: str = "127.0.0.1", port: int = 8000, config: ReviewConfig | None = None,
           ready: Callable[[str], None] | None = None) -> None:
-    """Serve until interrupted. Refuses (ConfigError) a non-loopback ``host`` without a token,
-    before binding anything; ``ready`` is called with the UI's address once it listens."""
+    """Serve until interrupted. Refuses (ConfigError) a non-loopback ``host`` without a token and
+    a store file that does not exist, before binding anything; ``ready`` is called with the UI's
+    address once it listens."""
     config = config or ReviewConfig()
     check_bind(host, config.token)
+    if not Path(store).is_file():
+        # Opening a Store creates it: a mistyped path would serve an empty UI instead of an error.
+        raise ConfigError(f"no store at {store}: run `regwatch check` first, or give --store/--config")
     server = make_server(host, port, create_app(store, config), threaded=True)
     if ready:
         shown = f"[{host}]" if ":" in host else host

@@ -40,6 +40,7 @@ def understand(store: Store, document: dict, version_id: int, text: str) -> list
         if decision is not None:
             return _decision(store, document, decision)
     events = _register(store, document, text)
+    document = store.document(document["id"])  # now with its rule_id
     # A new rule may repeal older ones in its own text (……同时废止).
     effective = _iso(extract_validity(text, document.get("title")).effective) or document.get("effective")
     for repeal in find_repeals(text):
@@ -80,9 +81,10 @@ def _decision(store: Store, document: dict, decision) -> list[int]:
             continue
         store.set_rule_status(rule_id, registry.AMENDED, since=effective, by_document_id=document["id"],
                               by_title=document["title"], by_url=document["url"])
+        about = base or document  # the rule's own text when stored, else the decision that names it
         events.append(store.add_event(
-            "amended", source=document["source"], document_id=base["id"] if base else None, rule_id=rule_id,
-            title=rule["name"], url=base["url"] if base else None, rule=rule["name"], by=document["title"],
+            "amended", source=document["source"], document_id=about["id"], rule_id=rule_id,
+            title=rule["name"], url=about["url"], rule=rule["name"], by=document["title"],
             by_url=document["url"], effective=effective, ops=len(part.ops),
             applied=len(outcome["applied"]) if outcome else None, failed=len(outcome["failed"]) if outcome else None))
     for repeal in decision.repeals:
@@ -105,14 +107,16 @@ def _consolidate(store: Store, base: dict, ops) -> dict | None:
 
 def _repeal(store: Store, document: dict, name: str, number: str | None, effective: str | None) -> list[int]:
     rule_id = store.ensure_rule(rule_name_key(name) or name, number)
-    if store.has_event("repealed", rule_id=rule_id, by=document["title"]):
+    # A new edition "repealing" the old one of the same name replaces it: that is its lineage, not a repeal.
+    if rule_id == document.get("rule_id") or store.has_event("repealed", rule_id=rule_id, by=document["title"]):
         return []
     rule = store.rule(rule_id)
     store.set_rule_status(rule_id, registry.REPEALED, since=effective, by_document_id=document["id"],
                           by_title=document["title"], by_url=document["url"])
-    target = store.document(rule["document_id"]) if rule.get("document_id") else None
-    return [store.add_event("repealed", source=document["source"], document_id=target["id"] if target else None,
-                            rule_id=rule_id, title=rule["name"], url=target["url"] if target else None,
+    # The repealed rule's own text when stored, else the document that repeals it.
+    about = (store.document(rule["document_id"]) if rule.get("document_id") else None) or document
+    return [store.add_event("repealed", source=document["source"], document_id=about["id"],
+                            rule_id=rule_id, title=rule["name"], url=about["url"],
                             rule=rule["name"], by=document["title"], by_url=document["url"], effective=effective)]
 
 

@@ -30,6 +30,9 @@ def _key_existing_documents(conn: sqlite3.Connection) -> None:
     for doc_id, title, number in conn.execute("SELECT id, title, number FROM documents").fetchall():
         conn.execute("UPDATE documents SET name_key = ?, number_key = ? WHERE id = ?",
                      [rule_name_key(title), number_key(number), doc_id])
+    for rule_id, name, number in conn.execute("SELECT id, name, number FROM rules").fetchall():
+        conn.execute("UPDATE rules SET name_key = ?, number_key = ? WHERE id = ?",
+                     [rule_name_key(name) or name, number_key(number), rule_id])
 
 
 # Data steps that SQL alone cannot do, run right after the migration of that version.

@@ -1,7 +1,7 @@
 """The rules registry: a rule's status on any date, read from its append-only history.
 
 rule_history rows say "from `since` on, the rule is `status` because of `by_*`". The status on a
-date is the row with the latest `since` not after it; before the first row the rule is 尚未施行, and
+date is the row with the latest `since` not after it; before its recorded start the rule is 尚未施行, and
 a rule past its 有效期 is 已失效 unless something later repealed it.
 """
 from __future__ import annotations
@@ -24,7 +24,11 @@ def status_on(rule: dict, history: list[dict], on: str) -> dict:
                      key=lambda h: (h.get("since") or "", h["id"]))
     result = dict(rule)
     if not entries:
-        result.update(status=NOT_YET, since=None, by_document_id=None, by_title=None, by_url=None)
+        # A rule known only from the decisions that touch it was in force before them; one whose
+        # own start is recorded was not yet.
+        started = any(h["status"] == IN_FORCE for h in history)
+        result.update(status=NOT_YET if started else IN_FORCE, since=None, by_document_id=None, by_title=None,
+                      by_url=None)
         return result
     last = entries[-1]
     result["status"] = last["status"]

@@ -40,7 +40,7 @@ CREATE INDEX rule_history_rule ON rule_history(rule_id, since);
 
 # Version 2: the notification tables, decisions, per-URL fetch state (a document lineage may live
 # at several URLs once a rule is republished at a new one) and the identity keys of documents
-# (filled for existing rows by migrations.py).
+# and rules (filled for existing rows by migrations.py).
 V2 = """
 CREATE TABLE decisions (document_id INTEGER PRIMARY KEY REFERENCES documents(id), parsed_json TEXT, applied_json TEXT);
 CREATE TABLE urls (
@@ -65,6 +65,10 @@ ALTER TABLE documents ADD COLUMN name_key TEXT;
 ALTER TABLE documents ADD COLUMN number_key TEXT;
 CREATE INDEX documents_name_key ON documents(source, name_key);
 CREATE INDEX documents_number_key ON documents(source, number_key);
+ALTER TABLE rules ADD COLUMN name_key TEXT;
+ALTER TABLE rules ADD COLUMN number_key TEXT;
+CREATE INDEX rules_name_key ON rules(name_key);
+CREATE INDEX rules_number_key ON rules(number_key);
 """
 
 # Version 3: full-text search. One row per distinct text (keyed by its blob), trigram-tokenised so

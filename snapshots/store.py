@@ -50,8 +50,14 @@ class Store:
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA synchronous = NORMAL")
             migrate(self.conn)
-        except sqlite3.DatabaseError as e:
+        except (sqlite3.DatabaseError, StoreError) as e:
+            if hasattr(self, "conn"):
+                self.conn.close()
+            if isinstance(e, StoreError):
+                raise
             raise StoreError(f"{self.path}: cannot open the store: {e}") from e
+        except OSError as e:
+            raise StoreError(f"{self.path}: cannot create the store's folder: {e}") from e
         self.db = sqlite_utils.Database(self.conn)
         self._depth = 0
 
@@ -320,16 +326,14 @@ class Store:
     # ---- rules -------------------------------------------------------------------------------
 
     def find_rule(self, name: str | None = None, number: str | None = None) -> dict | None:
-        key = rule_name_key(name) or (name or None)
-        for rule in self._rows("SELECT * FROM rules ORDER BY id"):
-            if key and (rule_name_key(rule["name"]) or rule["name"]) == key:
-                return rule
+        """A registered rule by name (edition notes and width ignored) or else by 文号/令."""
+        key = rule_name_key(name) or name
+        if key:
+            row = self._row("SELECT * FROM rules WHERE name_key = ? ORDER BY id LIMIT 1", [key])
+            if row:
+                return row
         number = number_key(number)
-        if number:
-            for rule in self._rows("SELECT * FROM rules WHERE number IS NOT NULL ORDER BY id"):
-                if number_key(rule["number"]) == number:
-                    return rule
-        return None
+        return self._row("SELECT * FROM rules WHERE number_key = ? ORDER BY id LIMIT 1", [number]) if number else None
 
     def ensure_rule(self, name: str, number: str | None = None, document_id: int | None = None,
                     effective: str | None = None, expires: str | None = None) -> int:
@@ -339,6 +343,8 @@ class Store:
             if rule is not None:
                 fill = {k: v for k, v in (("number", number), ("document_id", document_id), ("effective", effective),
                                           ("expires", expires)) if v and not rule.get(k)}
+                if "number" in fill:
+                    fill["number_key"] = number_key(number)
                 if fill:
                     self.conn.execute(f"UPDATE rules SET {', '.join(f'{k} = ?' for k in fill)} WHERE id = ?",
                                       [*fill.values(), rule["id"]])
@@ -349,7 +355,8 @@ class Store:
                     self.set_rule_status(rule["id"], registry.IN_FORCE, since=effective, by_document_id=document_id)
                 return rule["id"]
             rule_id = self._insert("rules", dict(name=name, number=number, document_id=document_id,
-                                                 effective=effective, expires=expires))
+                                                 effective=effective, expires=expires,
+                                                 name_key=rule_name_key(name) or name, number_key=number_key(number)))
             if effective or document_id:
                 self.set_rule_status(rule_id, registry.IN_FORCE, since=effective, by_document_id=document_id)
             return rule_id

@@ -19,9 +19,9 @@ from ..numerals import ANY_NUM, cn_to_int, int_to_cn
 from ..structure import parse
 from .ops import (APPEND, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, INSERT, INSERT_PHRASE, MERGE,
                   PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, place_label)
+from .wording import (ITEM_ENDS, append_clause, article_body, article_pieces, delete_all, items, replace_all,
+                      replace_merged, replace_opening)
 
-_ITEM_LABEL = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*")
-_ARTICLE_LABEL = re.compile(rf"^第({ANY_NUM})条(?:之({ANY_NUM}))?\s*(?:[（(]([^（）()]{{1,30}})[）)])?\s*")
 _CROSS_REF = re.compile(rf"(本(?:法|条例|办法|规定|细则|规则|决定|实施细则|实施办法))"
                         rf"((?:第{ANY_NUM}条(?:之{ANY_NUM})?(?:第{ANY_NUM}款)?(?:第[（(]?{ANY_NUM}[）)]?项)?"
                         rf"(?:、|和|及|或者|或|以及|至)?)+)")
@@ -73,6 +73,7 @@ class _Work:
         self.absorbed: dict[int, Node] = {}              # merged-away article -> the article it joined
         self.touched: set[int] = set()                   # parents whose children changed
         self.explicit: set[int] = set()                  # articles the decision renumbers itself
+        self.inserted_phrases: dict[int, list[str]] = {}  # node -> wording phrase ops put into it
         self._index(doc.root, "")
 
     # -- the old numbering -------------------------------------------------------------------
@@ -83,7 +84,7 @@ class _Work:
             if child.kind == ARTICLE:
                 path = key
                 self.old_number[id(child)] = (child.num or 0, child.sub)
-            elif child.kind in (CHAPTER, SECTION) or child.kind in STATUTE_CONTAINERS:
+            elif child.kind in STATUTE_CONTAINERS:
                 path = f"{prefix}/{key}" if prefix and child.kind == SECTION else key
             else:
                 path = f"{prefix}/{key}" if prefix else key
@@ -122,16 +123,21 @@ class _Work:
             return
         node = self.resolve(op.target)
         if node.kind == ARTICLE:
-            title, paragraphs = _article_body(op.text or "")
+            title, paragraphs = article_body(op.text or "")
             node.children = paragraphs
             node.title = title or node.title
             self._mark_fresh(node)
         elif node.kind == PARAGRAPH:
             span = [node] + [self.resolve(p) for p in op.span]
-            self._swap(span, _article_body(op.text or "")[1])
+            self._swap(span, article_body(op.text or "")[1])
         elif node.kind == ITEM:
             span = [node] + [self.resolve(p) for p in op.span]
-            self._swap(span, _items(op.text or "", first=node.num or 1))
+            new = items(op.text or "", first=node.num or 1)
+            for old, item in zip(span, new):
+                # A quoted item often leaves out the ；/。 its place in the list gives it.
+                if old.text[-1:] in ITEM_ENDS and item.text[-1:] not in ITEM_ENDS + "，,":
+                    item.text += old.text[-1]
+            self._swap(span, new)
         elif node.kind in STATUTE_CONTAINERS:
             node.title = op.text or ""
         else:
@@ -140,9 +146,9 @@ class _Work:
 
     def _swap(self, old: list[Node], new: list[Node]) -> None:
         parent = self.parent[id(old[0])]
-        at = parent.children.index(old[0])
+        at = _position(parent.children, old[0])
         for node in old:
-            parent.children.remove(node)
+            del parent.children[_position(parent.children, node)]
             self.deleted.add(id(node))
         parent.children[at:at] = new
         for node in new:
@@ -168,12 +174,10 @@ class _Work:
 
     def _replace_opening(self, op: Op) -> None:
         node = self._text_node(op.target)
-        new = op.text or ""
-        stop = "：" if new.endswith(("：", ":")) else "。"
-        cut = max(node.text.find(stop), node.text.find(":" if stop == "：" else "."))
-        if cut < 0:
-            raise _Fail(f"{place_label(op.target)}中找不到可替换的开头（“{stop}”）")
-        node.text = new + node.text[cut + 1:]
+        new = replace_opening(node.text, op.text or "")
+        if new is None:
+            raise _Fail(f"{place_label(op.target)}中找不到可替换的开头")
+        node.text = new
 
     def _append(self, op: Op) -> None:
         node = self.resolve(op.target)
@@ -182,12 +186,7 @@ class _Work:
             if not paragraphs:
                 raise _Fail(f"{place_label(op.target)}没有正文")
             node = paragraphs[-1]
-        added = op.text or ""
-        if added.endswith(("。", "；", "：", "！", "？")):
-            node.text += added
-        else:
-            # 款尾增加 a clause without its own full stop: it continues the last sentence.
-            node.text = node.text.rstrip("。；;.") + "；" + added + "。"
+        node.text = append_clause(node.text, op.text or "")
 
     def _prepend(self, op: Op) -> None:
         node = self._text_node(op.target)
@@ -196,7 +195,7 @@ class _Work:
     def _delete(self, op: Op) -> None:
         node = self.resolve(op.target)
         parent = self.parent[id(node)]
-        parent.children.remove(node)
+        del parent.children[_position(parent.children, node)]
         for n in node.walk():
             self.deleted.add(id(n))
         self.touched.add(id(parent))
@@ -207,7 +206,7 @@ class _Work:
         m = re.match(r"^(\D+?)(\d*)(?:之(\d+))?$", last)
         kind, num, sub = m.group(1), int(m.group(2) or 0), int(m.group(3) or 0)
         if kind == "条":
-            title, paragraphs = _article_body(op.text or "")
+            title, paragraphs = article_body(op.text or "")
             node = Node(ARTICLE, num=num, sub=sub, label=article_label(num or 1, sub), title=op.title or title,
                         children=paragraphs)
             self._mark_fresh(node)
@@ -215,7 +214,7 @@ class _Work:
                 side, anchor_path = op.position.split(":", 1)
                 anchor = self.resolve(anchor_path)
                 parent = self.parent[id(anchor)]
-                at = parent.children.index(anchor) + (side == "after")
+                at = _position(parent.children, anchor) + (side == "after")
                 parent.children.insert(at, node)
                 self.parent[id(node)] = parent
             else:
@@ -230,7 +229,7 @@ class _Work:
             parent = self.resolve(parent_path)
             if parent.kind != ARTICLE:
                 raise _Fail(f"{place_label(parent_path)}不是条，不能增加款")
-            new = _article_body(op.text or "")[1]
+            new = article_body(op.text or "")[1]
         elif kind == "项":
             parent = self.resolve(parent_path)
             if parent.kind == ARTICLE:
@@ -238,7 +237,7 @@ class _Work:
                               parent.children[0] if parent.children else None)
                 if parent is None:
                     raise _Fail(f"{place_label(parent_path)}没有可增加项的款")
-            new = _items(op.text or "", first=num or 1)
+            new = items(op.text or "", first=num or 1)
         else:
             raise _Fail(f"不支持增加“{kind}”")
         parent.children.extend(new)
@@ -271,6 +270,8 @@ class _Work:
         m = re.match(r"^(\D+?)(\d+)(?:之(\d+))?$", step)
         if not m:
             raise _Fail(f"无法理解新的编号“{op.new_path}”")
+        if m.group(1) != node.kind:
+            raise _Fail(f"不支持将{place_label(op.target)}改为{place_label(op.new_path or '')}（层级不同）")
         self.pins[id(node)] = (int(m.group(2)), int(m.group(3) or 0))
         if node.kind == ARTICLE:
             self.explicit.add(id(node))
@@ -282,10 +283,29 @@ class _Work:
         if not op.text:
             raise _Fail(f"{place_label(op.target)}拆分后的内容缺失")
         if node.kind == PARAGRAPH:
-            pieces = _article_body(op.text)[1]
+            pieces = article_body(op.text)[1]
             self._swap([node], pieces)
             for piece, path in zip(pieces, op.new_paths):
                 self.pins[id(piece)] = (int(re.sub(r"\D", "", path.rsplit("/", 1)[-1]) or 0), 0)
+            return
+        if node.kind == ARTICLE:
+            pieces = article_pieces(op.text, op.count)
+            if len(pieces) != op.count:
+                raise _Fail(f"{place_label(op.target)}拆分后的内容不是{op.count}条")
+            parent = self.parent[id(node)]
+            at = _position(parent.children, node)
+            node.title, node.children = pieces[0]
+            self._mark_fresh(node)
+            for k, (title, paragraphs) in enumerate(pieces[1:], 1):
+                article = Node(ARTICLE, num=node.num, title=title, children=paragraphs)
+                parent.children.insert(at + k, article)
+                self.parent[id(article)] = parent
+                self._mark_fresh(article)
+            for article, path in zip(parent.children[at:at + op.count], op.new_paths):
+                m = re.match(r"^条(\d+)(?:之(\d+))?$", path)
+                if m:
+                    self.pins[id(article)] = (int(m.group(1)), int(m.group(2) or 0))
+                    self.explicit.add(id(article))
             return
         raise _Fail(f"不支持拆分{place_label(op.target)}")
 
@@ -293,7 +313,7 @@ class _Work:
         nodes = [self.resolve(p) for p in op.sources]
         first = nodes[0]
         if op.text:
-            title, first.children = _article_body(op.text)
+            title, first.children = article_body(op.text)
             first.title = title or first.title
             self._mark_fresh(first)
         else:
@@ -302,7 +322,8 @@ class _Work:
                 for c in other.children:
                     self.parent[id(c)] = first
         for other in nodes[1:]:
-            self.parent[id(other)].children.remove(other)
+            siblings = self.parent[id(other)].children
+            del siblings[_position(siblings, other)]
             self.deleted.add(id(other))
             self.absorbed[id(other)] = first
         if op.new_path and first.kind == ARTICLE:
@@ -316,8 +337,12 @@ class _Work:
             return [self.doc.root]
         return [self.resolve(path)]
 
-    def _edit_text(self, op: Op, edit) -> None:
-        """Run ``edit(text) -> (text, count)`` over the target's own text and everything below it."""
+    def _edit_text(self, op: Op, edit, inserted: str | None = None) -> None:
+        """Run ``edit(text) -> (text, count)`` over the target's own text and everything below it.
+
+        ``inserted`` is the decision's wording the edit puts in, remembered per node so that the
+        renumbering of cross-references later leaves it alone.
+        """
         if op.target == TITLE:
             new, count = edit(self.doc.title or "")
             self.doc.title = new
@@ -330,22 +355,24 @@ class _Work:
                         if n:
                             setattr(node, attr, new)
                             count += n
+                            if inserted and _ONE_REF.search(inserted):
+                                self.inserted_phrases.setdefault(id(node), []).append(inserted)
         if not count:
             raise _Fail(f"{place_label(op.target)}中未找到“{op.phrase}”")
 
     def _replace_phrase(self, op: Op) -> None:
         if op.merged:
-            self._edit_text(op, lambda t: _replace_merged(t, [op.phrase or ""] + op.merged, op.text or ""))
+            self._edit_text(op, lambda t: replace_merged(t, [op.phrase or ""] + op.merged, op.text or ""), op.text)
         else:
-            self._edit_text(op, lambda t: _replace_all(t, op.phrase or "", op.text or ""))
+            self._edit_text(op, lambda t: replace_all(t, op.phrase or "", op.text or ""), op.text)
 
     def _delete_phrase(self, op: Op) -> None:
-        self._edit_text(op, lambda t: _delete_all(t, op.phrase or ""))
+        self._edit_text(op, lambda t: delete_all(t, op.phrase or ""))
 
     def _insert_phrase(self, op: Op) -> None:
         phrase, added = op.phrase or "", op.text or ""
         new = added + phrase if op.position == "before" else phrase + added
-        self._edit_text(op, lambda t: _replace_all(t, phrase, new))
+        self._edit_text(op, lambda t: replace_all(t, phrase, new), added)
 
     def _rename(self, op: Op) -> None:
         if op.target == TITLE:
@@ -399,18 +426,25 @@ class _Work:
                 free.append(node)        # an impossible place: keep it, in reading order at the end
         it = iter(free)
         order = [s if s is not None else next(it) for s in slots]
-        # 之一 articles follow their base: pinned ones the article that will carry that number,
-        # the base text's own ones the article they followed.
-        out: list[Node] = []
+        # 之一 articles follow their base: the base text's own ones the article they followed,
+        # pinned ones the article that will carry that number.
+        riders: dict[int, list[Node]] = {}
+        leading: list[Node] = []
+        previous: Node | None = None
+        for node in in_tree:
+            if self._final_sub(node) == 0:
+                previous = node
+            elif id(node) not in self.pins:
+                (riders.setdefault(id(previous), []) if previous is not None else leading).append(node)
+        out: list[Node] = list(leading)
         for main in order:
             out.append(main)
-            follows = [s for s in subs if id(s) not in self.pins and self._previous_main(s, in_tree) is main]
-            out += follows
+            out += riders.get(id(main), [])
         for sub in (s for s in subs if id(s) in self.pins):
             base = self.pins[id(sub)][0]
             at = base if base <= len(order) else len(order)
             anchor = order[at - 1] if at else None
-            i = out.index(anchor) + 1 if anchor in out else len(out)
+            i = _position(out, anchor) + 1 if anchor is not None else len(out)
             while i < len(out) and self._final_sub(out[i]) and (self._final_sub(out[i]) < self.pins[id(sub)][1]):
                 i += 1
             out.insert(i, sub)
@@ -419,20 +453,11 @@ class _Work:
     def _final_sub(self, node: Node) -> int:
         return self.pins[id(node)][1] if id(node) in self.pins else node.sub
 
-    @staticmethod
-    def _previous_main(sub: Node, in_tree: list[Node]) -> Node | None:
-        i = in_tree.index(sub)
-        while i > 0:
-            i -= 1
-            if in_tree[i].sub == 0:
-                return in_tree[i]
-        return None
-
     def _place_articles(self, order: list[Node]) -> None:
         """Put every article under its container in the final order (new ones join their predecessor's)."""
         home: dict[int, Node] = {}
         for i, article in enumerate(order):
-            parent = self.parent.get(id(article)) if article not in self.pending else None
+            parent = None if any(article is p for p in self.pending) else self.parent.get(id(article))
             if parent is None or id(parent) in self.deleted:
                 neighbour = order[i - 1] if i else (order[i + 1] if len(order) > 1 else None)
                 parent = home.get(id(neighbour)) if neighbour is not None and id(neighbour) in home else \
@@ -477,7 +502,7 @@ class _Work:
         pinned = [c for c in children if c.kind in STATUTE_CONTAINERS and id(c) in self.pins]
         for c in pinned:
             # An inserted chapter goes where its number puts it among its siblings.
-            children.remove(c)
+            del children[_position(children, c)]
             siblings = [i for i, s in enumerate(children) if s.kind == c.kind]
             want = self.pins[id(c)][0] - 1
             at = siblings[want] if want < len(siblings) else len(children)
@@ -497,9 +522,9 @@ class _Work:
         for i, p in enumerate(paragraphs, 1):
             p.num = i
             if id(p) in self.touched or any(id(c) in self.pins for c in p.children):
-                items = self._ordered([c for c in p.children if c.kind == ITEM])
-                p.children = items + [c for c in p.children if c.kind != ITEM]
-                for j, item in enumerate(items, 1):
+                listed = self._ordered([c for c in p.children if c.kind == ITEM])
+                p.children = listed + [c for c in p.children if c.kind != ITEM]
+                for j, item in enumerate(listed, 1):
                     item.num, item.label = j, f"（{int_to_cn(j)}）"
 
     def _ordered(self, nodes: list[Node]) -> list[Node]:
@@ -517,7 +542,14 @@ class _Work:
         return [s if s is not None else next(it) for s in slots]
 
     def _rewrite_cross_references(self, mapping: dict[tuple[int, int], tuple[int, int]], notes: list[str]) -> None:
+        # Wording a phrase op put in (将第八十四条中的“第八十七条”修改为“第九十条”) already counts in the
+        # new numbering: references inside it stay as they are.
+        protected: list[str] = []
+
         def fix_run(m: re.Match) -> str:
+            start, end = m.span()
+            if any(a < end and start < b for a, b in _spans(m.string, protected)):
+                return m.group(0)
             def fix_one(r: re.Match) -> str:
                 old = (cn_to_int(r.group(1)), cn_to_int(r.group(2)) if r.group(2) else 0)
                 new = mapping.get(old)
@@ -527,6 +559,7 @@ class _Work:
         for node in self.doc.root.walk():
             if id(node) in self.fresh or not node.text:
                 continue
+            protected[:] = self.inserted_phrases.get(id(node), [])
             new = _CROSS_REF.sub(fix_run, node.text)
             if new != node.text:
                 owner = self._article_of(node)
@@ -539,82 +572,10 @@ class _Work:
         return node
 
 
-def _article_body(text: str) -> tuple[str, list[Node]]:
-    """A decision's wording of an article (or of paragraphs) -> (title, 款 nodes with their 项).
-
-    The text is parsed by the structure parser as the body of a stand-in article, so paragraphs and
-    items are told apart exactly as in a full law.
-    """
-    lines = [l.strip() for l in text.splitlines() if l.strip()]
-    title = ""
-    if lines:
-        m = _ARTICLE_LABEL.match(lines[0])
-        if m:
-            title = m.group(3) or ""
-            lines[0] = lines[0][m.end():]
-    if not lines or not lines[0]:
-        return title, []
-    doc = parse("第一条 " + "\n".join(lines) + "\n第二条 。", fmt="text")
-    first = doc.articles()[0]
-    return title or first.title, first.children
+def _spans(text: str, phrases: list[str]) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for p in phrases if p for m in re.finditer(re.escape(p), text)]
 
 
-def _items(text: str, first: int) -> list[Node]:
-    """Items (项) worded by the decision, one per line: （二）春节…; unlabelled lines count on from ``first``."""
-    out = []
-    for line in (l.strip() for l in text.splitlines()):
-        if not line:
-            continue
-        m = _ITEM_LABEL.match(line)
-        num = cn_to_int(m.group(1)) if m else first + len(out)
-        out.append(Node(ITEM, num=num, label=f"（{int_to_cn(num)}）", text=line[m.end():] if m else line))
-    return out
-
-
-_VARIANTS = str.maketrans("()：:;,", "（）：：；，")
-
-
-def _replace_all(text: str, phrase: str, new: str) -> tuple[str, int]:
-    if not phrase:
-        return text, 0
-    count = text.count(phrase)
-    if count:
-        return text.replace(phrase, new), count
-    # The decision and the base often differ only in full/half-width brackets and colons.
-    folded_phrase = phrase.translate(_VARIANTS)
-    folded = text.translate(_VARIANTS)
-    count = folded.count(folded_phrase)
-    if not count or len(folded) != len(text):
-        return text, 0
-    out, i = [], 0
-    while True:
-        j = folded.find(folded_phrase, i)
-        if j < 0:
-            out.append(text[i:])
-            break
-        out += [text[i:j], new]
-        i = j + len(phrase)
-    return "".join(out), count
-
-
-def _replace_merged(text: str, phrases: list[str], new: str) -> tuple[str, int]:
-    """“卫生”“计划生育”合并修改为“卫生健康”: the phrases stand side by side in the text."""
-    for sep in ("、", "和", "，", "及", ""):
-        result, n = _replace_all(text, sep.join(phrases), new)
-        if n:
-            return result, n
-    result, n = _replace_all(text, phrases[0], new)
-    for other in phrases[1:]:
-        result, _ = _delete_all(result, other)
-    return result, n
-
-
-def _delete_all(text: str, phrase: str) -> tuple[str, int]:
-    result, n = _replace_all(text, phrase, "\x00")
-    if not n:
-        return text, 0
-    # A list loses its separator with the deleted member: 区、县 -> 区, （、） disappears.
-    result = re.sub(r"、\x00(?=[、，。；）])|\x00、|、\x00$", "", result)
-    result = result.replace("\x00", "")
-    result = re.sub(r"、(?=[。；，）])", "", result).replace("（）", "")
-    return result, n
+def _position(nodes: list[Node], node: Node) -> int:
+    """Index of ``node`` itself: two provisions can read alike, so equality would find the wrong one."""
+    return next(i for i, n in enumerate(nodes) if n is node)

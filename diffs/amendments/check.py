@@ -31,6 +31,7 @@ REASONS = {
 _REF_NUM = re.compile(rf"第{ANY_NUM}(条|款|项|章)(?:之{ANY_NUM})?")
 _ITEM_MARK = re.compile(r"(^|\n)[(（][一二三四五六七八九十]+[)）]")
 _PUNCT = re.compile(r"[、，,。；;：:！？!?\"'“”‘’《》〈〉<>()（）\[\]【】·\-—…\s]")
+_LABEL = re.compile(rf"^(?:第{ANY_NUM}条(?:之{ANY_NUM})?|\([一二三四五六七八九十]+\))")
 _TEXT_OPS = (REPLACE_PHRASE, DELETE_PHRASE, INSERT_PHRASE)
 
 
@@ -85,12 +86,27 @@ def _category(expected: str | None, published: str | None, ops: list[Op]) -> str
             return "replacement_not_everywhere"
         if old in e and old not in p and new in p:
             return "replacement_beyond_listed"
-    for op in ops:
-        if op.text and op.action not in _TEXT_OPS:
-            lines = [normalize(l) for l in op.text.splitlines() if len(l.strip()) > 4]
-            if any(l[:12] in e for l in lines):
-                return "prescribed_wording"
+    if _inside_prescribed(e, p, ops):
+        return "prescribed_wording"
     return "unlisted_wording"
+
+
+def _inside_prescribed(e: str, p: str, ops: list[Op]) -> bool:
+    """Whether a difference falls inside wording the decision itself gives (修改为：…, 增加一条：…)."""
+    spans = []
+    for op in ops:
+        if not op.text or op.action in _TEXT_OPS:
+            continue
+        for line in op.text.splitlines():
+            line = _LABEL.sub("", normalize(line))
+            at = e.find(line) if len(line) > 4 else -1
+            if at >= 0:
+                spans.append((at, at + len(line)))
+    if not spans:
+        return False
+    matcher = difflib.SequenceMatcher(None, e, p, autojunk=False)
+    changes = [(i1, i2) for tag, i1, i2, _, _ in matcher.get_opcodes() if tag != "equal"]
+    return any(a <= i1 and i2 <= b and (i1 < b or i1 == i2 == b) for i1, i2 in changes for a, b in spans)
 
 
 def _detail(expected: str, published: str, limit: int = 3) -> str:

@@ -19,7 +19,7 @@ from .parse import parse_ops
 
 _NUM_HEAD = r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|[0-9]{1,2}[.．、]|附件[0-9一二三四五六七八九十]*[：:.．、]?)"
 _RULE_NAME = r"[^，。；：:“”\s]{2,60}?(?:法|条例|规定|办法|细则|规则|决定|标准|章程|通则|准则)(?:[（(](?:试行|暂行)[）)])?"
-_PART_HEAD = re.compile(rf"^{_NUM_HEAD}?\s*(?:对|关于)?《([^《》]+)》(?:的)?(?:修改|修正|修订)(?:条目|内容)?[：:]?$")
+_PART_HEAD = re.compile(rf"^{_NUM_HEAD}?\s*(?:对|关于)?《([^《》]+)》(?:的|作如下|作以下|作出如下)?(?:修改|修正|修订)(?:条目|内容)?[：:]?$")
 _NAME_HEAD = re.compile(rf"^{_NUM_HEAD}\s*《?({_RULE_NAME})》?$")
 _MODIFY_SECTION = re.compile(r"^[一二三四五六七八九十]{1,3}、.{0,20}下列.{0,30}(?<!废止)(?:修改|修正)[：:]?$")
 # 二、对下列政府规章予以废止 / 二、废止《X》等6件地方性法规: a section that only repeals.
@@ -99,7 +99,8 @@ def parse_decision(text: str) -> Decision:
     title = next((l for l in lines[:12] if _TITLE.search(l) and not l.startswith("《")), None) or \
         next((l for l in lines[:12] if re.search(r"决定|修正案", l) and len(l) < 120), lines[0])
     head = "\n".join(lines[:30])
-    validity = extract_validity("\n".join(lines), title)
+    body, own = _body(lines, title)
+    validity = extract_validity("\n".join(own), title)
     m = re.match(r"^(.{2,40}?)关于", title)
     adopted = _ADOPTED.search(head)
     decision = Decision(title=title, issuer=m.group(1) if m else None,
@@ -108,12 +109,13 @@ def parse_decision(text: str) -> Decision:
                         number=order_number(head))
     if validity.effective_on_publication and decision.effective is None:
         decision.effective = decision.published or decision.adopted
-    body, own = _body(lines, title)
     decision.adjusts_order = any(re.search(r"顺序.{0,12}(?:相应)?调整|相应调整", l) for l in own)
     decision.parts = _parts(body, _single_target(lines, title))
     decision.repeals = find_repeals("\n".join(own))
-    if not decision.parts and not decision.repeals:
-        raise ParseError(f"no amendment or repeal found in {title!r}: is this a decision?")
+    if not any(p.ops for p in decision.parts) and not decision.repeals:
+        problems = [pr for p in decision.parts for pr in p.problems]
+        why = f" ({problems[0].reason})" if problems else ""
+        raise ParseError(f"no amendment or repeal could be read in {title!r}{why}: is this a decision?")
     return decision
 
 
@@ -123,7 +125,7 @@ def _single_target(lines: list[str], title: str) -> str | None:
         if m:
             return m.group(1)
     m = _TITLE_TARGET.search(title)
-    return m.group(1) if m and "等" not in title[m.end() - 1:m.end() + 1] else None
+    return m.group(1) if m and not m.group(0).endswith("等") else None   # …等10件: several laws
 
 
 def _body(lines: list[str], title: str) -> tuple[list[str], list[str]]:
@@ -145,7 +147,10 @@ def _body(lines: list[str], title: str) -> tuple[list[str], list[str]]:
         if _END.match(lines[i]):
             end = i
             break
-    annex = next((i for i in range(end, len(lines)) if _ANNEX.match(lines[i])), len(lines))
+    # Only when the decision lists its annexes (附件：1.… right after its end): a gazette page goes on
+    # with other documents, whose own 附件 are not this decision's.
+    listed = any(l.startswith("附件") for l in lines[end:end + 4])
+    annex = next((i for i in range(end, len(lines)) if listed and _ANNEX.match(lines[i])), len(lines))
     return lines[start:end] + lines[annex:], lines[:end + 1] + lines[annex:]
 
 

@@ -18,13 +18,19 @@ from .ops import (APPEND, CHAPTERS, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYW
                   PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, Problem)
 
 N = ANY_NUM
-_NUMBERING = re.compile(r"^(?:[0-9０-９]{1,3}[.．、]|[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])\s*")
+_NUMBERING = re.compile(r"^(?:[0-9０-９]{1,3}[.．、]|[一二三四五六七八九十]{1,3}、|[（(][0-9０-９一二三四五六七八九十]{1,3}[）)])\s*")
 _DOC = r"(?:本|该)?(?:法律|法规|规章|法|条例|规定|办法|细则|规则|决定|实施细则|实施办法)"
+# The start of an instruction line. Tight on purpose: replacement text that follows unquoted
+# (“在本市……”, “将……纳入……”, “删除个人信息……”) must not be mistaken for the next instruction.
+_TARGET_START = (rf"(?:原?第{N}|“|\"|「|《|{_DOC}(?:中的|名称|第|全文)|(?:法规|规章)?名称|全文|所有|全部|各章|章名"
+                 rf"|[\u4e00-\u9fff]{{0,10}}?(?:法典|法|条例)第{N}条)")
 _INSTRUCTION = re.compile(
-    rf"^(?:将|把|删去|删除|在(?:原?第|“|\"|本|{_DOC}|名称)|增加|增写|新增|其他修改|条标|条文修改为|“[^”]*”(?:均|统一)?修改为"
+    rf"^(?:(?:将|把|删去|删除|在){_TARGET_START}"
+    rf"|(?:增加|增写|新增)(?:[一两二三四五六七八九十]+(?:条|款|项|章|节)|“)|其他修改|条标修改为|条文修改为"
+    rf"|“[^”]*”(?:均|统一)?修改为"
     rf"|原?第{N}(?:条|款|项|章|节|编)(?:之{N})?(?:第[（(]?{N}[）)]?[款项])*"
     rf"(?:中的|(?:均|统一)?修改为|改为|作为|调整为|删去|增加|分为|合并|条标|款首|款尾|的?章名|、|和|至)"
-    rf"|{_DOC}?(?:中的|名称)"
+    rf"|{_DOC}中的"
     rf"|在?(?:《[^《》]+》|[\u4e00-\u9fff]{{0,10}}?(?:法典|法|条例))第{N}条(?:之{N})?(?:第[（(]?{N}[）)]?[款项])*"
     rf"(?:中的|(?:均|统一)?修改为|改为|中?[前后]?增加|删去))")
 _OP_WORDS = re.compile(r"修改为|改为|删去|增加|合并为|分为|废止")
@@ -38,6 +44,7 @@ _TITLE_REF = re.compile(rf"(?:{_DOC})?(?:的)?(?:名称|标题|题目)")
 _WHOLE = re.compile(rf"{_DOC}(?=中的|全文)|全文(?=中的)")
 # 本法第十条 / 刑法第一百三十三条之一 / 《某条例》第五条: the law named before its article.
 _LAW_PREFIX = re.compile(rf"(?:《[^《》]+》|(?:本|该)?[\u4e00-\u9fff]{{0,10}}?(?:法典|法|条例|规定|办法|细则))(?=原?第{N}条)")
+_EVERYWHERE_AFTER_STOP = re.compile(r"(?:将)?(?:“[^”]*”[、和及]?)+(?:均|统一|一律)")
 _SEP = re.compile(r"、|和|及|以及")
 _COUNT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -129,7 +136,9 @@ def parse_ops(lines: list[str]) -> tuple[list[Op], list[Problem]]:
         if body != line and instruction:
             ctx = _Context()          # a numbered item starts afresh
         if not instruction:
-            if _OP_WORDS.search(body) and not body.startswith(("此外", "本决定")):
+            if body.startswith("“"):
+                problems.append(Problem(line, "引文前没有可以归属的修改指令"))
+            elif _OP_WORDS.search(body) and not body.startswith(("此外", "本决定")):
                 problems.append(Problem(line, "无法识别的修改指令"))
             continue
         new_ops, new_problems = read_sentence(_squeeze(body), ctx)
@@ -160,10 +169,13 @@ def _join_open_quotes(lines: list[str]) -> list[str]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        if line.count("“") > line.count("”") and _INSTRUCTION.match(_NUMBERING.sub("", line, count=1)):
+        follows = i + 1 < len(lines) and lines[i + 1].startswith("“")
+        if (line.count("“") > line.count("”") or follows) and _INSTRUCTION.match(_NUMBERING.sub("", line, count=1)):
             j = i + 1
             # NPC style: every further quoted paragraph opens with “ again; anything else ends the quote.
-            while j < len(lines) and lines[j].startswith("“") and not re.search(r"”[。；;，,]?$", line):
+            # 改为两条: “第八条 …” then “第九条 …”, each article quoted on its own.
+            while j < len(lines) and lines[j].startswith("“") and (
+                    not re.search(r"”[。；;，,]?$", line) or not _INSTRUCTION.match(_NUMBERING.sub("", lines[j], count=1))):
                 line += "\n" + lines[j]
                 j += 1
             i = j
@@ -174,12 +186,12 @@ def _join_open_quotes(lines: list[str]) -> list[str]:
 
 
 def _give_text(awaiting: list[Op], content: list[str]) -> None:
-    """Hand the unquoted paragraphs after an instruction to the ops that asked for them."""
+    """Hand the paragraphs of new text (quoted, or on the lines after the instruction) to their ops."""
     if len(awaiting) == 1:
         awaiting[0].text = "\n".join(content)
         return
     # 增加两条，分别作为…: the paragraphs divide at article labels, else one paragraph each.
-    starts = [i for i, line in enumerate(content) if _ART.match(line) and re.match(rf"^第{N}条", line)]
+    starts = [i for i, line in enumerate(content) if _ART.match(line)]
     if len(starts) != len(awaiting):
         per = max(1, len(content) // len(awaiting))
         starts = [i * per for i in range(len(awaiting))]
@@ -197,21 +209,23 @@ def read_sentence(sentence: str, ctx: _Context | None = None) -> tuple[list[Op],
         gap = cur.i
         while cur.eat(_SKIP):
             pass
-        if re.search(r"[；;。]", sentence[gap:cur.i]):
-            ctx.refs = []       # after 。/； a bare “A”均修改为“B” names no place: it means everywhere
+        if re.search(r"[；;。]", sentence[gap:cur.i]) and cur.peek(_EVERYWHERE_AFTER_STOP):
+            ctx.refs = []       # …；“区、县”均修改为“区”: a new clause naming no place means everywhere
         if cur.done():
             break
         start = cur.i
         try:
             clause = _clause(cur, ctx)
         except _Unreadable as e:
-            problems.append(Problem(sentence, f"{e}：{sentence[start:start + 40]}"))
+            if not problems:     # one message per sentence; later clauses are still read
+                problems.append(Problem(sentence, f"{e}：{sentence[start:start + 40]}"))
             cur.i = start
             if not cur.eat(r"[^，,；;。]+"):
                 break
             continue
         if clause is None:
-            problems.append(Problem(sentence, f"无法识别的修改指令：{sentence[start:start + 40]}"))
+            if not problems:
+                problems.append(Problem(sentence, f"无法识别的修改指令：{sentence[start:start + 40]}"))
             # Read on from the next clause: one unreadable clause must not hide the others.
             if not cur.eat(r"[^，,；;。]*"):
                 break
@@ -272,7 +286,7 @@ def _after_refs(cur: _Cursor, ctx: _Context, refs: list[str]) -> list[Op] | None
         ctx.last = target
         op = Op(MERGE, target, new_path=new, sources=list(refs))
         return [op]
-    m = cur.eat(rf"(?:拆)?分为({N}|[两])(条|款|项)")
+    m = cur.eat(rf"(?:拆分为|分为|改为)({N}|[两])(条|款|项)")
     if m:
         count = _COUNT.get(m.group(1)) or cn_to_int(m.group(1))
         new_paths: list[str] = []
@@ -305,7 +319,7 @@ def _replace(cur: _Cursor, ctx: _Context, refs: list[str]) -> list[Op]:
 
 
 def _await_or_quote(cur: _Cursor, ctx: _Context, op: Op, emit: bool = True) -> list[Op]:
-    text = cur.quote()
+    text = _quoted_paragraphs(cur)
     if text is not None:
         op.text = text
     elif cur.eat(r"[：:]?\s*$"):
@@ -313,6 +327,15 @@ def _await_or_quote(cur: _Cursor, ctx: _Context, op: Op, emit: bool = True) -> l
     else:
         raise _Unreadable("缺少新的条文内容")
     return [op] if emit else []
+
+
+def _quoted_paragraphs(cur: _Cursor) -> str | None:
+    """A quotation, and the further ones that follow it line by line (“第八条 …” “第九条 …”)."""
+    text = cur.quote()
+    while text is not None and cur.peek(r"\n[“「]"):
+        cur.eat(r"\n")
+        text += "\n" + cur.quote()
+    return text
 
 
 def _phrases(cur: _Cursor, ctx: _Context, groups: list[tuple[list[str], list[str] | None]]) -> list[Op]:
@@ -425,39 +448,42 @@ def _insert_at(cur: _Cursor, ctx: _Context) -> list[Op]:
 def _add(cur: _Cursor, ctx: _Context, parent: str | None, anchor: tuple[str, str] | None = None) -> list[Op]:
     m = cur.eat(r"(?:增加|增写|新增)([一两二三四五六七八九十]+)(条|款|项|章|节)")
     count, unit = _COUNT.get(m.group(1), 1), m.group(2)
-    if unit in "款项" and parent is None:
+    inside = unit in ("款", "项")     # a paragraph or item lives in an article; 条/章/节 stand alone
+    if inside and parent is None:
         parent = ctx.paragraph if unit == "项" and ctx.paragraph else ctx.article
     new_paths: list[str] = []
     if cur.eat(r"[，,]?(?:分别)?作为"):
         # 作为第一百零四条第二款第（六）项 names its article itself; 作为第二款 needs the one named before.
-        if unit != "条" and parent is None and not cur.peek(rf"原?第{N}条"):
+        if inside and parent is None and not cur.peek(rf"原?第{N}条"):
             raise _Unreadable(f"增加的{unit}没有指明所在条")
-        new_paths = _new_refs(cur, ctx, parent if unit != "条" else None)
-    elif unit in "款项" and parent is None:
+        new_paths = _new_refs(cur, ctx, parent if inside else None)
+        if inside and ctx.article is None:
+            # 增加一款，作为第十三条第三款 / 原第三款改为第四款: the article stays the one named.
+            ctx.article = new_paths[0].split("/")[0]
+    elif inside and parent is None:
         raise _Unreadable(f"增加的{unit}没有指明所在条")
     title = None
     t = cur.eat(r"[（(]([^（）()]{1,30})[）)]")
     if t:
         title = t.group(1)
     if not new_paths:
-        if anchor is None and unit != "条" and parent is not None:
+        if anchor is None and inside:
             new_paths = [f"{parent}/{unit}"] * count        # appended at the end of its parent
         elif anchor is None:
             raise _Unreadable(f"增加的{unit}没有指明位置")
     ops = []
     for i in range(count):
         path = new_paths[i] if i < len(new_paths) else (new_paths[-1] if new_paths else anchor[0])
-        op = Op(INSERT, path, title=title, position=f"{anchor[1]}:{anchor[0]}" if anchor and not new_paths else None)
+        op = Op(INSERT, path, title=title, position=f"{anchor[1]}:{anchor[0]}" if anchor and not new_paths else None,
+                new_path=path if new_paths else None)
         ops.append(op)
-    text = cur.quote()
-    if text is not None and count == 1:
-        ops[0].text = text
+    text = _quoted_paragraphs(cur)
+    if text is not None:
+        _give_text(ops, text.splitlines())
     elif cur.eat(r"[：:]?\s*$"):
         ctx.awaiting += ops
-    elif text is None:
-        raise _Unreadable("增加的条文缺少内容")
     else:
-        raise _Unreadable("增加多条时内容应分段列出")
+        raise _Unreadable("增加的条文缺少内容")
     ctx.last = ops[0].target
     return ops
 

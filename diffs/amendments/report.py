@@ -95,7 +95,7 @@ def validity_report(text: str, at: dt.date | None = None) -> dict:
     except ParseError:    # not a decision: a rule stating its own dates is the common case
         decision = None
     if decision is not None and decision.effective:
-        for part in decision.parts:
+        for part in (p for p in decision.parts if p.target):
             rule = RuleFacts(part.target, amended=[(decision.effective, title)])
             report["amends"].append({"name": part.target, "status": status_on(at, rule).to_dict()})
     return report

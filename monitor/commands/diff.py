@@ -18,14 +18,21 @@ _PARSE_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html
 _CONTROL = {c for c in range(32) if c not in (9, 10, 12, 13)} | {127}
 
 
-def resolve_input(arg: str) -> tuple[str, str]:
-    """(label, text) of one OLD/NEW argument: a .txt, .md or .html file in UTF-8 or GBK.
+def resolve_input(arg: str, config_path: str = "regwatch.toml") -> tuple[str, str]:
+    """(label, text) of one OLD/NEW argument: a .txt, .md or .html file in UTF-8 or GBK, a PDF, or
+    DOC@N, the N-th stored version of a document in the store `config_path` names.
 
-    Raises InputError (missing, unreadable, empty, binary or undecodable file).
+    Raises InputError (missing, unreadable, empty, binary or undecodable file; unknown DOC or N).
     """
     from monitor.encoding import decode
 
     path = Path(arg)
+    if not path.exists() and "@" in arg:
+        from monitor.api import stored_input  # the store only when asked: keeps file diffs cold-fast
+
+        stored = stored_input(config_path, arg)
+        if stored is not None:
+            return stored
     if not path.exists():
         raise InputError(f"{arg}: no such file")
     if path.is_dir():
@@ -36,6 +43,10 @@ def resolve_input(arg: str) -> tuple[str, str]:
         raise InputError(f"{arg}: cannot read: {e.strerror or e}") from e
     if not data.strip():
         raise InputError(f"{arg}: the file is empty")
+    if data.startswith(b"%PDF-"):
+        from monitor.extract import extract_pdf   # pdfium is paid for by PDF input only
+
+        return path.name, extract_pdf(data).text
     text = decode(data, what=arg).text
     if sum(ord(c) in _CONTROL for c in text[:4096]) > len(text[:4096]) // 100:
         raise InputError(f"{arg}: looks like a binary file, not a text document")
@@ -50,7 +61,7 @@ def parse_format(arg: str) -> str:
 
 
 def render_diff(old: str, new: str, fmt: str = "text", show_formatting: bool = False,
-                color: bool = False) -> str:
+                color: bool = False, config_path: str = "regwatch.toml") -> str:
     """The diff of two arguments (see :func:`resolve_input`) rendered as ``fmt``."""
     from diffs.compare import compare
     from diffs.render import render_html, render_json, render_markdown, render_text
@@ -58,7 +69,7 @@ def render_diff(old: str, new: str, fmt: str = "text", show_formatting: bool = F
 
     if fmt not in FORMATS:
         raise InputError(f"unknown output format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    (_, old_text), (_, new_text) = resolve_input(old), resolve_input(new)
+    (_, old_text), (_, new_text) = resolve_input(old, config_path), resolve_input(new, config_path)
     result = compare(parse(old_text, parse_format(old)), parse(new_text, parse_format(new)))
     if fmt == "json":
         return render_json(result)
@@ -76,6 +87,9 @@ def render_diff(old: str, new: str, fmt: str = "text", show_formatting: bool = F
               help="Output: terminal text, Markdown, the standalone HTML 新旧对照表, or JSON.")
 @click.option("--show-formatting", is_flag=True,
               help="Also show articles whose only change is formatting (width, brackets, spaces).")
-def diff(old: str, new: str, fmt: str, show_formatting: bool) -> None:
-    """Clause-by-clause diff of two versions of a document (files: .txt, .md, .html)."""
-    click.echo(render_diff(old, new, fmt, show_formatting, color=sys.stdout.isatty()), nl=False)
+@click.option("--config", "config_path", default="regwatch.toml", show_default=True, type=click.Path(dir_okay=False),
+              help="regwatch.toml of the store that DOC@N versions are read from.")
+def diff(old: str, new: str, fmt: str, show_formatting: bool, config_path: str) -> None:
+    """Clause-by-clause diff of two versions of a document (files: .txt, .md, .html, .pdf; or DOC@N stored versions)."""
+    click.echo(render_diff(old, new, fmt, show_formatting, color=sys.stdout.isatty(), config_path=config_path),
+               nl=False)

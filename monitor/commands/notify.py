@@ -113,12 +113,17 @@ def digest(dry_run: bool, subscriber: str | None, due: bool, config_path: str) -
 
 @click.command()
 @click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]), help="Only this status.")
+@click.option("--retry", "retry_id", type=int, help="Send this failed message again, then list.")
 @config_option
-def outbox(status: str | None, config_path: str) -> None:
+def outbox(status: str | None, retry_id: int | None, config_path: str) -> None:
     """Show pending, sent and failed messages."""
     from notify import api
 
     with opened(config_path) as ctx:
+        if retry_id is not None:
+            report = api.retry(ctx.store, retry_id, ctx.mail)
+            click.echo(f"message {retry_id}: " + ("sent" if retry_id in report.sent else
+                                                  "failed again" if retry_id in report.failed else "will be retried"))
         entries = api.outbox(ctx.store, status)
     if not entries:
         click.echo("outbox is empty" if status is None else f"no {status} messages")

@@ -36,7 +36,8 @@ def serve(host: str, port: int, config_path: str, store_path: str | None, token_
         from monitor.config import load
         config = load(config_path)
         store_path = store_path or config.store
-        token_env = token_env or config.review_token_env
+        # [review] token_env: asked of the config module (Config.review_token_env); absent until it lands.
+        token_env = token_env or getattr(config, "review_token_env", None)
         settings.expiring_days = config.expiring_days
     elif store_path is None:
         raise ConfigError(f"{config_path} not found: give --config FILE or --store FILE")

@@ -82,6 +82,8 @@ class Source:
         self.name = name
         self.url = url
         self.options = options
+        for option in ("max_issues", "max_pages"):
+            self.limit(option)  # a bad limit is a configuration error, found when the config loads
 
     def discover(self, session: PoliteSession) -> Iterator[DocumentRef]:
         raise NotImplementedError
@@ -121,7 +123,7 @@ class Source:
         value = self.options.get(option)
         if value is None:
             return None
-        if not isinstance(value, int) or value < 1:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigError(f"source {self.name!r}: {option} must be a positive integer, not {value!r}")
         return value
 

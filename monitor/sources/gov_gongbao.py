@@ -11,6 +11,7 @@ from monitor.http import PoliteSession
 from monitor.sources.base import WHOLE_ISSUE_PDF, DocumentRef, Source, load_html, structure_error
 
 CONTENT_RE = re.compile(r"/content_\d+\.html?$")
+LEGACY_CONTENT_RE = re.compile(r"^/gongbao/content/\d{4}/content_\d+\.html?$")
 ISSUE_LABEL_RE = re.compile(r"(\d{4})\s*年\s*第\s*(\d+)\s*[号期]")
 YEAR_KEY_RE = re.compile(r"(\d{4})")
 
@@ -55,14 +56,18 @@ class GovGongbao(Source):
     def issue_documents(self, session: PoliteSession, issue_url: str, issue: str) -> Iterator[DocumentRef]:
         soup, _ = load_html(session, issue_url)
         refs: list[DocumentRef] = []
+        seen: set[str] = set()
         pdfs: list[str] = []
         for link in soup.find_all("a", href=True):
             url = urljoin(issue_url, link["href"].strip())
             path = urlsplit(url).path
-            if CONTENT_RE.search(path) and path.startswith(urlsplit(issue_url).path):
+            # the issue's own articles; links elsewhere on the page (other columns) are navigation
+            in_issue = path.startswith(urlsplit(issue_url).path) or LEGACY_CONTENT_RE.match(path)
+            if CONTENT_RE.search(path) and in_issue:
                 # TOC entries read "issuer<br>title": the title is the last line
                 lines = [clean_line(s) for s in link.get_text("\n").split("\n") if clean_line(s)]
-                if lines and url not in {r.url for r in refs}:
+                if lines and url not in seen:
+                    seen.add(url)
                     refs.append(DocumentRef(url=url, title=lines[-1], issue=issue,
                                             doc_type=lines[0] if len(lines) > 1 else None))
             elif path.lower().endswith(".pdf") and url not in pdfs:

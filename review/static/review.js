@@ -20,6 +20,20 @@
     if (row.id && window.history.replaceState) { window.history.replaceState(null, "", "#" + row.id); }
     var position = document.getElementById("change-position");
     if (position) { position.textContent = (current + 1) + " / " + all.length; }
+    markOps(row.id);
+  }
+
+  // Beside the table: light up the decision's operations that touched the current row.
+  function markOps(rowId) {
+    var first = null;
+    Array.prototype.forEach.call(document.querySelectorAll(".amendment li.op"), function (op) {
+      var touches = Array.prototype.some.call(op.querySelectorAll("a.op-target"), function (link) {
+        return link.getAttribute("href") === "#" + rowId;
+      });
+      op.classList.toggle("touches-current", touches);
+      if (touches && !first) { first = op; }
+    });
+    if (first) { first.scrollIntoView({ block: "nearest" }); }
   }
 
   function step(delta) { show(current < 0 && delta < 0 ? 0 : current + delta); }

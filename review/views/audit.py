@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 
+from snapshots.rules import AMENDED, IN_FORCE, NOT_YET, REPEALED
+
 bp = Blueprint("audit", __name__)
 
 CSV_COLUMNS = ("id", "name", "number", "status", "since", "by_title", "by_number", "by_url", "effective", "expires")
@@ -29,9 +31,9 @@ def _audit(on: date) -> dict:
     horizon = (on + timedelta(days=current_app.config["REVIEW"].expiring_days)).isoformat()
     return {
         "rules": rules,
-        "repealed": [r for r in rules if r.get("status") == "已废止"],
+        "repealed": [r for r in rules if r.get("status") == REPEALED],
         "expiring": sorted((r for r in rules if r.get("expires") and on.isoformat() <= r["expires"] <= horizon
-                            and r.get("status") in ("现行有效", "已被修改", "尚未施行")),
+                            and r.get("status") in (IN_FORCE, AMENDED, NOT_YET)),
                            key=lambda r: r["expires"]),
     }
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, render_template, request
 
+from diffs.errors import ParseError
 from diffs.structure import parse
 
 from ..amendment import decision_for_version
@@ -28,6 +29,11 @@ def show(document_id: int):
         abort(404, f"document {document_id} has no version {seq}")
     timeline = [{**v, "decision": decision_for_version(g.store, v)} for v in versions]
     rule = g.store.rule(document["rule_id"]) if document.get("rule_id") else None
+    rule_history = g.store.rule_history(rule["id"]) if rule else []
     text = g.store.version_text(document_id, seq)
+    try:
+        parsed = parse(text)
+    except ParseError:
+        parsed = None   # an empty extraction (a scanned PDF, say): the page still shows the history
     return render_template("document.html", document=document, timeline=timeline, seq=seq, rule=rule,
-                           parsed=parse(text))
+                           rule_history=rule_history, parsed=parsed)

@@ -37,5 +37,5 @@ def issue():
             findings[event["document_id"]].append(event)
     sections: dict[str, list[dict]] = defaultdict(list)
     for document in documents:   # the store keeps them in the order the table of contents lists them
-        sections[document.get("section") or "（未分栏目）"].append(document)
+        sections[document.get("section") or "未分栏目"].append(document)
     return render_template("issue.html", source=source, issue=name, sections=sections, findings=findings)

@@ -118,3 +118,55 @@ def test_decision_with_the_laws_name_picks_its_part():
     assert [p.target for p in decision.parts] == ["某乙条例", "某市示范条例"]
     result = consolidate(text, LAW)
     assert result.part.target == "某市示范条例" and len(result.consolidation.document.articles()) == 5
+
+
+def test_inserted_chapter_brings_its_articles_and_pushes_the_rest_back():
+    result = run("一、增加一章，作为第三章：“第三章　法律责任", "“第六条　违反本条例的，依法处理。", "“第七条　其他责任。”",
+                 "二、将第三条第二项、第三项修改为：“（二）组织检查；", "“（三）其他工作。”")
+    text = result.document.to_text()
+    assert result.failed == []
+    assert "第三章 法律责任\n第六条 违反本条例的，依法处理。\n第七条 其他责任。\n第四章 附则\n第八条 本条例自" in text
+    assert "（一）制定规划；\n（二）组织检查；\n（三）其他工作。\n第四条" in text
+
+
+def test_article_split_in_two_renumbers_what_follows():
+    result = run("将第二条分为两条，作为第二条、第三条，修改为：", "本条例适用于本市。", "市人民政府负责实施本条例。")
+    text = result.document.to_text()
+    assert result.failed == []
+    assert "第二条 本条例适用于本市。\n第三条 市人民政府负责实施本条例。\n第二章 管理\n第四条 有关部门" in text
+    assert "第五条 违反本条例第四条规定的，依照本条例第六条处理。" in text
+
+
+def test_paragraph_inserted_by_full_path_then_old_paragraph_moved_behind_it():
+    result = run("二、增加一款，作为第二条第二款：", "各区人民政府配合实施。", "原第二款改为第三款，修改为：",
+                 "市人民政府统一实施。")
+    assert "第二条 本条例适用于本市。\n各区人民政府配合实施。\n市人民政府统一实施。\n第二章" in result.document.to_text()
+
+
+def test_single_quotes_inside_a_quoted_phrase_stand_for_the_texts_double_quotes():
+    ops, _ = parse_ops(["将第一条中的“‘一网通办’平台”修改为“政务服务平台”。"])
+    result = apply(parse("某条例\n第一条 推行“一网通办”平台。\n第二条 其他。\n"), ops)
+    assert result.failed == [] and "第一条 推行政务服务平台。" in result.document.to_text()
+
+
+def test_npc_forms_two_articles_two_paragraphs_two_items_and_a_reference_the_decision_rewrites():
+    result = run("四、将第二条改为两条，作为第二条、第三条，修改为：“第二条　本条例适用于本市。", "“市人民政府负责实施。”",
+                 "“第三条　区人民政府配合。”",
+                 "十、将第三条改为第四条，增加两款，作为第二款、第三款：“甲款。", "“乙款。”",
+                 "（八）将第四条中的“第五条”修改为“第六条”。",
+                 "三十一、将第三条增加两项，作为第二项、第四项：“（二）新二；", "“（四）新四；”")
+    text = result.document.to_text()
+    assert result.failed == []
+    assert "第二条 本条例适用于本市。\n市人民政府负责实施。\n第三条 区人民政府配合。\n第二章" in text
+    assert "（一）制定规划；\n（二）新二；\n（三）监督检查；\n（四）新四；\n（五）其他职责。\n甲款。\n乙款。\n第五条" in text
+    # 本条例第三条 follows the renumbering; the decision's own “第六条” is already in the new numbering
+    assert "第五条 违反本条例第四条规定的，依照本条例第六条处理。" in text
+    assert "第六条 区、县人民政府按照本条例第五条的规定处理。" in text
+
+
+def test_base_articles_zhi_yi_move_with_their_article():
+    law = "某条例\n第一条 甲。\n第二条 乙。\n第三条 丙。\n第三条之一 依照本条例第三条之一和第四条处理。\n第四条 丁。\n"
+    ops, _ = parse_ops(["删去第二条。"])
+    result = apply(parse(law), ops)
+    assert [a.label for a in result.document.articles()] == ["第一条", "第二条", "第二条之一", "第三条"]
+    assert "第二条之一 依照本条例第二条之一和第三条处理。" in result.document.to_text()

@@ -127,7 +127,7 @@ def test_seed_order_13_amends_six_rules_and_repeals_seventeen(order13):
     assert all(p.ops and not p.problems for p in decision.parts)
     parking = decision.part("上海市停车场（库）管理办法")
     assert [(op.action, op.target, op.new_path) for op in parking.ops] == [
-        ("insert", "条17", None), ("renumber", "条33", "条34"), ("insert", "条33/款1/项3", None),
+        ("insert", "条17", "条17"), ("renumber", "条33", "条34"), ("insert", "条33/款1/项3", "条33/款1/项3"),
         ("delete", "条34", None)]
     safety = decision.part("上海市安全生产事故隐患排查治理办法")
     assert ("rename", "条17") in [(op.action, op.target) for op in safety.ops]
@@ -241,3 +241,24 @@ def test_local_decision_that_amends_and_repeals():
     assert [(op.action, op.sources) for op in second.ops] == [("merge", ["条13", "条14"])]
     (repeal,) = decision.repeals
     assert (repeal.name, str(repeal.issued), str(repeal.effective)) == ("某丙规定", "1988-04-07", "2023-12-28")
+
+
+def test_replacement_text_that_reads_like_an_instruction_stays_text():
+    ops, problems = parse_ops(["1.将第九条修改为：", "在本市从事业务，应当具备下列条件：", "将本市规划纳入。",
+                               "删除个人信息的，依法处理。", "增加财政投入。", "2.删除第十条。"])
+    assert problems == []
+    assert [(op.action, op.target) for op in ops] == [("replace", "条9"), ("delete", "条10")]
+    assert ops[0].text.splitlines()[1:] == ["将本市规划纳入。", "删除个人信息的，依法处理。", "增加财政投入。"]
+
+
+def test_decision_whose_only_instruction_is_cut_off_says_why():
+    with pytest.raises(ParseError, match="缺少新的条文内容"):
+        parse_decision("国务院关于修改《某条例》的决定\n国务院决定对《某条例》作如下修改：\n将第三条修改为：\n")
+
+
+def test_parts_headed_zuo_ru_xia_xiugai_and_arabic_item_numbers():
+    decision = parse_decision("某市人大常委会关于修改《甲条例》等2件地方性法规的决定\n某市人大常委会决定：\n"
+                              "一、对《甲条例》作如下修改：\n（1）删去第一条。\n（2）将第二条中的“A”修改为“B”。\n"
+                              "二、对《乙条例》作如下修改：\n删去第三条。\n本决定自2025年1月1日起施行。")
+    assert [(p.target, [(op.action, op.target) for op in p.ops]) for p in decision.parts] == [
+        ("甲条例", [("delete", "条1"), ("replace_phrase", "条2")]), ("乙条例", [("delete", "条3")])]

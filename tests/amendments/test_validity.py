@@ -55,3 +55,8 @@ def test_status_on_a_date():
     assert status_on(D(2026, 6, 1), rule).to_dict() == {"status": "已废止", "since": "2026-06-01", "by": "废止决定"}
     extended = RuleFacts("某办法", effective=D(2020, 1, 1), expires=D(2025, 12, 31), extended_to=D(2027, 12, 31))
     assert status_on(D(2026, 1, 1), extended).status == "现行有效"
+
+
+def test_term_in_years_gives_the_last_day():
+    assert extract_validity("某办法\n本办法自2022年3月1日起施行，有效期为5年。").expires == D(2027, 2, 28)
+    assert extract_validity("某办法\n本办法自2024年2月29日起施行，有效期两年。").expires == D(2026, 2, 28)

@@ -103,3 +103,20 @@ def test_bytes_invalid_in_their_announced_encoding_are_an_error(tmp_path):
     path.write_bytes(b"\xff\xfe" + "第一条".encode("utf-16-le") + b"\x00\xd8")   # UTF-16 BOM, broken surrogate
     run = regwatch("diff", str(path), str(NEW))
     assert run.returncode != 0 and run.stderr.startswith("regwatch: error:") and "Traceback" not in run.stderr
+
+
+@pytest.mark.browser
+def test_pdf_input_reads_like_the_text_it_shows(browser, tmp_path):
+    """A real PDF (Chromium prints the law) diffs against the Markdown it was made from as unchanged."""
+    lines = [line for line in OLD.read_text(encoding="utf-8").split("<!-- INFO END -->")[1].splitlines() if line.strip()]
+    page = browser.new_page()
+    page.set_content('<html><head><meta charset="utf-8"></head><body><h1>全国年节及纪念日放假办法</h1>'
+                     + "".join(f"<p>{line}</p>" for line in lines) + "</body></html>")
+    pdf = tmp_path / "old.pdf"
+    pdf.write_bytes(page.pdf())
+    page.close()
+    run = regwatch("diff", str(pdf), str(OLD), "--format", "json")
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["old"] == {"title": "全国年节及纪念日放假办法", "articles": 7}
+    assert data["summary"]["unchanged"] == 7 and data["summary"]["modified"] == 0

@@ -188,3 +188,48 @@ def test_numbered_sections_inside_annexes_are_units_of_their_own():
     got = [(p.old_label, p.new_path, p.status) for p in compare(old, new).pairs]
     assert ("附件1 一、2.", "附件1/一、1/1.2", "modified") in got
     assert ("附件2", "附件2", "unchanged") in got
+
+
+def test_anchors_pair_what_text_cannot_and_unknown_paths_are_ignored(texts):
+    old = law([texts[:3] + [["本条例自1999年1月1日起施行。"]]])
+    new = law([texts[:3] + [["违反本条例规定的行为，法律、法规已有处理规定的，从其规定。"]]])
+    assert ("第四条", None, "deleted") in statuses(compare(old, new)) or \
+        ("第四条", "第四条", "modified") in statuses(compare(old, new))
+    anchored = compare(old, new, anchors={"条4": "条4", "条99": "条1"})
+    assert ("第四条", "第四条", "modified") in statuses(anchored)
+    assert len(anchored.pairs) == 4
+
+
+def test_the_package_exports_the_public_api():
+    import diffs
+    import diffs.normalize  # noqa: F401 - a submodule import must not shadow the function
+
+    assert diffs.compare is compare and diffs.parse is parse and callable(diffs.normalize)
+    assert diffs.render_json(diffs.compare("说明\n一段。\n", "说明\n一段。\n")).startswith("{")
+
+
+def test_a_version_with_only_its_title_and_header(texts):
+    """A page that shows only the title and history (a stub, a page half loaded) on either side."""
+    stub = "某某条例\n（2020年1月1日市政府令第1号发布）\n"
+    full = law([texts[:3]])
+    assert compare(stub, full).summary["added"] == 3 and compare(full, stub).summary["deleted"] == 3
+    assert compare(stub, stub).pairs == []
+
+
+def test_random_cuts_of_real_laws_never_break_the_diff():
+    """Delete random runs of lines (whole articles, half articles, the front matter) from real
+    laws: every unit of both sides is still accounted for, in both directions."""
+    import random
+
+    rng = random.Random(20241231)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(EVAL_DEV.glob("*/old.md"))]
+    for _ in range(40):
+        lines = rng.choice(texts).splitlines()
+        start = rng.randrange(len(lines))
+        cut = "\n".join(lines[:start] + lines[start + rng.randrange(1, 40):])
+        for old, new in ((("\n".join(lines)), cut), (cut, "\n".join(lines))):
+            if not cut.strip():
+                continue
+            result = compare(old, new)
+            assert {p.old_path for p in result.pairs if p.old_path} == {u.path for u in units(parse(old))}
+            assert {p.new_path for p in result.pairs if p.new_path} == {u.path for u in units(parse(new))}

@@ -152,3 +152,52 @@ def test_seed_documents_round_trip(shanghai_rules, seed_text):
         again = parse(doc.to_text())
         assert (again.title, again.header, again.kind) == (doc.title, doc.header, doc.kind)
         assert again.root == doc.root
+
+
+def test_articles_run_on_without_a_space_when_numbered_in_sequence():
+    text = "某某办法\n第一条为了规范管理，制定本办法。\n第二条本办法适用于本市。\n第三条规定的事项由市政府另行公布。\n第三条本办法自公布之日起施行。\n"
+    doc = parse(text)
+    assert [a.label for a in doc.articles()] == ["第一条", "第二条", "第三条"]
+    assert [p.text for p in doc.articles()[1].children] == ["本办法适用于本市。", "第三条规定的事项由市政府另行公布。"]
+    # Out of sequence, run-on 第X条 lines are references, and the text has no articles.
+    assert parse("说明\n第三条规定的事项另行公布。\n第五条所称部门包括区政府。\n").kind == "plain"
+
+
+def test_html_pages_start_at_the_document_not_the_navigation():
+    gov = """<html><head><title>中华人民共和国对外贸易法__2016年第34号国务院公报_中国政府网</title></head><body>
+    <ul><li>首页</li><li>政策</li></ul>
+    <p>1994年5月12日 第八届全国人民代表大会常务委员会第七次会议通过</p>
+    <p>第一章 总则</p><p>第一条 为了扩大对外开放，制定本法。</p><p>第二条 本法适用于对外贸易。</p></body></html>"""
+    doc = parse(gov)
+    assert doc.title == "中华人民共和国对外贸易法" and doc.header[0].startswith("1994年5月12日")
+    assert [a.label for a in doc.articles()] == ["第一条", "第二条"]
+    shanghai = """<html><head><title>上海市电子证照管理办法</title></head><body>
+    <div><a>首页</a></div><div>首页 &gt; 行政规范性文件</div><h2>上海市电子证照管理办法</h2><div>2022-06-08</div>
+    <p>第一条（目的）</p><p>为了规范电子证照管理，制定本办法。</p>
+    <p>附件：电子证照目录</p><p>第二条（施行日期）</p><p>本办法自2022年7月1日起施行。</p></body></html>"""
+    doc = parse(shanghai)
+    assert doc.title == "上海市电子证照管理办法" and doc.header == ["2022-06-08"]
+    assert [(a.label, a.title) for a in doc.articles()] == [("第一条", "目的"), ("第二条", "施行日期")]
+
+
+def test_article_titles_with_or_without_a_space_before_the_bracket():
+    doc = parse("某办法\n第一条 （目的）\n为了规范，制定本办法。\n第二条(定义) 本办法所称部门，是指市政府部门。\n")
+    assert [(a.label, a.title, a.children[0].text) for a in doc.articles()] == [
+        ("第一条", "目的", "为了规范，制定本办法。"), ("第二条", "定义", "本办法所称部门，是指市政府部门。")]
+
+
+def test_an_article_may_open_with_its_first_item():
+    doc = parse("某办法\n第一条 下列事项：\n（一）甲；\n第二条 （一）乙；\n（二）丙。\n")
+    second = doc.articles()[1]
+    assert second.title == "" and second.children[0].text == ""
+    assert [(i.label, i.text) for i in second.children[0].children] == [("（一）", "乙；"), ("（二）", "丙。")]
+    assert parse(doc.to_text()).root == doc.root
+
+
+def test_a_running_head_above_the_title_goes_to_the_header():
+    doc = parse("中华人民共和国国务院公报 2013年第36号\n全国年节及纪念日放假办法\n1949年12月23日 政务院发布\n"
+                "第一条 为统一全国年节及纪念日的假期，制定本办法。\n第二条 全体公民放假的节日：\n")
+    assert doc.title == "全国年节及纪念日放假办法"
+    assert doc.header == ["中华人民共和国国务院公报 2013年第36号", "1949年12月23日 政务院发布"]
+    # A one-line title over its first article stays as it was.
+    assert parse("某办法\n第一条 内容。\n第二条 内容二。\n").title == "某办法"

@@ -185,13 +185,18 @@ def test_gbk_and_no_charset_pages_decode(mirror, session):
     assert rules.fetch(session, plain[0]).text == fetched.text
 
 
-def test_generic_source_uses_configured_selectors(mirror, session):
-    generic = source("generic", mirror, SH, "/nw2407/index.html", links="ul.tadaty-list li a",
-                     body="div#ivs_content", title="#ivs_title", date="#ivs_date")
-    refs = list(generic.discover(session))
-    assert refs and all(r.title for r in refs)
-    doc = generic.fetch(session, refs[0])
-    assert doc.meta["title"] == refs[0].title and doc.meta["published"] and doc.text
+def test_generic_source_reads_the_normative_document_database(mirror, session):
+    # service.shanghai.gov.cn has no adapter of its own: the config describes it with selectors
+    db = source("generic", mirror, "service.shanghai.gov.cn",
+                "/XingZhengWenDangKuJyh/XZGFList.aspx?currentPage=1&pagesize=10",
+                links="table.table-list td.td-title a", body="#ivs_content", title="#ivs_title", date="#ivs_date")
+    refs = list(db.discover(session))
+    assert len(refs) == len({r.url for r in refs}) >= 5
+    assert all("XZGFDetails.aspx?docid=" in r.url and r.title.endswith("通知") for r in refs)
+    land = next(r for r in refs if "土地资源" in r.title)
+    doc = db.fetch(session, land)
+    assert doc.meta["title"] == land.title and doc.meta["published"] == "2018-11-15"
+    assert doc.meta["number"] == "沪府规〔2018〕21号" and doc.text.startswith("沪府规〔2018〕21号\n")
     broken = source("generic", mirror, SH, "/nw2407/index.html", links="div.no-such-list a", body="div")
     with pytest.raises(SourceError, match="no-such-list"):
         list(broken.discover(session))
@@ -202,6 +207,8 @@ def test_unknown_kind_and_option_are_config_errors():
         get("rss")
     with pytest.raises(ConfigError, match="max_isues"):
         get("shanghai-gazette")("g", "http://127.0.0.1/nw2404/index.html", {"max_isues": 1})
+    with pytest.raises(ConfigError, match="max_pages must be a positive integer"):
+        get("shanghai-rules")("r", "http://127.0.0.1/xxzfgzwj/index.html", {"max_pages": 0})
     with pytest.raises(ConfigError, match="links"):
         get("generic")("g", "http://127.0.0.1/", {"body": "div"})
 

@@ -1,6 +1,7 @@
 """A store holding real corpus texts and the events the monitor records for them.
 
-- 全国年节及纪念日放假办法 (国务院公报): first seen, then republished after the 2024 decision (eval-dev nianjie);
+- 全国年节及纪念日放假办法 (国务院公报): first seen, its 2024 amending decision, then the republished text
+  (eval-dev nianjie), all through the monitor's pipeline;
 - 上海市音像制品管理条例 (上海市人民政府公报 2025年第1期): amended by the 2024 decision (eval-dev sh-yinxiang);
 - 上海市公路管理条例: repealed (a test fact: the event only, as the pipeline records it);
 - 上海市鼓励设立和发展外资研发中心的规定 (seed 003): expiring 2025-11-30;
@@ -11,12 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from diffs.compare import compare
+from monitor.pipeline import save
+from monitor.sources.base import DocumentRef, FetchedDocument
 
 ROOT = Path(__file__).resolve().parents[2]
 EVAL_DEV = ROOT / "corpus" / "eval-dev"
 SEEDS = ROOT / "corpus" / "seeds"
 SH_GAZETTE, STATE_GAZETTE = "上海市人民政府公报", "国务院公报"
+NIANJIE_DECISION = "国务院关于修改《全国年节及纪念日放假办法》的决定"
+NIANJIE_URLS = ("http://127.0.0.1/gongbao/nianjie-2013.htm", "http://127.0.0.1/gongbao/decision-2024.htm",
+                "http://127.0.0.1/gongbao/nianjie-2024.htm")
 DECISION_2024 = "上海市人民代表大会常务委员会关于修改《上海市公路管理条例》等10件地方性法规的决定"
 
 
@@ -45,27 +50,39 @@ class Scenario:
         return eval_text(case, "old"), eval_text(case, "new")
 
 
+def _last_event(store) -> int:
+    return store.db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+
+
 def _save(store, source: str, url: str, text: str, meta: dict, at: str):
     return store.save_version(source, url, text.encode("utf-8"), text, meta, at)
 
 
+def _fetched(url: str, text: str, meta: dict) -> FetchedDocument:
+    return FetchedDocument(ref=DocumentRef(url=url, title=meta["title"]), url=url, raw=text.encode("utf-8"),
+                           content_type="text/html", text=text, meta=meta)
+
+
 def build(store) -> Scenario:
+    """The 全国年节及纪念日放假办法 lineage goes through the monitor's pipeline (store, diff, decision,
+    consolidation, events); the Shanghai events are recorded as the pipeline would."""
     s = Scenario(store)
-    nianjie_meta = {"title": "全国年节及纪念日放假办法", "issuer": "国务院", "doc_type": "行政法规",
-                    "section": "国务院文件", "issue": "2024年第33号", "published": "2024-11-12"}
-    v1 = _save(store, STATE_GAZETTE, "http://127.0.0.1/gongbao/nianjie.htm", eval_text("nianjie", "old"), nianjie_meta,
-               "2024-11-01T00:00:00+00:00")
-    s.documents["nianjie"] = v1.document_id
-    s.events["nianjie_new"] = store.add_event("new_document", at="2024-11-01T00:00:00+00:00", source=STATE_GAZETTE,
-                                              document_id=v1.document_id, version_id=v1.version_id,
-                                              title=nianjie_meta["title"], url="http://127.0.0.1/gongbao/nianjie.htm")
-    v2 = _save(store, STATE_GAZETTE, "http://127.0.0.1/gongbao/nianjie.htm", eval_text("nianjie", "new"), nianjie_meta,
-               "2024-11-12T00:00:00+00:00")
-    s.versions["nianjie"] = (v1.version_id, v2.version_id)
-    s.events["nianjie_changed"] = store.add_event(
-        "new_version", at="2024-11-12T00:00:00+00:00", source=STATE_GAZETTE, document_id=v1.document_id,
-        version_id=v2.version_id, title=nianjie_meta["title"], url="http://127.0.0.1/gongbao/nianjie.htm",
-        summary=compare(eval_text("nianjie", "old"), eval_text("nianjie", "new")).summary)
+    nianjie = {"title": "全国年节及纪念日放假办法", "issuer": "国务院", "doc_type": "行政法规", "section": "国务院文件"}
+    decision = {**nianjie, "title": NIANJIE_DECISION, "doc_type": "国务院令", "issue": "2024年第33号",
+                "published": "2024-11-12"}
+    for name, url, text, meta in (
+            ("nianjie_new", NIANJIE_URLS[0], eval_text("nianjie", "old"), {**nianjie, "published": "2013-12-11"}),
+            ("decision_new", NIANJIE_URLS[1], eval_text("nianjie", "decision"), decision),
+            ("nianjie_changed", NIANJIE_URLS[2], eval_text("nianjie", "new"),
+             {**nianjie, "issue": "2024年第33号", "published": "2024-11-12"})):
+        before = _last_event(store)
+        save(store, STATE_GAZETTE, url, _fetched(url, text, meta))
+        added = store.db.execute("SELECT id, kind FROM events WHERE id > ? ORDER BY id", [before]).fetchall()
+        s.events[name] = next(i for i, kind in added if kind in ("new_document", "new_version"))
+        s.events.update({"nianjie_amended": i for i, kind in added if kind == "amended"})
+    s.documents["nianjie"] = store.document_by_url(NIANJIE_URLS[0])["id"]
+    versions = store.versions(s.documents["nianjie"])
+    s.versions["nianjie"] = (versions[0]["id"], versions[-1]["id"])
 
     yinxiang_meta = {"title": "上海市音像制品管理条例", "issuer": "上海市人民代表大会常务委员会", "doc_type": "地方性法规",
                      "section": "地方性法规", "issue": "2025年第1期", "published": "2025-01-06"}

@@ -71,6 +71,7 @@ class Handler:
     received: list[Received] = field(default_factory=list)
     reject: str | None = None          # e.g. "550 5.7.1 ..." answered to DATA
     stall_at: str | None = None        # "RCPT" or "DATA": hang (once) before answering
+    hang_up_after_data: bool = False   # keep the message, then close the connection without answering
     stalled: threading.Event = field(default_factory=threading.Event)
     logins: list[str] = field(default_factory=list)
 
@@ -89,6 +90,8 @@ class Handler:
             return self.reject
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content
                                       or envelope.content))
+        if self.hang_up_after_data:
+            server.transport.close()
         await self._stall("DATA")
         return "250 2.0.0 queued"
 

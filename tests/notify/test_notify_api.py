@@ -32,6 +32,8 @@ def test_subscribe_list_and_unsubscribe(store):
     with pytest.raises(InputError):
         api.subscribe(store, "legal@example.cn", kinds=["gossip"])
     assert api.subscriptions(store) == []
+    with pytest.raises(InputError, match="no subscription for legal@example.cn"):
+        api.digest(store, {}, subscriber="legal@example.cn", dry_run=True)
 
 
 def test_config_subscriptions_are_synced_by_name(store):

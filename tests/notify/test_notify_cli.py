@@ -65,7 +65,8 @@ def test_subscribe_digest_to_eml_folder_and_outbox(workdir, monkeypatch):
     assert "config:holidays" in listed and "hr@example.cn" in listed and "legal@example.cn" in listed
 
     dry = run("digest", "--dry-run", "--config", config)
-    assert "→ hr@example.cn: regwatch：1 项新行政法规，1 项行政法规更新" in dry and "【修改】第二条" in dry
+    assert ("→ hr@example.cn: regwatch：1 项新行政法规，1 项新国务院令，1 项行政法规修改，1 项行政法规更新"
+            " — 国务院公报 2024年第33号 (4 events)") in dry and "【修改】第二条" in dry
     assert run("outbox", "--config", config) == "outbox is empty\n" and not (folder / "outbox").exists()
 
     sent = run("digest", "--config", config)
@@ -98,6 +99,8 @@ def test_errors_are_one_line(workdir):
     assert nobody.returncode == 2 and nobody.stderr == "regwatch: error: no subscription for nobody@example.cn\n"
     bad_address = regwatch("subscribe", "not-an-address", "--config", str(config))
     assert bad_address.returncode == 2 and "not an email address" in bad_address.stderr
+    retry = regwatch("outbox", "--retry", "99", "--config", str(config))
+    assert retry.returncode == 2 and retry.stderr == "regwatch: error: outbox message 99 does not exist or has not failed\n"
 
 
 def test_digest_over_smtp_from_config_never_prints_the_password(workdir, smtp_server):

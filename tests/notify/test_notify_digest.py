@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
+from html import escape
 from html.parser import HTMLParser
 
 import pytest
@@ -12,18 +13,21 @@ from diffs.compare import compare
 from notify import api
 from snapshots import Store
 
-from notify_scenario import DECISION_2024, SH_GAZETTE, STATE_GAZETTE, build
+from notify_scenario import DECISION_2024, NIANJIE_URLS, SH_GAZETTE, STATE_GAZETTE, build
 
 NOW = datetime(2025, 11, 5, 2, 0, tzinfo=timezone.utc)
 REVIEW = "http://127.0.0.1:8000"
 
 # Who follows what, and which events each must get (by the scenario's names).
 SUBSCRIBERS = {
-    "all@example.cn": ({}, {"nianjie_new", "nianjie_changed", "yinxiang_amended", "gonglu_repealed", "research_expiring"}),
+    "all@example.cn": ({}, {"nianjie_new", "decision_new", "nianjie_amended", "nianjie_changed", "yinxiang_amended",
+                            "gonglu_repealed", "research_expiring"}),
     "sh@example.cn": ({"sources": [SH_GAZETTE], "kinds": ["amended", "repealed"]}, {"yinxiang_amended", "gonglu_repealed"}),
-    "follow@example.cn": ({"rules": ["全国年节及纪念日放假办法"]}, {"nianjie_new", "nianjie_changed"}),
+    "follow@example.cn": ({"rules": ["全国年节及纪念日放假办法"]},
+                          {"nianjie_new", "decision_new", "nianjie_amended", "nianjie_changed"}),
     "ops@example.cn": ({"kinds": ["source_error"]}, {"state_error"}),
-    "keyword@example.cn": ({"keywords": ["元旦"]}, {"nianjie_changed"}),
+    # 元旦 is in the 2024 text only: the new version, and the amendment (whose document now reads so).
+    "keyword@example.cn": ({"keywords": ["元旦"]}, {"nianjie_changed", "nianjie_amended"}),
     "rules@example.cn": ({"doc_types": ["规章"]}, {"research_expiring"}),
     "nothing@example.cn": ({"issuers": ["财政部"]}, set()),
 }
@@ -200,9 +204,35 @@ def test_heartbeat_and_no_event_no_email(scenario, tmp_path):
     assert [e.subscription_id for e in api.outbox(store)] == [quiet.id]
 
 
-def test_state_gazette_scope_in_subject(scenario, tmp_path):
+def test_subject_names_the_gazette_issue(scenario, tmp_path):
     run = api.digest(scenario.store, {"outbox_dir": str(tmp_path)}, now=NOW, dry_run=True,
                      subscriber="follow@example.cn")
     (d,) = run.digests
-    assert d.message["Subject"] == f"regwatch：1 项新行政法规，1 项行政法规更新 — {STATE_GAZETTE} 2024年第33号"
+    assert d.message["Subject"] == (f"regwatch：1 项新行政法规，1 项新国务院令，1 项行政法规修改，1 项行政法规更新"
+                                    f" — {STATE_GAZETTE} 2024年第33号")
     assert api.outbox(scenario.store) == [] and not list(tmp_path.glob("*.eml"))  # dry run stores and sends nothing
+
+
+def test_amendment_shows_the_decisions_operations_and_the_consolidated_table(scenario, smtp_server):
+    """Without the republished text in the same digest, an amendment brings its own 新旧对照表: the
+    rule's stored text against the text the pipeline consolidated from the decision."""
+    api.subscribe(scenario.store, "amend@example.cn", kinds=["amended"], rules=["全国年节及纪念日放假办法"])
+    api.digest(scenario.store, smtp_server.mail_settings(), now=NOW, subscriber="amend@example.cn")
+    (received,) = smtp_server.handler.received
+    assert event_ids(received.message) == {scenario.events["nianjie_amended"]}
+    html = received.message.get_body(("html",)).get_content()
+    text = received.message.get_body(("plain",)).get_content()
+    store = scenario.store
+    decision_doc = store.document_by_url(NIANJIE_URLS[1])
+    outcome = store.decision(decision_doc["id"])["applied"][str(store.events(kind="amended")[0]["rule_id"])]
+    assert outcome["applied"] and not outcome["failed"]
+    for n, op in enumerate(outcome["applied"], 1):
+        assert f"{n}. {op}" in text and escape(op) in html
+    base = store.version(outcome["base_version_id"])
+    result = compare(store.version_text(base["document_id"], base["seq"]),
+                     store.get_blob(outcome["consolidated_sha"]).decode("utf-8"))
+    table = _DiffRows()
+    table.feed(html)
+    assert [tuple(r) for r in table.rows] == [(p.old_label, p.new_label) for p in result.pairs
+                                              if p.status not in ("unchanged", "renumbered") or p.moved]
+    assert received.message["Subject"] == f"regwatch：1 项行政法规修改 — {STATE_GAZETTE} 2024年第33号"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from diffs.errors import InputError
 from notify import outbox
 from notify.mailer import EmlFolderTransport, transport_for
 from snapshots import Store
@@ -104,6 +105,12 @@ def test_550_is_failed_with_the_server_answer_and_not_retried(store, smtp_server
     smtp_server.handler.reject = None
     assert outbox.deliver(store, transport, now=T0 + timedelta(days=1)).sent == []
     assert smtp_server.handler.received == [] and row(store, oid).attempts == 1
+    # Once the operator has fixed the cause, the message can be sent again, once.
+    outbox.requeue(store, oid, T0 + timedelta(days=1))
+    assert outbox.deliver(store, transport, now=T0 + timedelta(days=1)).sent == [oid]
+    assert len(smtp_server.handler.received) == 1
+    with pytest.raises(InputError):
+        outbox.requeue(store, oid, T0 + timedelta(days=2))  # a sent message is never requeued
 
 
 def test_4xx_is_retried_then_sent(store, smtp_server):
@@ -114,6 +121,18 @@ def test_4xx_is_retried_then_sent(store, smtp_server):
     assert row(store, oid).last_error.startswith("451 4.3.0")
     smtp_server.handler.reject = None
     assert outbox.deliver(store, transport, now=T0 + timedelta(minutes=5)).sent == [oid]
+    assert len(smtp_server.handler.received) == 1
+
+
+def test_connection_lost_after_the_end_of_data_is_not_resent(store, smtp_server):
+    """The server kept the message but its answer never came: sending again could deliver it twice."""
+    smtp_server.handler.hang_up_after_data = True
+    oid = outbox.enqueue(store, message(), None, [], T0)
+    transport = transport_for(smtp_server.mail_settings())
+    assert outbox.deliver(store, transport, now=T0).sent == [oid]
+    entry = row(store, oid)
+    assert entry.status == "sent" and entry.last_error.startswith(outbox.UNCONFIRMED)
+    assert outbox.deliver(store, transport, now=T0 + timedelta(hours=1)).sent == []
     assert len(smtp_server.handler.received) == 1
 
 

@@ -67,6 +67,10 @@ def test_followed_rule_matches_its_events_and_the_decisions_naming_it():
                           lambda i: "")
     assert follow.matches(event("amended", title="关于修改《上海市公路管理条例》等10件地方性法规的决定",
                                 rule="上海市音像制品管理条例"), no_text)
+    ten_laws = event("new_document", title="上海市人民代表大会常务委员会关于修改《上海市公路管理条例》等10件地方性法规的决定")
+    assert not follow.matches(ten_laws, lambda i: "")
+    ten_laws.laws = ("上海市公路管理条例", "上海市音像制品管理条例", "上海市社会救助条例")  # as the pipeline parsed it
+    assert follow.matches(ten_laws, no_text)
     assert not follow.matches(event("amended", rule_row={"id": 4, "name": "上海市社会救助条例"}), lambda i: "")
     assert Filters(rules=("3",)).matches(event("expiring", rule_row=rule, days_left=10), no_text)
 

@@ -1,29 +1,26 @@
-"""A real SQLite store holding an amendment, its decision, a repeal and a hostile scraped page,
+"""A real store filled by the real pipeline from the offline mirror (every state, so it holds the
+2024 amendments with their decisions and the repeals of 令第13号), plus one hostile scraped page,
 served by the review app on 127.0.0.1."""
 from __future__ import annotations
 
-from pathlib import Path
+from datetime import date
 
 import pytest
 
+from mirror.server import MirrorServer
+from monitor.commands.mirror import source_block
+from monitor.config import load
+from monitor.pipeline import run_cycle
 from review import create_app
 from snapshots import Store
 
 from review_live import serving
 
-SOURCE = "sh-gazette"
-BASE = "http://127.0.0.1:9"   # never fetched: these are the documents' source links
-CASE = Path(__file__).resolve().parents[2] / "corpus" / "eval-dev" / "sh-yinxiang"
 LAW = "上海市音像制品管理条例"
-ISSUE, SECTION = "2025年第1期", "地方性法规"
-REPEALED_RULE = "上海市音像制品经营许可办法"
-REPEALER = "上海市人民政府关于废止《上海市音像制品经营许可办法》的决定"
-REPEALER_NUMBER = "沪府令第28号"
-REPEALER_TEXT = f"""{REPEALER}
-（2025年1月20日上海市人民政府令第28号公布）
-市政府决定：废止《{REPEALED_RULE}》（2003年6月1日上海市人民政府令第6号发布）。
-本决定自2025年2月1日起施行。
-"""
+DECISION = "上海市人民代表大会常务委员会关于修改《上海市公路管理条例》等10件地方性法规的决定"
+REPEALER = "上海市人民政府关于修改和废止部分市政府规章的决定"
+ISSUE, SECTION = "2025年第2期", "地方性法规"
+HOSTILE_SOURCE = "hostile"
 HOSTILE_TITLE = '<script>alert("title")</script>恶意页面'
 HOSTILE_TEXT = """<script>alert("body")</script>
 第一条 <img src=x onerror=alert(1)> 本办法自公布之日起施行。
@@ -31,67 +28,60 @@ HOSTILE_TEXT = """<script>alert("body")</script>
 """
 
 
-def _title(text: str) -> str:
-    return next(line[2:].strip() for line in text.splitlines() if line.startswith("# "))
+def _add_hostile_page(store: Store) -> int:
+    """A scraped page made of markup that must never run: in its title, issuer, text and links."""
+    store.upsert_source(HOSTILE_SOURCE, "generic", "http://127.0.0.1:9/")
+    saved = store.save_version(HOSTILE_SOURCE, "http://127.0.0.1:9/hostile.html", HOSTILE_TEXT.encode(), HOSTILE_TEXT,
+                               dict(title=HOSTILE_TITLE, issuer='<img src=x onerror=alert("issuer")>'))
+    store.add_event("new_document", source=HOSTILE_SOURCE, document_id=saved.document_id,
+                    version_id=saved.version_id, title=HOSTILE_TITLE, url="javascript:alert(3)",
+                    by="<script>alert(4)</script>", by_url="javascript:alert(5)")
+    return saved.document_id
+
+
+def _add_empty_page(store: Store) -> tuple[int, int, int]:
+    """A page whose extraction came out empty (a scanned PDF, say), then its real text:
+    (document id, first version id, second version id)."""
+    url = "http://127.0.0.1:9/scanned.html"
+    first = store.save_version(HOSTILE_SOURCE, url, b"%PDF-1.4", "", dict(title="扫描件"))
+    second = store.save_version(HOSTILE_SOURCE, url, b"text", "第一条 本办法自公布之日起施行。", dict(title="扫描件"))
+    return first.document_id, first.version_id, second.version_id
+
+
+def _one(rows: list[dict], what: str) -> dict:
+    assert len(rows) == 1, f"expected one {what} in the store, found {len(rows)}"
+    return rows[0]
 
 
 @pytest.fixture(scope="session")
-def law_texts() -> tuple[str, str]:
-    return (CASE / "old.md").read_text(encoding="utf-8"), (CASE / "new.md").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="session")
-def review_data(tmp_path_factory, law_texts):
-    """(store path, ids): the store is filled through the Store's own write methods."""
-    path = tmp_path_factory.mktemp("review") / "regwatch.db"
-    old, new = law_texts
-    decision_text = (CASE / "decision.md").read_text(encoding="utf-8")
-    decision_title = _title(decision_text)
-    law_url, decision_url = f"{BASE}/dfxfg/yinxiang.html", f"{BASE}/202501dfxfg/20250103/decision.html"
-    with Store(path) as store:
-        store.upsert_source(SOURCE, "shanghai-gazette", f"{BASE}/nw2404/index.html")
-        law_meta = dict(title=LAW, issuer="上海市人民代表大会常务委员会", doc_type="地方性法规",
-                        published="2021-08-25", issue="2021年第18期", section=SECTION)
-        v1 = store.save_version(SOURCE, law_url, old.encode(), old, law_meta, fetched_at="2024-01-02T08:00:00+00:00")
-        store.add_event("new_document", at="2024-01-02T08:00:00+00:00", source=SOURCE, document_id=v1.document_id,
-                        version_id=v1.version_id, title=LAW, url=law_url)
-        decision = store.save_version(SOURCE, decision_url, decision_text.encode(), decision_text,
-                                      dict(title=decision_title, issuer="上海市人民代表大会常务委员会", doc_type="决定",
-                                           published="2024-12-31", issue=ISSUE, section=SECTION),
-                                      fetched_at="2025-01-03T08:00:00+00:00")
-        store.add_event("new_document", at="2025-01-03T08:00:00+00:00", source=SOURCE,
-                        document_id=decision.document_id, version_id=decision.version_id, title=decision_title,
-                        url=decision_url)
-        v2 = store.save_version(SOURCE, law_url, new.encode(), new, dict(law_meta, published="2024-12-31"),
-                                fetched_at="2025-01-03T09:00:00+00:00")
-        store.add_event("amended", at="2025-01-03T09:00:00+00:00", source=SOURCE, document_id=v2.document_id,
-                        version_id=v2.version_id, title=LAW, url=law_url, by=decision_title, by_url=decision_url)
-
-        repealer_url = f"{BASE}/202502zfl/20250120/repeal.html"
-        repealer = store.save_version(SOURCE, repealer_url, REPEALER_TEXT.encode(), REPEALER_TEXT,
-                                      dict(title=REPEALER, number=REPEALER_NUMBER, issuer="上海市人民政府",
-                                           published="2025-01-20", issue=ISSUE, section="市政府令"),
-                                      fetched_at="2025-01-21T08:00:00+00:00")
-        rule_id = store.ensure_rule(REPEALED_RULE, "沪府令第6号", effective="2003-06-01")
-        store.set_rule_status(rule_id, "已废止", since="2025-02-01", by_document_id=repealer.document_id,
-                              by_title=REPEALER, by_url=repealer_url)
-        store.add_event("repealed", at="2025-01-21T08:00:00+00:00", source=SOURCE, document_id=repealer.document_id,
-                        rule_id=rule_id, title=REPEALED_RULE, url=repealer_url, rule=REPEALED_RULE, by=REPEALER,
-                        by_url=repealer_url, effective="2025-02-01")
-        law_rule = store.ensure_rule(LAW, document_id=v1.document_id, effective="2021-08-25")
-        store.set_document_rule(v1.document_id, law_rule)
-
-        hostile = store.save_version(SOURCE, f"{BASE}/hostile.html", HOSTILE_TEXT.encode(), HOSTILE_TEXT,
-                                     dict(title=HOSTILE_TITLE, issuer='<img src=x onerror=alert("issuer")>'),
-                                     fetched_at="2025-03-01T08:00:00+00:00")
-        store.add_event("new_document", at="2025-03-01T08:00:00+00:00", source=SOURCE,
-                        document_id=hostile.document_id, version_id=hostile.version_id, title=HOSTILE_TITLE,
-                        url="javascript:alert(3)", by="<script>alert(4)</script>", by_url="javascript:alert(5)")
-    ids = dict(law=v1.document_id, law_v1=v1.version_id, law_v2=v2.version_id, law_title=LAW,
-               decision=decision.document_id, decision_title=decision_title, hostile=hostile.document_id,
-               repealed_rule=REPEALED_RULE, repealer_title=REPEALER, repealer_number=REPEALER_NUMBER,
-               audit_date="2025-03-01", source=SOURCE, issue=ISSUE, section=SECTION)
-    return path, ids
+def review_data(tmp_path_factory):
+    """(store path, ids) after the pipeline has run over every state of the mirror."""
+    folder = tmp_path_factory.mktemp("review")
+    server = MirrorServer(state=0).start()
+    try:
+        config_path = folder / "regwatch.toml"
+        config_path.write_text(f'[store]\npath = "regwatch.db"\n\n{source_block(server.urls)}', encoding="utf-8")
+        config = load(config_path)
+        with Store(config.store) as store:
+            for state in range(server.max_state + 1):
+                server.set_state(state)
+                run_cycle(config, store)
+            hostile = _add_hostile_page(store)
+            empty_doc, empty_v1, empty_v2 = _add_empty_page(store)
+            documents = store.documents()
+            law = _one([d for d in documents if d["title"] == LAW], LAW)
+            v1, v2 = store.versions(law["id"])[:2]
+            repealer = _one([d for d in documents if d["title"] == REPEALER], REPEALER)
+            today = date.today().isoformat()
+            repealed = [r for r in store.rules(at=today) if r["by_document_id"] == repealer["id"] and r["status"] == "已废止"]
+            assert repealed, "令第13号 repealed nothing in the store"
+    finally:
+        server.stop()
+    ids = dict(law=law["id"], law_v1=v1["id"], law_v2=v2["id"], law_title=LAW, decision_title=DECISION,
+               hostile=hostile, repealed_rule=repealed[0]["name"], repealer_title=REPEALER,
+               repealer_number=repealer["number"], audit_date=today, source="shanghai-gazette", issue=ISSUE,
+               section=SECTION, empty_doc=empty_doc, empty_v1=empty_v1, empty_v2=empty_v2)
+    return config.store, ids
 
 
 @pytest.fixture(scope="session")
@@ -105,6 +95,25 @@ def ids(review_data):
 
 
 @pytest.fixture(scope="session")
+def law_texts(review_data) -> tuple[str, str]:
+    """The two stored texts of the amended law, as the pipeline extracted them from the mirror."""
+    path, ids = review_data
+    with Store(path) as store:
+        return tuple(store.version_text(ids["law"], seq) for seq in (1, 2))
+
+
+@pytest.fixture(scope="session")
 def site(review_store):
     with serving(create_app(review_store)) as base:
         yield base
+
+
+@pytest.fixture(scope="session")
+def versions_of(review_store):
+    """title -> (first version id, second version id) of that stored document."""
+    def find(title: str) -> tuple[int, int]:
+        with Store(review_store) as store:
+            document = _one([d for d in store.documents() if d["title"] == title], title)
+            first, second = store.versions(document["id"])[:2]
+            return first["id"], second["id"]
+    return find

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+from urllib.parse import unquote
 
 import pytest
 
@@ -91,9 +92,13 @@ def test_follow_an_amendment_to_its_diff_and_jump(browser, page, site, ids, law_
     third = page.evaluate("document.activeElement.id")
     assert third not in (first, second)
     assert page.evaluate("window.scrollY") != before
-    assert page.url.endswith("#" + third) or third in page.url     # the address is the row's permalink
+    assert unquote(page.url).endswith("#" + third)               # the address is the row's permalink
     page.keyboard.press("k")
     assert page.evaluate("document.activeElement.id") == second
+    # The decision's operations on the current article light up beside the table.
+    lit = page.locator(".amendment li.op.touches-current a.op-target").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")
+    assert "#" + second in lit
     assert not page.errors, page.errors
 
 

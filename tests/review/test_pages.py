@@ -4,15 +4,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import docx
 import requests
 
+from diffs.amendments import parse_decision
 from diffs.compare import compare
 from diffs.render import render_json, render_markdown
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+EVAL_DEV = Path(__file__).resolve().parents[2] / "corpus" / "eval-dev"
+MATERIALS = "上海市建设工程材料管理条例"
+FORMATTING_ONLY = "关于《上海市数字经济发展“十四五”规划》的政策解读"   # the mirror changes only its punctuation
 
 
 def get(site, path, **params):
@@ -36,8 +42,10 @@ def test_changes_newest_first_and_filtered(site, ids):
 def test_document_page_has_metadata_timeline_and_anchors(site, ids):
     html = get(site, f"/documents/{ids['law']}").text
     assert ids["law_title"] in html
-    assert "法规变迁" in html and "第 2 版" in html
-    assert ids["decision_title"] in html                      # the decision that caused version 2
+    timeline = html.split('<ol class="timeline">')[1].split("</ol>")[0]
+    first, second = timeline.split("</li>")[:2]
+    assert "第 1 版" in first and ids["decision_title"] not in first
+    assert "第 2 版" in second and ids["decision_title"] in second   # the decision that caused version 2
     assert 'id="条1"' in html or 'id="章1/条1"' in html        # article anchors in the full text
     first_version = get(site, f"/documents/{ids['law']}", v=1).text
     assert "全文（第 1 版）" in first_version
@@ -51,6 +59,38 @@ def test_diff_page_embeds_the_one_renderer(site, ids, law_texts):
     for pair in changed[:5]:
         assert (pair.new_label or pair.old_label) in html
     assert "next-change" in html and "prev-change" in html
+
+
+def test_renumbered_articles_and_permalinks(site, ids, law_texts):
+    html = get(site, f"/diff/{ids['law_v1']}/{ids['law_v2']}").text
+    result = compare(*law_texts)
+    renumbered = [p for p in result.pairs if p.status == "modified" and p.old_label != p.new_label]
+    assert renumbered                                          # 第三十二条 → 第三十一条 and others
+    for pair in renumbered:
+        assert f"{pair.old_label} → {pair.new_label}" in html
+    anchors = re.findall(r'<tr id="(rw-[^"]+)" class="rw-head">', html)
+    assert anchors and all(f'href="#{a}"' in html for a in anchors)
+
+
+def test_the_decision_sits_beside_the_articles_it_touched(site, versions_of):
+    old_id, new_id = versions_of(MATERIALS)
+    html = get(site, f"/diff/{old_id}/{new_id}").text
+    aside = html.split('<aside class="amendment"')[1].split("</aside>")[0]
+    decision = parse_decision((EVAL_DEV / "sh-jianshecailiao" / "decision.md").read_text(encoding="utf-8"))
+    ops = decision.part(MATERIALS).ops
+    assert aside.count('<li class="op">') == len(ops)
+    assert ops[0].describe().split("“")[0] in aside
+    assert re.search(r'class="op-target" href="#rw-n-条\d+"', aside)
+    # The republished text keeps 进入本市 where the decision's wording dropped it (eval-dev notes).
+    discrepancy = [li for li in aside.split('<li class="discrepancy">')[1:] if "进入本市" in li]
+    assert discrepancy and "第十一条" in discrepancy[0]
+
+
+def test_formatting_only_changes_hidden_unless_asked(site, versions_of):
+    old_id, new_id = versions_of(FORMATTING_ONLY)
+    assert 'class="rw-head"' not in get(site, f"/diff/{old_id}/{new_id}").text
+    shown = get(site, f"/diff/{old_id}/{new_id}", formatting="1").text
+    assert shown.count('class="rw-head"') > 0 and "仅格式" in shown
 
 
 def test_exports_follow_the_cli_contract(site, ids, law_texts):

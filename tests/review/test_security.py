@@ -1,6 +1,8 @@
 """Scraped text is untrusted; the UI binds beyond loopback only with a token; unknown ids are 404."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 import subprocess
@@ -45,12 +47,29 @@ def test_responses_carry_a_strict_policy(site):
     assert headers["Referrer-Policy"] == "no-referrer"
 
 
+def test_the_only_inline_style_is_the_renderers_admitted_by_hash(site, ids):
+    response = requests.get(f"{site}/diff/{ids['law_v1']}/{ids['law_v2']}", timeout=30)
+    styles = re.findall(r"<style>(.*?)</style>", response.text, re.S)
+    assert len(styles) == 1 and "<script" not in response.text.split("</head>")[1]
+    digest = base64.b64encode(hashlib.sha256(styles[0].encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in response.headers["Content-Security-Policy"]
+
+
 @pytest.mark.parametrize("path", ["/documents/999999", "/diff/999998/999999", "/diff/1/999999.docx",
                                   "/documents/1/nowhere", "/issues/view?source=x&issue=y"])
 def test_unknown_ids_are_404_pages(site, path):
     response = requests.get(site + path, timeout=10)
     assert response.status_code == 404
     assert "找不到" in response.text and "Content-Security-Policy" in response.headers
+
+
+def test_unreadable_text_is_a_clear_error_not_500(site, ids):
+    with_empty = requests.get(f"{site}/diff/{ids['empty_v1']}/{ids['empty_v2']}", timeout=10)
+    assert with_empty.status_code == 422 and "无法处理这份文本" in with_empty.text
+    assert "no text" in with_empty.text                          # the engine's own reason
+    document = requests.get(f"{site}/documents/{ids['empty_doc']}?v=1", timeout=10)
+    assert document.status_code == 200 and "这一版没有可显示的文字" in document.text
+    assert "第 2 版" in document.text
 
 
 def test_bad_date_is_400_not_500(site):
@@ -63,6 +82,12 @@ def test_non_loopback_without_token_refuses(host, review_store):
         check_bind(host, None)
     with pytest.raises(ConfigError):
         serve(review_store, host=host, port=0)   # refuses before binding, so this returns at once
+
+
+def test_missing_store_refuses_instead_of_serving_an_empty_one(tmp_path):
+    with pytest.raises(ConfigError, match="no store"):
+        serve(tmp_path / "typo.db", host="127.0.0.1", port=0)
+    assert not (tmp_path / "typo.db").exists()
 
 
 def test_loopback_needs_no_token():

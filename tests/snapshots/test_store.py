@@ -1,0 +1,189 @@
+"""The store on real SQLite files: identity, idempotence, formatting-only versions, atomicity,
+search, the rules registry and migration from an old schema."""
+from __future__ import annotations
+
+import sqlite3
+import zlib
+import hashlib
+
+import pytest
+
+from diffs.errors import StoreError
+from snapshots import Store
+from snapshots.schema import SCHEMA_VERSION
+
+URL = "http://127.0.0.1/doc/1.html"
+RULE = "第一条 为了规范音像制品管理，制定本条例。\n第二条 本条例适用于本市行政区域。"
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "regwatch.db")
+    yield s
+    s.close()
+
+
+def count(store, table):
+    return store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_same_content_twice_creates_nothing(store):
+    first = store.save_version("s", URL, b"<html>raw</html>", RULE, {"title": "上海市音像制品管理条例"})
+    before = {t: count(store, t) for t in ("documents", "versions", "blobs", "events")}
+    again = store.save_version("s", URL, b"<html>raw</html>", RULE, {"title": "上海市音像制品管理条例"})
+    assert (first.outcome, again.outcome, again.version_id) == ("new", "unchanged", None)
+    assert {t: count(store, t) for t in before} == before
+    assert store.version_text(first.document_id, 1) == RULE
+
+
+def test_blobs_are_stored_once_compressed_and_verified(store):
+    store.save_version("s", URL, RULE.encode(), RULE, {"title": "甲"})
+    store.save_version("s", "http://127.0.0.1/doc/2.html", RULE.encode(), RULE, {"title": "乙"})
+    assert count(store, "blobs") == 1  # raw bytes == text bytes here: one blob serves all four uses
+    data, size, stored = store.conn.execute("SELECT data, size, stored_size FROM blobs").fetchone()
+    assert zlib.decompress(data) == RULE.encode() and size == len(RULE.encode()) and stored == len(data)
+    sha = hashlib.sha256(RULE.encode()).hexdigest()
+    store.conn.execute("UPDATE blobs SET data = ? WHERE sha256 = ?", [zlib.compress(b"tampered"), sha])
+    with pytest.raises(StoreError, match="corrupt"):
+        store.get_blob(sha)
+
+
+def test_formatting_only_change_is_a_flagged_version(store):
+    store.save_version("s", URL, None, RULE, {"title": "上海市音像制品管理条例"})
+    reformatted = RULE.replace("，", ",").replace("第二条 ", "第二条\u3000")
+    result = store.save_version("s", URL, None, reformatted, {"title": "上海市音像制品管理条例"})
+    assert result.outcome == "formatting"
+    assert [v["formatting_only"] for v in store.versions(result.document_id)] == [0, 1]
+    changed = store.save_version("s", URL, None, RULE.replace("本市", "上海市"), {"title": "上海市音像制品管理条例"})
+    assert changed.outcome == "changed" and changed.previous_version_id == result.version_id
+
+
+def test_rule_republished_at_a_new_url_continues_its_lineage(store):
+    old = store.save_version("gazette", URL, None, RULE, {"title": "上海市音像制品管理条例", "published": "2021-01-01"})
+    new = store.save_version("gazette", "http://127.0.0.1/doc/2025.html", None, RULE.replace("规范", "加强"),
+                             {"title": "上海市音像制品管理条例（2025年修正）", "published": "2025-01-06"})
+    assert new.document_id == old.document_id and new.outcome == "changed"
+    assert new.previous_version_id == old.version_id
+    document = store.document(old.document_id)
+    assert document["url"].endswith("/2025.html") and document["published"] == "2025-01-06"
+    # The old page still answers with the old text: not a new version (no ping-pong).
+    assert store.save_version("gazette", URL, None, RULE, {"title": "上海市音像制品管理条例"}).outcome == "unchanged"
+    assert len(store.versions(old.document_id)) == 2
+
+
+def test_notices_with_the_same_title_stay_strangers(store):
+    title = "上海市人民政府关于做好2022年防汛工作的通知"
+    a = store.save_version("s", URL, None, "一、加强领导。", {"title": title})
+    b = store.save_version("s", "http://127.0.0.1/doc/other.html", None, "一、落实责任。", {"title": title})
+    assert a.document_id != b.document_id and b.outcome == "new"
+
+
+def test_a_failed_transaction_leaves_nothing(store):
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            result = store.save_version("s", URL, b"raw", RULE, {"title": "甲"})
+            store.add_event("new_document", document_id=result.document_id)
+            raise RuntimeError("crash in the middle")
+    assert [count(store, t) for t in ("documents", "versions", "blobs", "events", "urls")] == [0, 0, 0, 0, 0]
+    assert store.search("音像制品") == []
+
+
+def test_search_uses_trigrams_and_like_for_short_terms(store):
+    doc = store.save_version("s", URL, None, RULE, {"title": "上海市音像制品管理条例"})
+    store.save_version("s", "http://127.0.0.1/doc/2.html", None, "第一条 本办法规范停车场。", {"title": "停车场管理办法"})
+    hits = store.search("音像制品")
+    assert [(h["document_id"], h["seq"]) for h in hits] == [(doc.document_id, 1)]
+    assert {h["title"] for h in store.search("条")} == {"上海市音像制品管理条例", "停车场管理办法"}
+    assert [h["title"] for h in store.search("停车")] == ["停车场管理办法"]
+    assert store.search('"100%_') == [] and store.search("不存在的词语") == []
+
+
+def test_rule_status_on_dates_and_history(store):
+    doc = store.save_version("s", URL, None, RULE, {"title": "上海市音像制品管理条例"})
+    rule_id = store.ensure_rule("上海市音像制品管理条例", "令第1号", doc.document_id, effective="2021-03-01",
+                                expires="2030-12-31")
+    store.set_rule_status(rule_id, "已被修改", since="2025-01-01", by_title="修改决定", by_url="http://x/d")
+    store.set_rule_status(rule_id, "已废止", since="2026-03-01", by_title="废止决定", by_url="http://x/r")
+    status = {on: store.rules(at=on)[0] for on in ("2020-06-01", "2022-01-01", "2025-06-01", "2026-03-01")}
+    assert [status[d]["status"] for d in sorted(status)] == ["尚未施行", "现行有效", "已被修改", "已废止"]
+    assert status["2026-03-01"]["by_title"] == "废止决定" and status["2026-03-01"]["since"] == "2026-03-01"
+    assert [h["status"] for h in store.rule_history(rule_id)] == ["现行有效", "已被修改", "已废止"]
+    assert store.ensure_rule("上海市音像制品管理条例（2025年修正）") == rule_id
+    with pytest.raises(StoreError, match="unknown rule status"):
+        store.set_rule_status(rule_id, "作废")
+
+
+def test_expiry_without_a_later_cause_reads_as_expired(store):
+    rule_id = store.ensure_rule("上海市试行管理办法", effective="2020-01-01", expires="2024-12-31")
+    assert store.rules(at="2024-12-31")[0]["status"] == "现行有效"
+    after = store.rules(at="2025-01-01")[0]
+    assert (after["status"], after["since"], after["id"]) == ("已失效", "2025-01-01", rule_id)
+
+
+# The version-1 schema exactly as the first release created it: a frozen fixture, not the live DDL.
+V1_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE sources (name TEXT PRIMARY KEY, kind TEXT, url TEXT, last_run TEXT, last_ok TEXT, last_error TEXT);
+CREATE TABLE blobs (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL, size INTEGER NOT NULL, stored_size INTEGER NOT NULL);
+CREATE TABLE documents (id INTEGER PRIMARY KEY, source TEXT, url TEXT NOT NULL UNIQUE, title TEXT, number TEXT,
+    issuer TEXT, doc_type TEXT, section TEXT, issue TEXT, published TEXT, effective TEXT, expires TEXT,
+    rule_id INTEGER, first_seen TEXT, last_seen TEXT, gone_at TEXT);
+CREATE TABLE versions (id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id),
+    seq INTEGER NOT NULL, fetched_at TEXT NOT NULL, raw_sha TEXT REFERENCES blobs(sha256),
+    text_sha TEXT NOT NULL REFERENCES blobs(sha256), content_type TEXT, formatting_only INTEGER NOT NULL DEFAULT 0,
+    diff_json TEXT, UNIQUE (document_id, seq));
+CREATE TABLE fetches (id INTEGER PRIMARY KEY, source TEXT, url TEXT, at TEXT, http_status INTEGER, outcome TEXT,
+    elapsed_ms INTEGER, bytes INTEGER, error TEXT);
+CREATE TABLE events (id INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, source TEXT,
+    document_id INTEGER REFERENCES documents(id), version_id INTEGER REFERENCES versions(id),
+    rule_id INTEGER REFERENCES rules(id), title TEXT, url TEXT, payload TEXT);
+CREATE TABLE rules (id INTEGER PRIMARY KEY, name TEXT NOT NULL, number TEXT, status TEXT, since TEXT,
+    by_document_id INTEGER REFERENCES documents(id), by_title TEXT, by_url TEXT, effective TEXT, expires TEXT,
+    document_id INTEGER REFERENCES documents(id));
+CREATE TABLE rule_history (id INTEGER PRIMARY KEY, rule_id INTEGER NOT NULL REFERENCES rules(id),
+    status TEXT NOT NULL, since TEXT, by_document_id INTEGER REFERENCES documents(id), by_title TEXT, by_url TEXT,
+    recorded_at TEXT);
+INSERT INTO meta VALUES ('schema_version', '1');
+"""
+
+
+def test_an_old_database_is_upgraded_in_place(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(V1_SCHEMA)
+    sha = hashlib.sha256(RULE.encode()).hexdigest()
+    packed = zlib.compress(RULE.encode())
+    conn.execute("INSERT INTO blobs VALUES (?, ?, ?, ?)", [sha, packed, len(RULE.encode()), len(packed)])
+    conn.execute("INSERT INTO documents (id, source, url, title, number) VALUES (1, 's', ?, ?, ?)",
+                 [URL, "上海市音像制品管理条例", "令第1号"])
+    conn.execute("INSERT INTO versions (document_id, seq, fetched_at, text_sha) VALUES (1, 1, '2024-01-01', ?)", [sha])
+    conn.execute("INSERT INTO events (at, kind, document_id) VALUES ('2024-01-01', 'new_document', 1)")
+    conn.commit()
+    conn.close()
+
+    with Store(path) as store:
+        version = store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        assert int(version) == SCHEMA_VERSION
+        assert store.version_text(1, 1) == RULE and len(store.events()) == 1
+        assert store.search("音像制品")[0]["document_id"] == 1          # old texts indexed by the migration
+        assert store.url_state(URL)["text_sha"] == sha                   # per-URL state built from versions
+        assert store.document(1)["name_key"] == "上海市音像制品管理条例"
+        # Same text again is recognised as unchanged; the upgraded store keeps working.
+        assert store.save_version("s", URL, None, RULE, {"title": "上海市音像制品管理条例"}).outcome == "unchanged"
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.conn.execute("SELECT count(*) FROM subscriptions").fetchone()[0] == 0
+
+
+def test_newer_or_broken_databases_are_refused_clearly(tmp_path):
+    newer = tmp_path / "newer.db"
+    Store(newer).close()
+    conn = sqlite3.connect(newer)
+    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="newer than this regwatch"):
+        Store(newer)
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="cannot open the store"):
+        Store(broken)
