@@ -99,8 +99,9 @@ def run_source(source: SourceConfig, store: Store, progress: Progress | None = N
             refs = _unique(adapter.discover(session))
         except RegwatchError as e:
             return _source_failed(store, source, report, started, e)
-        # Decisions first: their base texts are the versions before any republication in this cycle.
-        refs.sort(key=lambda ref: not is_decision(ref.title))
+        # Oldest first, so a lineage's versions follow publication order; on one date a decision goes
+        # before the republished text, so it applies to the version before it.
+        refs.sort(key=lambda ref: (ref.published or "", not is_decision(ref.title)))
         report.discovered = len(refs)
         listed = {ref.url for ref in refs}
         store.mark_listed(sorted(listed), started)

@@ -6,8 +6,8 @@ CLI and the web UI, with inline styles for mail clients) and escapes its own tex
 from __future__ import annotations
 
 import html
-from collections import Counter, OrderedDict
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -19,6 +19,8 @@ from diffs.render import render_html, render_text
 from .items import CHINA_TZ, EventItem
 from .subscriptions import Subscription
 
+MAX_TABLES = 10
+OMITTED = "本期变动较多，此处不再附对照表，请在审阅界面或以 regwatch diff 查看。"
 KIND_LABELS = {"new_document": "新发布", "new_version": "内容更新", "amended": "修改", "repealed": "废止",
                "expiring": "即将失效", "expired": "已失效", "source_error": "来源出错"}
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif"
@@ -35,6 +37,22 @@ class DigestEntry:
     new_version_id: int | None = None
     applied: list[str] = field(default_factory=list)   # an amendment's operations, as Chinese sentences
     failed: list[dict] = field(default_factory=list)   # {"op", "reason"}: operations the decision could not apply
+    table_omitted: bool = False                         # too many tables in this digest: see the review UI
+
+
+def capped(entries: list[DigestEntry]) -> list[DigestEntry]:
+    """Only the first MAX_TABLES 新旧对照表 of a digest are mailed: a long message is clipped by mail clients.
+    A table without a changed article says nothing and is left out."""
+    out, tables = [], 0
+    for e in entries:
+        if e.diff is not None and not e.diff.changed:
+            e = replace(e, diff=None)
+        if e.diff is not None:
+            tables += 1
+            if tables > MAX_TABLES:
+                e = replace(e, diff=None, table_omitted=True)
+        out.append(e)
+    return out
 
 
 def what_happened(entry: DigestEntry) -> str:
@@ -60,20 +78,31 @@ def what_happened(entry: DigestEntry) -> str:
     return base.rstrip("：")
 
 
+# Most consequential first: the subject may be cut by a mail client.
+SUBJECT_ORDER = ("amended", "repealed", "expired", "expiring", "new_version", "new_document", "source_error")
+
+
 def subject(entries: list[DigestEntry], now: datetime) -> str:
     if not entries:
         return f"regwatch：本期无变动 — {now.astimezone(CHINA_TZ).date().isoformat()}"
-    counts: Counter[tuple[str, str]] = Counter()
+    by_kind: dict[str, list[DigestEntry]] = {}
     for e in entries:
-        doc_type = (e.item.document or {}).get("doc_type") or ""
-        counts[(e.item.kind, doc_type if e.item.kind in ("amended", "new_version", "new_document") else "")] += 1
-    phrases = [_phrase(kind, doc_type, n) for (kind, doc_type), n in counts.items()]
+        by_kind.setdefault(e.item.kind, []).append(e)
+    kinds = sorted(by_kind, key=lambda k: SUBJECT_ORDER.index(k) if k in SUBJECT_ORDER else len(SUBJECT_ORDER))
+    phrases = [_phrase(kind, _shared_doc_type(by_kind[kind]), len(by_kind[kind])) for kind in kinds]
     return f"regwatch：{'，'.join(phrases)} — {_scope(entries)}"
+
+
+def _shared_doc_type(entries: list[DigestEntry]) -> str:
+    """规章 when every document of these events is one; internal types (gazette-pdf) are not shown."""
+    types = {(e.item.document or {}).get("doc_type") or "" for e in entries}
+    (only,) = types if len(types) == 1 else ("",)
+    return only if only and not only.isascii() else ""
 
 
 def _phrase(kind: str, doc_type: str, n: int) -> str:
     return {"new_document": f"{n} 项新{doc_type or '文件'}", "new_version": f"{n} 项{doc_type or '文件'}更新",
-            "amended": f"{n} 项{doc_type}修改", "repealed": f"{n} 项废止", "expiring": f"{n} 项即将失效",
+            "amended": f"{n} 项{doc_type}修改", "repealed": f"{n} 项{doc_type}废止", "expiring": f"{n} 项即将失效",
             "expired": f"{n} 项已失效", "source_error": f"{n} 个来源出错"}.get(kind, f"{n} 项{kind}")
 
 
@@ -119,6 +148,7 @@ def compose(subscription: Subscription, entries: list[DigestEntry], *, sender: s
     msg["Message-ID"] = message_id
     msg["X-Regwatch-Events"] = ",".join(str(e.item.id) for e in entries) or "none"
     review = review_url.rstrip("/") if review_url else None
+    entries = capped(entries)
     msg.set_content(_text(title, entries, review), charset="utf-8", cte="base64")
     msg.add_alternative(_html(title, entries, review), subtype="html", charset="utf-8", cte="base64")
     return msg
@@ -144,6 +174,8 @@ def _text(title: str, entries: list[DigestEntry], review: str | None) -> str:
                     # The renderer shows changed articles and folds runs of unchanged ones.
                     caption = [AMENDMENT_CAPTION] if e.item.kind == "amended" else []
                     lines += [""] + caption + [render_text(e.diff, color=False).rstrip()]
+                elif e.table_omitted:
+                    lines.append(f"  {OMITTED}")
                 link = _links(e, review)
                 lines += [f"  {label}：{url}" for label, url in link]
     return "\n".join(lines) + "\n"
@@ -232,6 +264,8 @@ def _html(title: str, entries: list[DigestEntry], review: str | None) -> str:
                         out.append(f'<p style="margin:6px 0 2px;color:#57606a">{e_(AMENDMENT_CAPTION)}</p>')
                     # Changed articles only, unchanged runs folded to one line: the web UI's table.
                     out.append(render_html(entry.diff, standalone=False, inline_styles=True))
+                elif entry.table_omitted:
+                    out.append(f'<p style="margin:4px 0;color:#57606a">{e_(OMITTED)}</p>')
                 for label, url in _links(entry, review):
                     out.append(f'<p style="margin:2px 0"><a href="{e_(url)}" style="color:#0550ae">{e_(label)}</a></p>')
                 out.append("</div>")

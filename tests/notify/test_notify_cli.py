@@ -65,7 +65,7 @@ def test_subscribe_digest_to_eml_folder_and_outbox(workdir, monkeypatch):
     assert "config:holidays" in listed and "hr@example.cn" in listed and "legal@example.cn" in listed
 
     dry = run("digest", "--dry-run", "--config", config)
-    assert ("→ hr@example.cn: regwatch：1 项新行政法规，1 项新国务院令，1 项行政法规修改，1 项行政法规更新"
+    assert ("→ hr@example.cn: regwatch：1 项行政法规修改，1 项行政法规更新，2 项新文件"
             " — 国务院公报 2024年第33号 (4 events)") in dry and "【修改】第二条" in dry
     assert run("outbox", "--config", config) == "outbox is empty\n" and not (folder / "outbox").exists()
 

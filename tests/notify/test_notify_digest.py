@@ -11,6 +11,8 @@ import pytest
 
 from diffs.compare import compare
 from notify import api
+from notify.digest import MAX_TABLES, OMITTED, DigestEntry, compose
+from notify.items import EventItem
 from snapshots import Store
 
 from notify_scenario import DECISION_2024, NIANJIE_URLS, SH_GAZETTE, STATE_GAZETTE, build
@@ -208,8 +210,8 @@ def test_subject_names_the_gazette_issue(scenario, tmp_path):
     run = api.digest(scenario.store, {"outbox_dir": str(tmp_path)}, now=NOW, dry_run=True,
                      subscriber="follow@example.cn")
     (d,) = run.digests
-    assert d.message["Subject"] == (f"regwatch：1 项新行政法规，1 项新国务院令，1 项行政法规修改，1 项行政法规更新"
-                                    f" — {STATE_GAZETTE} 2024年第33号")
+    # Amendments first; the two new documents (a 行政法规 and a 国务院令) are just 文件 together.
+    assert d.message["Subject"] == f"regwatch：1 项行政法规修改，1 项行政法规更新，2 项新文件 — {STATE_GAZETTE} 2024年第33号"
     assert api.outbox(scenario.store) == [] and not list(tmp_path.glob("*.eml"))  # dry run stores and sends nothing
 
 
@@ -236,3 +238,15 @@ def test_amendment_shows_the_decisions_operations_and_the_consolidated_table(sce
     assert [tuple(r) for r in table.rows] == [(p.old_label, p.new_label) for p in result.pairs
                                               if p.status not in ("unchanged", "renumbered") or p.moved]
     assert received.message["Subject"] == f"regwatch：1 项行政法规修改 — {STATE_GAZETTE} 2024年第33号"
+
+
+def test_a_long_digest_mails_at_most_max_tables_diff_tables(scenario):
+    result = compare(*scenario.texts("nianjie"))
+    items = [EventItem(id=i, kind="new_version", at="2025-01-06T00:00:00+00:00", source=STATE_GAZETTE,
+                       title=f"办法{i}", url=None, document_id=i, version_id=None, rule_id=None)
+             for i in range(1, MAX_TABLES + 3)]
+    message = compose(api.subscriptions(scenario.store)[0], [DigestEntry(i, diff=result) for i in items],
+                      sender="alerts@regwatch.test", message_id="<cap@regwatch.test>", now=NOW)
+    html = message.get_body(("html",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    assert html.count('class="rw-table"') == MAX_TABLES and html.count(OMITTED) == 2 and text.count(OMITTED) == 2

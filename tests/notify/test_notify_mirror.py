@@ -98,8 +98,10 @@ def test_messages_are_parseable_and_match_their_events(story):
         for i in ids:
             if titles[i]:
                 assert titles[i] in text
-    # Repeals name the repealing decision, from the events' own payloads.
-    repeal = store.conn.execute("SELECT payload FROM events WHERE kind = 'repealed' LIMIT 1").fetchone()[0]
-    by = json.loads(repeal)["by"]
-    rules_mail = [r.message for r in server.handler.received if r.recipients == ["rules@example.cn"]]
-    assert any(by in m.get_body(("plain",)).get_content() for m in rules_mail)
+    # The repeal of a 规章 reaches its follower with the repealing document and the date.
+    payload = store.conn.execute("SELECT e.payload FROM events e JOIN documents d ON d.id = e.document_id"
+                                 " WHERE e.kind = 'repealed' AND d.doc_type = '规章' LIMIT 1").fetchone()[0]
+    repeal = json.loads(payload)
+    rules_mail = "".join(r.message.get_body(("plain",)).get_content() for r in server.handler.received
+                         if r.recipients == ["rules@example.cn"])
+    assert f"依据文件：{repeal['by']}" in rules_mail and f"废止日期：{repeal['effective']}" in rules_mail
