@@ -122,7 +122,8 @@ def run_source(source: SourceConfig, store: Store, progress: Progress | None = N
     if report.errors:
         store.add_event("source_error", source=source.name, url=source.url,
                         error=f"{len(report.errors)} document(s) failed: {error}")
-    store.source_ran(source.name, started, error or None)
+    if not report.interrupted:  # an interrupted source stays due: the next start catches it up
+        store.source_ran(source.name, started, error or None)
     return report
 
 
