@@ -135,18 +135,11 @@ def status(store: Store, at: str | None = None, repealed: bool = False, expiring
 
 
 def send_digests(config: Config, store: Store, only_due: bool = False):
-    """Digests of the subscriptions in regwatch.toml (notify.api.digest), .eml files next to the
-    config when [mail] has no host. Returns notify's DigestRun."""
-    import dataclasses
-
+    """Digests of every subscription (regwatch.toml's and those made with `regwatch subscribe`);
+    .eml files next to the config when [mail] has no host. Returns notify's DigestRun."""
     from notify import api as notify
-    from notify.mailer import MailSettings
 
-    mail = MailSettings.from_mapping(config.mail)
-    if not Path(mail.outbox_dir).is_absolute():
-        mail = dataclasses.replace(mail, outbox_dir=str(config.path.resolve().parent / mail.outbox_dir))
-    notify.sync_subscriptions(store, config.subscriptions)
-    return notify.digest(store, mail, review_url=config.review_url, only_due=only_due)
+    return notify.digest_for_config(store, config, only_due=only_due)
 
 
 def _iso_date(value: str, option: str) -> date:

@@ -6,7 +6,6 @@ was before that document, and the next cycle does the rest. A source that fails 
 """
 from __future__ import annotations
 
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from snapshots.decisions import check_republished, is_decision, understand, vali
 from snapshots.store import utc_now
 
 # A page that answers 404/410 has disappeared: the document is marked gone, not deleted.
-GONE_RE = re.compile(r"HTTP (404|410)\b")
+GONE_STATUSES = (404, 410)
 Progress = Callable[[str, int, int, str], None]  # (source, done, total, url)
 
 
@@ -135,7 +134,7 @@ def process(store: Store, source: SourceConfig, adapter, session: PoliteSession,
         fetched = adapter.fetch(session, ref, state.get("etag"), state.get("last_modified"))
     except (FetchError, SourceError) as e:
         elapsed = int((time.monotonic() - started) * 1000)
-        gone = GONE_RE.search(str(e)) if isinstance(e, FetchError) else None
+        gone = getattr(e, "status", None) in GONE_STATUSES
         if gone and state:
             with store.transaction():
                 store.mark_gone(ref.url, utc_now())

@@ -29,9 +29,7 @@ def run(config_path: str) -> None:
 
 
 def _digest_after(config):
-    """Digests due after each cycle, when regwatch.toml has subscriptions."""
-    if not config.subscriptions:
-        return None
+    """Digests due after each cycle (subscriptions may come from regwatch.toml or `regwatch subscribe`)."""
     from monitor import api
 
     return lambda store: api.send_digests(config, store, only_due=True)
