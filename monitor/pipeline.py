@@ -134,15 +134,16 @@ def process(store: Store, source: SourceConfig, adapter, session: PoliteSession,
         fetched = adapter.fetch(session, ref, state.get("etag"), state.get("last_modified"))
     except (FetchError, SourceError) as e:
         elapsed = int((time.monotonic() - started) * 1000)
-        gone = getattr(e, "status", None) in GONE_STATUSES
+        status = getattr(e, "status", None)
+        gone = status in GONE_STATUSES
         if gone and state:
             with store.transaction():
                 store.mark_gone(ref.url, utc_now())
-                store.record_fetch(source.name, ref.url, int(gone.group(1)), "gone", elapsed, 0)
+                store.record_fetch(source.name, ref.url, status, "gone", elapsed, 0)
             return "gone"
         if gone:
             # Listed but never there: the site's broken link, not a failure of this source.
-            store.record_fetch(source.name, ref.url, int(gone.group(1)), "skipped", elapsed, 0, str(e))
+            store.record_fetch(source.name, ref.url, status, "skipped", elapsed, 0, str(e))
             return "skipped"
         store.record_fetch(source.name, ref.url, None, "error", elapsed, None, str(e))
         report.errors.append(str(e))

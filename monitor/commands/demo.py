@@ -12,7 +12,7 @@ import click
 
 DEMO_SUBSCRIPTIONS = """
 [review]
-url = "http://127.0.0.1:8080"
+url = "http://127.0.0.1:8000"
 
 [mail]
 outbox_dir = "outbox"

@@ -99,9 +99,11 @@ def test_robots_crawl_delay_lengthens_the_interval(site):
     site.routes["/robots.txt"] = lambda h, n: site.reply(h, 200, b"User-agent: *\nCrawl-delay: 1\n")
     site.routes["/a.html"] = html_route(site)
     with fast_session() as session:
-        session.get(site.url("/a.html"))
+        session.get(site.url("/robots.txt"))  # robots.txt read and the host's clock started
         start = time.monotonic()
         session.get(site.url("/a.html"))
+        session.get(site.url("/a.html"))
+    # The robots.txt delay holds between requests to the host: two pages cannot both come within 1 s.
     assert time.monotonic() - start >= 1.0
 
 
