@@ -86,7 +86,7 @@ def print_findings(found: dict, directory: Path, echo=print) -> None:
     echo(f"\n{len(found['changed'])} new versions with clause diffs:")
     for title, summary, doc_id in found["changed"]:
         parts = ", ".join(f"{k} {v}" for k, v in summary.items() if v and k != "unchanged")
-        echo(f"  [{doc_id}] {title}: {parts}")
+        echo(f"  [{doc_id}] {title}: {parts or 'title or header lines only'}")
     echo(f"  (+ {found['formatting']} formatting-only version(s), no alert)")
     echo(f"\n{len(found['amended'])} rules amended:")
     for rule, by, effective in found["amended"]:
@@ -101,7 +101,8 @@ def print_findings(found: dict, directory: Path, echo=print) -> None:
     if found["digests"]:
         echo(f"\ndigests for {', '.join(found['digests'])} written as .eml files in {found['outbox']}")
     config = directory / "regwatch.toml"
-    example = found["changed"][0][2] if found["changed"] else 1
+    # Point at the most instructive diff: the amended rule with the most modified articles.
+    example = max(found["changed"], key=lambda c: c[1].get("modified", 0))[2] if found["changed"] else 1
     echo("\nwhere to look next:")
     echo(f"  regwatch events --config {config}")
     echo(f"  regwatch status --config {config} --repealed")
