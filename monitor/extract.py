@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup, Comment, Tag
 
 from diffs.errors import InputError
 from diffs.numerals import ANY_NUM, cn_to_int
+from diffs import validity
 from monitor.encoding import decode
 
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".ofd")
@@ -35,7 +36,7 @@ NUMBER_RE = re.compile(r"([\u4e00-\u9fff]{1,10})\s*[〔\[［(（【]\s*(\d{4})\s
 ORDER_RE = re.compile(rf"((?:(?![年月日])[\u4e00-\u9fff]){{2,8}}?人民政府令|国务院令)\s*第\s*({ANY_NUM})\s*号")
 LONE_ORDER_NUMBER_RE = re.compile(rf"^第\s*({ANY_NUM})\s*号$")
 ORDER_HEADER_RE = re.compile(r"^(?:[\u4e00-\u9fff]{2,12}人民政府令|国务院令)$")
-DATE_RE = re.compile(rf"((?:\d|[〇零○一二三四五六七八九]){{4}})\s*年\s*({ANY_NUM})\s*月\s*({ANY_NUM})\s*日")
+DATE_RE = re.compile(validity.DATE)  # one definition of a Chinese date for the whole project
 ISO_DATE_RE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 EFFECTIVE_RE = re.compile(rf"自\s*({DATE_RE.pattern})\s*起\s*(?:施行|实施|执行|生效)")
 EXPIRES_RE = re.compile(rf"有效期至\s*({DATE_RE.pattern})")
@@ -92,9 +93,9 @@ def normalize_number(text: str) -> str | None:
 
 def parse_date(text: str) -> str | None:
     """The first date in ``text`` as ISO 8601 (2024年4月2日, 二〇二四年四月二日, 2024-04-02, 2024-04-02 14∶06)."""
-    match = DATE_RE.search(text)
-    if match:
-        return _iso(cn_to_int(match.group(1)), cn_to_int(match.group(2)), cn_to_int(match.group(3)))
+    day = validity.parse_date(text)
+    if day:
+        return day.isoformat()
     match = ISO_DATE_RE.search(text)
     if match:
         return _iso(*(int(g) for g in match.groups()))
