@@ -78,5 +78,11 @@ V3 = """
 CREATE VIRTUAL TABLE search_texts USING fts5(text_sha UNINDEXED, text, tokenize = 'trigram');
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3]
+# Version 4: "is this text already stored?" must not scan the FTS table (text_sha is UNINDEXED
+# there, so that lookup was a full scan and saving slowed as the store grew); versions answer it.
+V4 = """
+CREATE INDEX versions_text_sha ON versions(text_sha);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4]
 SCHEMA_VERSION = len(MIGRATIONS)

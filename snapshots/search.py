@@ -15,7 +15,11 @@ LIMIT ?
 
 
 def index_text(conn: sqlite3.Connection, text_sha: str, text: str) -> None:
-    if conn.execute("SELECT 1 FROM search_texts WHERE text_sha = ?", [text_sha]).fetchone() is None:
+    """Index a text once; call before the version holding it is inserted.
+
+    A text is in the index exactly when some version holds it, and versions are indexed by
+    text_sha, so the check costs a B-tree lookup instead of a scan of the FTS table."""
+    if conn.execute("SELECT 1 FROM versions WHERE text_sha = ? LIMIT 1", [text_sha]).fetchone() is None:
         conn.execute("INSERT INTO search_texts (text_sha, text) VALUES (?, ?)", [text_sha, text])
 
 

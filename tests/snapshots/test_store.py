@@ -187,3 +187,15 @@ def test_newer_or_broken_databases_are_refused_clearly(tmp_path):
     broken.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match="cannot open the store"):
         Store(broken)
+
+
+def test_a_text_held_by_two_documents_is_indexed_once_and_found_for_both(store):
+    store.save_version("s", URL, None, RULE, {"title": "甲"})
+    store.save_version("s", "http://127.0.0.1/doc/copy.html", None, RULE, {"title": "乙"})
+    rows = store.conn.execute("SELECT count(*) FROM search_texts").fetchone()[0]
+    assert rows == 1
+    assert {hit["title"] for hit in store.search("音像制品")} == {"甲", "乙"}
+    # The lookup that decides "already indexed" goes through an index, not a scan of the FTS table.
+    plan = " ".join(r[-1] for r in store.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT 1 FROM versions WHERE text_sha = ? LIMIT 1", ["x"]))
+    assert "versions_text_sha" in plan
