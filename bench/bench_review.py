@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "tests" / "review"))
 from mirror.server import MirrorServer  # noqa: E402
 from monitor.commands.mirror import source_block  # noqa: E402
 from monitor.config import load  # noqa: E402
-from monitor.pipeline import run_cycle  # noqa: E402
+from monitor.api import cycle_through_mirror  # noqa: E402
 from review import create_app  # noqa: E402
 from review.diffing import cached_compare  # noqa: E402
 from review_live import serving  # noqa: E402
@@ -59,9 +59,7 @@ def fill(folder: Path) -> Path:
         config_path.write_text(f'[store]\npath = "regwatch.db"\n\n{source_block(server.urls)}', encoding="utf-8")
         config = load(config_path)
         with Store(config.store) as store:
-            for state in range(server.max_state + 1):
-                server.set_state(state)
-                run_cycle(config, store)
+            cycle_through_mirror(config, store, server)
         return config.store
     finally:
         server.stop()

@@ -36,6 +36,18 @@ def check(config: Config, store: Store, source: str | None = None, progress=None
     return run_cycle(config, store, only=source, progress=progress, today=today, stop=stop)
 
 
+def cycle_through_mirror(config: Config, store: Store, mirror, on_cycle=None) -> list:
+    """One cycle at each state of the offline mirror, first to last: the story the demo tells and
+    the review tests and benchmarks are built on. ``on_cycle(state, report)`` follows along."""
+    reports = []
+    for state in range(mirror.max_state + 1):
+        mirror.set_state(state)
+        reports.append(check(config, store))
+        if on_cycle:
+            on_cycle(state, reports[-1])
+    return reports
+
+
 def events(store: Store, since: str | None = None, kind: str | None = None, source: str | None = None,
            limit: int | None = None) -> list[dict]:
     """Events newest first as flat JSON objects: kind, at, document, url, and for rule events rule,

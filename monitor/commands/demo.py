@@ -43,7 +43,6 @@ def run_demo(directory: Path, echo=print) -> dict:
     from mirror.server import MirrorServer
     from monitor import api
     from monitor.config import load
-    from monitor.pipeline import run_cycle
     from snapshots import Store
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -52,13 +51,13 @@ def run_demo(directory: Path, echo=print) -> dict:
     with MirrorServer(state=0) as mirror:
         config = load(demo_config(directory, mirror.urls))
         echo(f"offline mirror on {', '.join(mirror.urls.values())}; store {config.store}")
+        def tell(state, report):
+            counts = ", ".join(f"{report.total(k)} {k}" for k in ("new", "changed", "formatting", "gone")
+                               if report.total(k))
+            echo(f"state {state}: {counts or 'nothing new'}; {report.events} event(s)")
+
         with Store(config.store) as store:
-            for state in range(mirror.max_state + 1):
-                mirror.set_state(state)
-                report = run_cycle(config, store)
-                counts = ", ".join(f"{report.total(k)} {k}" for k in ("new", "changed", "formatting", "gone")
-                                   if report.total(k))
-                echo(f"state {state}: {counts or 'nothing new'}; {report.events} event(s)")
+            api.cycle_through_mirror(config, store, mirror, on_cycle=tell)
             found = findings(store)
             digests = api.send_digests(config, store)
     found["digests"] = [d.subscription.name for d in digests.digests]

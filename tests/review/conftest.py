@@ -10,7 +10,7 @@ import pytest
 from mirror.server import MirrorServer
 from monitor.commands.mirror import source_block
 from monitor.config import load
-from monitor.pipeline import run_cycle
+from monitor.api import cycle_through_mirror
 from review import create_app
 from snapshots import Store
 
@@ -63,9 +63,7 @@ def review_data(tmp_path_factory):
         config_path.write_text(f'[store]\npath = "regwatch.db"\n\n{source_block(server.urls)}', encoding="utf-8")
         config = load(config_path)
         with Store(config.store) as store:
-            for state in range(server.max_state + 1):
-                server.set_state(state)
-                run_cycle(config, store)
+            cycle_through_mirror(config, store, server)
             hostile = _add_hostile_page(store)
             empty_doc, empty_v1, empty_v2 = _add_empty_page(store)
             documents = store.documents()
