@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from mirror.server import MirrorServer
-from monitor.commands.mirror import source_block
+from regwatch.commands.mirror import source_block
 from monitor.config import load
 from monitor.pipeline import run_cycle
 from snapshots import Store

@@ -143,7 +143,7 @@ def cold_cli(old: str, new: str, runs: int = 7) -> None:
         a, b = Path(tmp, "old.md"), Path(tmp, "new.md")
         a.write_text(old, encoding="utf-8")
         b.write_text(new, encoding="utf-8")
-        script = ["-c", "from monitor.cli import main; main()", "diff", str(a), str(b), "--format", "json"]
+        script = ["-c", "from regwatch.cli import main; main()", "diff", str(a), str(b), "--format", "json"]
         times = []
         for _ in range(runs):
             start = time.perf_counter()

@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "review"))
 
 from mirror.server import MirrorServer  # noqa: E402
-from monitor.commands.mirror import source_block  # noqa: E402
+from regwatch.commands.mirror import source_block  # noqa: E402
 from monitor.config import load  # noqa: E402
-from monitor.api import cycle_through_mirror  # noqa: E402
+from regwatch.api import cycle_through_mirror  # noqa: E402
 from review import create_app  # noqa: E402
 from review.diffing import cached_compare  # noqa: E402
 from review_live import serving  # noqa: E402

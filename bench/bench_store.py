@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from monitor import api
+from regwatch import api
 from snapshots import Store
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

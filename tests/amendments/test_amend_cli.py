@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 EVAL_DEV = Path(__file__).resolve().parents[2] / "corpus" / "eval-dev"
 
 
 def regwatch(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(["regwatch", *args], capture_output=True, text=True, cwd=cwd, timeout=60)
+    return subprocess.run([sys.executable, "-m", "regwatch", *args], capture_output=True, text=True,
+                          encoding="utf-8", cwd=cwd, timeout=60)
 
 
 def test_ops_text_and_json():

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from monitor.commands.diff import resolve_input
+from regwatch.commands.diff import resolve_input
 
 EVAL_DEV = Path(__file__).resolve().parents[2] / "corpus" / "eval-dev"
 OLD, NEW = EVAL_DEV / "nianjie" / "old.md", EVAL_DEV / "nianjie" / "new.md"
 
 
 def regwatch(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from monitor.cli import main; main()", *args],
+    return subprocess.run([sys.executable, "-m", "regwatch", *args],
                           capture_output=True, text=True, encoding="utf-8", timeout=60)
 
 

@@ -16,7 +16,7 @@ from mirror.build import main as build_main
 from mirror.server import ARCHIVE, Archive
 
 ROOT = Path(__file__).resolve().parents[2]
-REGWATCH = "from monitor.cli import main; main()"
+REGWATCH = "from regwatch.cli import main; main()"
 
 
 def manifest(root: Path) -> dict:
@@ -122,7 +122,7 @@ def test_a_changed_page_always_looks_newer():
 
 
 def test_printed_source_block_is_a_valid_config_for_every_kind(mirror, tmp_path):
-    from monitor.commands.mirror import source_block
+    from regwatch.commands.mirror import source_block
     from monitor.config import load
 
     config_path = tmp_path / "regwatch.toml"

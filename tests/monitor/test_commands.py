@@ -13,11 +13,11 @@ from click.testing import CliRunner
 
 from diffs.errors import InputError
 from mirror.server import MirrorServer
-from monitor.cli import cli
+from regwatch.cli import cli
 
 from test_pipeline_helpers import write_config
 
-CLI = [sys.executable, "-c", "from monitor.cli import main; main()"]
+CLI = [sys.executable, "-m", "regwatch"]
 
 
 def regwatch(*args, cwd=None):

@@ -6,7 +6,7 @@ import sqlite3
 
 from click.testing import CliRunner
 
-from monitor.cli import cli
+from regwatch.cli import cli
 
 
 def test_demo_runs_the_whole_job_and_says_where_to_look(tmp_path):

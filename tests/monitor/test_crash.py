@@ -16,7 +16,7 @@ from snapshots import Store
 
 from test_pipeline_helpers import snapshot, write_config
 
-CLI = [sys.executable, "-c", "from monitor.cli import main; main()"]
+CLI = [sys.executable, "-m", "regwatch"]
 
 
 def versions_in(db) -> int:

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from mirror.server import MirrorServer
-from monitor import api
+from regwatch import api
 from monitor.config import load
 from monitor.pipeline import run_cycle
 from snapshots import Store

@@ -6,7 +6,7 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
-from monitor.commands.mirror import source_block
+from regwatch.commands.mirror import source_block
 
 
 def write_config(directory: Path, urls: dict[str, str], extra: str = "") -> Path:

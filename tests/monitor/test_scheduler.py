@@ -19,7 +19,7 @@ from monitor.scheduler import CST, MISFIRE_GRACE, build_scheduler, catch_up_due,
 
 from test_pipeline_helpers import write_config
 
-CLI = [sys.executable, "-c", "from monitor.cli import main; main()"]
+CLI = [sys.executable, "-m", "regwatch"]
 
 
 class FakeSource:  # only the schedule matters to catch_up_due

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from monitor.cli import cli
+from regwatch.cli import cli
 from snapshots import Store
 
 from notify_scenario import SH_GAZETTE, build
@@ -88,7 +88,7 @@ def test_errors_are_one_line(workdir):
     config = write_config(folder, mail='security = "tls13"')
 
     def regwatch(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-c", "from monitor.cli import main; main()", *args],
+        return subprocess.run([sys.executable, "-m", "regwatch", *args],
                               capture_output=True, text=True, timeout=60)
 
     bad_mail = regwatch("digest", "--config", str(config))

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from mirror.server import MirrorServer
-from monitor.commands.mirror import source_block
+from regwatch.commands.mirror import source_block
 from monitor.config import load
 from monitor.pipeline import run_cycle
 from notify import api

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from mirror.server import MirrorServer
-from monitor.commands.mirror import source_block
+from regwatch.commands.mirror import source_block
 from monitor.config import load
-from monitor.api import cycle_through_mirror
+from regwatch.api import cycle_through_mirror
 from review import create_app
 from snapshots import Store
 

@@ -97,7 +97,7 @@ def test_loopback_needs_no_token():
 
 def test_cli_refuses_non_loopback_without_token(review_store, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "REGWATCH_TEST_TOKEN"}
-    result = subprocess.run([sys.executable, "-c", "from monitor.cli import main; main()", "serve", "--host", "0.0.0.0", "--port", "0",
+    result = subprocess.run([sys.executable, "-m", "regwatch", "serve", "--host", "0.0.0.0", "--port", "0",
                              "--store", str(review_store), "--config", str(tmp_path / "none.toml")],
                             capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
     assert result.returncode != 0

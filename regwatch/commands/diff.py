@@ -28,7 +28,7 @@ def resolve_input(arg: str, config_path: str = "regwatch.toml") -> tuple[str, st
 
     path = Path(arg)
     if not path.exists() and "@" in arg:
-        from monitor.api import stored_input  # the store only when asked: keeps file diffs cold-fast
+        from regwatch.api import stored_input  # the store only when asked: keeps file diffs cold-fast
 
         stored = stored_input(config_path, arg)
         if stored is not None:

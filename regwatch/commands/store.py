@@ -1,4 +1,4 @@
-"""`regwatch run/check/events/documents/history/status`: thin click wrappers over monitor.api."""
+"""`regwatch run/check/events/documents/history/status`: thin click wrappers over regwatch.api."""
 from __future__ import annotations
 
 import csv
@@ -30,7 +30,7 @@ def run(config_path: str) -> None:
 
 def _digest_after(config):
     """Digests due after each cycle (subscriptions may come from regwatch.toml or `regwatch subscribe`)."""
-    from monitor import api
+    from regwatch import api
 
     return lambda store: api.send_digests(config, store, only_due=True)
 
@@ -40,7 +40,7 @@ def _digest_after(config):
 @click.option("--source", help="Only this source (its name in regwatch.toml).")
 def check(config_path: str, source: str | None) -> None:
     """Run one monitoring cycle now; exit 0 when every source succeeded, 1 when some failed, 2 on config/store errors."""
-    from monitor import api
+    from regwatch import api
 
     with api.opened(config_path) as (config, store):
         progress = _progress_bar() if sys.stderr.isatty() else None
@@ -93,7 +93,7 @@ def summary_lines(report) -> list[str]:
 def events(config_path: str, since: str | None, kind: str | None, source: str | None, limit: int | None,
            fmt: str) -> None:
     """List recorded events, newest first."""
-    from monitor import api
+    from regwatch import api
 
     with api.opened(config_path) as (_, store):
         rows = api.events(store, since=since, kind=kind, source=source, limit=limit)
@@ -118,7 +118,7 @@ def events(config_path: str, since: str | None, kind: str | None, source: str | 
 @click.option("--source", help="Only documents of this source.")
 def documents(config_path: str, source: str | None) -> None:
     """List stored documents: id, versions, source, title."""
-    from monitor import api
+    from regwatch import api
 
     with api.opened(config_path) as (_, store):
         rows = api.documents(store, source)
@@ -132,7 +132,7 @@ def documents(config_path: str, source: str | None) -> None:
 @click.argument("doc")
 def history(config_path: str, doc: str) -> None:
     """List the versions of one document (DOC: id, URL or title)."""
-    from monitor import api
+    from regwatch import api
 
     with api.opened(config_path) as (_, store):
         document, versions = api.history(store, doc)
@@ -155,7 +155,7 @@ STATUS_COLUMNS = ("id", "name", "number", "status", "since", "by_title", "by_url
 @click.option("--format", "fmt", type=click.Choice(("text", "json", "csv")), default="text", show_default=True)
 def status(config_path: str, at: str | None, repealed: bool, expiring: int | None, fmt: str) -> None:
     """Audit rules: status on a date, since when and because of which document."""
-    from monitor import api
+    from regwatch import api
 
     with api.opened(config_path) as (_, store):
         rows = api.status(store, at=at, repealed=repealed, expiring=expiring)

@@ -30,7 +30,7 @@ STORE_FILES = ("regwatch.db", "regwatch.db-wal", "regwatch.db-shm")
 
 
 def demo_config(directory: Path, urls: dict[str, str]) -> Path:
-    from monitor.commands.mirror import source_block
+    from regwatch.commands.mirror import source_block
 
     path = directory / "regwatch.toml"
     path.write_text('[store]\npath = "regwatch.db"\n' + DEMO_SUBSCRIPTIONS + "\n" + source_block(urls),
@@ -41,7 +41,7 @@ def demo_config(directory: Path, urls: dict[str, str]) -> Path:
 def run_demo(directory: Path, echo=print) -> dict:
     """Run the demo in `directory`; returns what was found (for tests and the summary)."""
     from mirror.server import MirrorServer
-    from monitor import api
+    from regwatch import api
     from monitor.config import load
     from snapshots import Store
 
@@ -66,7 +66,7 @@ def run_demo(directory: Path, echo=print) -> dict:
 
 
 def findings(store) -> dict:
-    from monitor import api
+    from regwatch import api
 
     versions = [e for e in api.events(store, kind="new_version")]
     return {
