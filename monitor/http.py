@@ -50,7 +50,7 @@ class Page:
         try:
             return decode(self.content, self.content_type, what=self.url)
         except InputError as err:
-            raise FetchError(str(err)) from err
+            raise FetchError(str(err), url=self.url) from err
 
     @property
     def text(self) -> str:
@@ -136,11 +136,10 @@ class PoliteSession:
             if status == 304:
                 return Page(url, status, b"", headers, not_modified=True)
             if status >= 400:
-                error = FetchError(f"GET {url}: HTTP {status}")
-                error.status = status  # callers tell a page that is gone (404/410) from a failure
-                raise error
+                # status: callers tell a page that is gone (404/410) from a failure
+                raise FetchError(f"GET {url}: HTTP {status}", url=url, status=status)
             return Page(url, status, content, headers)
-        raise FetchError(f"GET {url}: more than {MAX_REDIRECTS} redirects")
+        raise FetchError(f"GET {url}: more than {MAX_REDIRECTS} redirects", url=url)
 
     def interval_for(self, netloc: str) -> float:
         if self.min_interval is not None:
@@ -151,11 +150,11 @@ class PoliteSession:
     def _check_redirect(self, url: str, target: str, origin: str) -> None:
         parts = urlsplit(target)
         if parts.scheme not in ("http", "https"):
-            raise FetchError(f"GET {url}: redirect to a non-HTTP URL {target}")
+            raise FetchError(f"GET {url}: redirect to a non-HTTP URL {target}", url=url)
         allowed = self.allowed_hosts if self.allowed_hosts is not None else {origin}
         if parts.netloc not in allowed and parts.hostname not in allowed:
             raise FetchError(f"GET {url}: redirect to a foreign host {parts.netloc} refused "
-                             f"(allowed: {', '.join(sorted(allowed))})")
+                             f"(allowed: {', '.join(sorted(allowed))})", url=url)
 
     def _check_robots(self, url: str, deadline: float) -> None:
         parts = urlsplit(url)
@@ -164,14 +163,14 @@ class PoliteSession:
             robots = self._load_robots(f"{parts.scheme}://{parts.netloc}/robots.txt", deadline)
             self._robots[parts.netloc] = robots
         if not robots.can_fetch(self.user_agent, url):
-            raise FetchError(f"GET {url}: disallowed by {parts.netloc}/robots.txt")
+            raise FetchError(f"GET {url}: disallowed by {parts.netloc}/robots.txt", url=url)
 
     def _load_robots(self, robots_url: str, deadline: float) -> urllib.robotparser.RobotFileParser:
         robots = urllib.robotparser.RobotFileParser(robots_url)
         try:
             status, headers, content = self._request(robots_url, {}, deadline)
         except FetchError as err:
-            raise FetchError(f"robots.txt unavailable, not fetching from that host: {err}") from err
+            raise FetchError(f"robots.txt unavailable, not fetching from that host: {err}", url=robots_url) from err
         if status in (401, 403):
             robots.disallow_all = True
         elif status >= 400 or status in REDIRECT_STATUSES:
@@ -212,18 +211,18 @@ class PoliteSession:
                 problem = str(err)
             attempt += 1
             if attempt > self.retries:
-                raise FetchError(f"GET {url}: {problem} (gave up after {attempt} attempts)")
+                raise FetchError(f"GET {url}: {problem} (gave up after {attempt} attempts)", url=url)
             pause = self.backoff * 2 ** (attempt - 1) + random.uniform(0, self.backoff)
             if retry_after is not None:
                 pause = max(pause, min(retry_after, self.max_retry_after))
             if time.monotonic() + pause > deadline:
-                raise FetchError(f"GET {url}: {problem}; retrying would pass the {self.deadline:.0f}s deadline")
+                raise FetchError(f"GET {url}: {problem}; retrying would pass the {self.deadline:.0f}s deadline", url=url)
             time.sleep(pause)
 
     def _attempt(self, url: str, headers: dict[str, str], deadline: float) -> tuple[int, dict[str, str], bytes]:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise FetchError(f"GET {url}: deadline of {self.deadline:.0f}s passed")
+            raise FetchError(f"GET {url}: deadline of {self.deadline:.0f}s passed", url=url)
         connect, read = self.timeout
         timeout = (min(connect, remaining), min(read, remaining))
         try:
@@ -233,14 +232,14 @@ class PoliteSession:
                 declared = response_headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > self.max_bytes:
                     raise FetchError(f"GET {url}: body of {int(declared)} bytes exceeds the limit of "
-                                     f"{self.max_bytes} bytes")
+                                     f"{self.max_bytes} bytes", url=url)
                 content = self._read_body(url, response, deadline)
                 return response.status_code, response_headers, content
         except (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
                 requests.exceptions.ContentDecodingError) as err:
             raise _Transient(f"{type(err).__name__}: {_short(err)}") from err
         except requests.RequestException as err:
-            raise FetchError(f"GET {url}: {type(err).__name__}: {_short(err)}") from err
+            raise FetchError(f"GET {url}: {type(err).__name__}: {_short(err)}", url=url) from err
 
     def _read_body(self, url: str, response: requests.Response, deadline: float) -> bytes:
         chunks: list[bytes] = []
@@ -248,9 +247,9 @@ class PoliteSession:
         for chunk in response.iter_content(CHUNK):
             size += len(chunk)
             if size > self.max_bytes:
-                raise FetchError(f"GET {url}: body exceeds the limit of {self.max_bytes} bytes; download stopped")
+                raise FetchError(f"GET {url}: body exceeds the limit of {self.max_bytes} bytes; download stopped", url=url)
             if time.monotonic() > deadline:
-                raise FetchError(f"GET {url}: download still running at the {self.deadline:.0f}s deadline; stopped")
+                raise FetchError(f"GET {url}: download still running at the {self.deadline:.0f}s deadline; stopped", url=url)
             chunks.append(chunk)
         return b"".join(chunks)
 

@@ -69,7 +69,7 @@ def run_cycle(config: Config, store: Store, only: str | None = None, progress: P
                           f"configured: {', '.join(s.name for s in config.sources) or 'none'}")
     report = CycleReport(started=utc_now())
     start = time.monotonic()
-    events_before = _event_count(store)
+    events_before = store.event_count()
     for source in chosen:
         if stop is not None and stop.is_set():
             report.interrupted = True
@@ -81,7 +81,7 @@ def run_cycle(config: Config, store: Store, only: str | None = None, progress: P
             break
     with store.transaction():
         validity_events(store, today or date.today(), config.expiring_days)
-    report.events = _event_count(store) - events_before
+    report.events = store.event_count() - events_before
     report.elapsed = time.monotonic() - start
     return report
 
@@ -134,7 +134,7 @@ def process(store: Store, source: SourceConfig, adapter, session: PoliteSession,
         fetched = adapter.fetch(session, ref, state.get("etag"), state.get("last_modified"))
     except (FetchError, SourceError) as e:
         elapsed = int((time.monotonic() - started) * 1000)
-        status = getattr(e, "status", None)
+        status = e.status if isinstance(e, FetchError) else None
         gone = status in GONE_STATUSES
         if gone and state:
             with store.transaction():
@@ -193,8 +193,9 @@ def save(store: Store, source: str, url: str, fetched) -> str:
 
 def _source_failed(store: Store, source: SourceConfig, report: SourceReport, started: str, error: Exception) -> SourceReport:
     report.failed = str(error)
-    store.add_event("source_error", source=source.name, url=getattr(error, "url", source.url), error=str(error),
-                    expected=getattr(error, "expected", None), found=getattr(error, "found", None))
+    url = error.url if isinstance(error, (FetchError, SourceError)) and error.url else source.url
+    expected, found = (error.expected, error.found) if isinstance(error, SourceError) else (None, None)
+    store.add_event("source_error", source=source.name, url=url, error=str(error), expected=expected, found=found)
     store.source_ran(source.name, started, str(error))
     return report
 
@@ -204,7 +205,3 @@ def _unique(refs) -> list:
     for ref in refs:
         seen.setdefault(ref.url, ref)
     return list(seen.values())
-
-
-def _event_count(store: Store) -> int:
-    return store.conn.execute("SELECT count(*) FROM events").fetchone()[0]

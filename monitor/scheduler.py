@@ -92,8 +92,9 @@ def build_scheduler(config: Config, job: Callable[[str], None], last_runs: dict[
 
 
 def run(config: Config, stop: threading.Event | None = None, after_cycle: Callable[[Store], None] | None = None,
-        install_signals: bool = True) -> None:
-    """The daemon: blocks until `stop` is set (SIGTERM/SIGINT set it)."""
+        install_signals: bool = True, on_schedule: Callable[[str, datetime | None], None] | None = None) -> None:
+    """The daemon: blocks until `stop` is set (SIGTERM/SIGINT set it). `on_schedule(source, next_run)`
+    hears each source's next run time when the daemon starts and after each of its runs."""
     from monitor.pipeline import run_cycle
 
     stop = stop or threading.Event()
@@ -114,11 +115,16 @@ def run(config: Config, stop: threading.Event | None = None, after_cycle: Callab
                         after_cycle(store)
                 except RegwatchError as e:
                     log.error("source %s: %s", name, e)
+            if on_schedule:
+                job_now = scheduler.get_job(name)
+                on_schedule(name, job_now.next_run_time if job_now else None)
 
         with Store(config.store) as store:
             last_runs = {s["name"]: s["last_run"] for s in store.sources()}
         scheduler = build_scheduler(config, job, last_runs)
         scheduler.start()
+        for scheduled in scheduler.get_jobs() if on_schedule else ():
+            on_schedule(scheduled.id, scheduled.next_run_time)
         try:
             while not stop.wait(1.0):  # a timed wait lets the signal handlers run promptly
                 pass

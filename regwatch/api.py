@@ -1,27 +1,111 @@
-"""The Python API of the store commands: `regwatch check/events/documents/history/status` and
-stored-version diffs wrap these functions one to one."""
+"""The Python API of regwatch: one function per command, which the command wraps one to one (as
+sqlite-utils does): the click command parses options, calls the function and prints its result.
+
+Text commands (`diff`, `ops`, `amend`, `validity`) take file paths or `DOC@N` stored versions and
+return the library's structures. Store commands take an opened `(config, store)`. Heavy modules
+(the store, notify, the scheduler) are imported inside the functions that need them: `regwatch diff`
+of two files must start cold in well under half a second.
+"""
 from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from diffs.errors import InputError, StoreError
+from diffs.errors import ConfigError, InputError, StoreError
 
-from monitor.config import Config, load
-from snapshots import Store
+if TYPE_CHECKING:
+    from monitor.config import Config
+    from monitor.inputs import Input
+    from snapshots import Store
 
+DEFAULT_CONFIG = "regwatch.toml"
 EVENT_KINDS = ("new_document", "new_version", "amended", "repealed", "expiring", "expired", "source_error")
 RULE_EVENT_KINDS = {"amended", "repealed", "expiring", "expired"}
 VERSION_RE = re.compile(r"^(?P<doc>.+)@(?P<seq>\d+)$")
 
 
+# ---- text commands: files or stored versions in, library structures out -------------------------
+
+def read(arg: str, config_path: str | Path | None = None) -> "Input":
+    """One document argument of a text command: a file (see `monitor.inputs.read_file`) or `DOC@N`,
+    the N-th stored version of DOC (id, URL or title) in the store `config_path` names."""
+    from monitor.inputs import Input, read_file
+
+    if VERSION_RE.match(arg) and not Path(arg).exists():
+        with opened(config_path) as (_, store):
+            label, text = stored_version(store, arg)
+        return Input(label, text, "text")
+    return read_file(arg)
+
+
+def diff(old: str, new: str, config_path: str | Path | None = None):
+    """`regwatch diff`: the clause-by-clause `diffs.compare.DiffResult` of two documents."""
+    from diffs.compare import compare
+    from diffs.structure import parse
+
+    before, after = read(old, config_path), read(new, config_path)
+    return compare(parse(before.text, before.fmt), parse(after.text, after.fmt))
+
+
+def ops(decision: str, config_path: str | Path | None = None):
+    """`regwatch ops`: the `Decision` (operations per law) an amendment or repeal decision states."""
+    from diffs.amendments import parse_decision
+
+    return parse_decision(read(decision, config_path).text)
+
+
+def amend(decision: str, base: str, target: str | None = None, republished: str | None = None,
+          config_path: str | Path | None = None):
+    """`regwatch amend`: the decision applied to the base text (`amendments.report.Amendment`), with the
+    discrepancies against the republished text when one is given."""
+    from diffs.amendments.report import consolidate
+
+    return consolidate(read(decision, config_path).text, read(base, config_path).text, target,
+                       read(republished, config_path).text if republished else None)
+
+
+def validity(document: str, at: str | None = None, config_path: str | Path | None = None) -> dict:
+    """`regwatch validity`: the dates and status a document states, and the rules it repeals, on `at`."""
+    from diffs.amendments.report import validity_report
+
+    on = _iso_date(at, "--at") if at else None
+    return validity_report(read(document, config_path).text, on)
+
+
+# ---- configuration and store ---------------------------------------------------------------------
+
+def init(path: str | Path = DEFAULT_CONFIG, force: bool = False) -> Path:
+    """`regwatch init`: write a commented regwatch.toml watching the real sites; refuses to overwrite."""
+    from regwatch.configs import starter_config
+
+    target = Path(path)
+    if target.exists() and not force:
+        raise InputError(f"{target} already exists; give --force to overwrite it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(starter_config(), encoding="utf-8")
+    return target
+
+
+def load_config(config_path: str | Path | None = None) -> "Config":
+    from monitor.config import load
+
+    return load(config_path or DEFAULT_CONFIG)
+
+
 @contextmanager
-def opened(config_path: str | Path) -> Iterator[tuple[Config, Store]]:
-    """The configuration and its store, closed afterwards."""
-    config = load(config_path)
+def opened(config_path: str | Path | None = None, create: bool = False) -> Iterator[tuple["Config", "Store"]]:
+    """The configuration and its store, closed afterwards. Only commands that write (`create=True`:
+    check, run, subscribe) make a store that does not exist yet; the others say it is missing
+    rather than answer from an empty one."""
+    from snapshots import Store
+
+    config = load_config(config_path)
+    if not create and not config.store.exists():
+        raise ConfigError(f"{config.path}: the store {config.store} does not exist yet; "
+                          f"fill it with `{hint('check', config_path)}` (or fix [store] path)")
     store = Store(config.store)
     try:
         yield config, store
@@ -29,14 +113,30 @@ def opened(config_path: str | Path) -> Iterator[tuple[Config, Store]]:
         store.close()
 
 
-def check(config: Config, store: Store, source: str | None = None, progress=None, today: date | None = None,
+def hint(command: str, config_path: str | Path | None) -> str:
+    """A command line to suggest, with the `--config` the user gave (none when they relied on the default)."""
+    head, _, rest = command.partition(" ")
+    given = f" --config {config_path}" if config_path else ""
+    return f"regwatch {head}{given}{' ' + rest if rest else ''}"
+
+
+def check(config: "Config", store: "Store", source: str | None = None, progress=None, today: date | None = None,
           stop=None):
     """One cycle now (the `check` command): see monitor.pipeline.run_cycle."""
     from monitor.pipeline import run_cycle
     return run_cycle(config, store, only=source, progress=progress, today=today, stop=stop)
 
 
-def cycle_through_mirror(config: Config, store: Store, mirror, on_cycle=None) -> list:
+def run(config: "Config", on_schedule=None, stop=None) -> None:
+    """`regwatch run`: the scheduler daemon until stopped, with digests due after each cycle.
+    `on_schedule(source, next_run)` hears each source's next run time (at start and after each run)."""
+    from monitor.scheduler import run as run_daemon
+
+    run_daemon(config, stop=stop, after_cycle=lambda store: send_digests(config, store, only_due=True),
+               on_schedule=on_schedule)
+
+
+def cycle_through_mirror(config: "Config", store: "Store", mirror, on_cycle=None) -> list:
     """One cycle at each state of the offline mirror, first to last: the story the demo tells and
     the review tests and benchmarks are built on. ``on_cycle(state, report)`` follows along."""
     reports = []
@@ -48,7 +148,14 @@ def cycle_through_mirror(config: Config, store: Store, mirror, on_cycle=None) ->
     return reports
 
 
-def events(store: Store, since: str | None = None, kind: str | None = None, source: str | None = None,
+def demo(directory: str | Path, force: bool = False, echo=print) -> dict:
+    """`regwatch demo`: the whole job on the bundled offline mirror in `directory`; what was found."""
+    from regwatch.demo import run_demo
+
+    return run_demo(Path(directory), force=force, echo=echo)
+
+
+def events(store: "Store", since: str | None = None, kind: str | None = None, source: str | None = None,
            limit: int | None = None) -> list[dict]:
     """Events newest first as flat JSON objects: kind, at, document, url, and for rule events rule,
     by, effective (plus the event's other payload keys)."""
@@ -73,11 +180,12 @@ def events(store: Store, since: str | None = None, kind: str | None = None, sour
     return out
 
 
-def documents(store: Store, source: str | None = None) -> list[dict]:
+def documents(store: "Store", source: str | None = None) -> list[dict]:
+    """`regwatch documents`: stored documents with their version count."""
     return store.documents(source)
 
 
-def find_document(store: Store, ref: str) -> dict:
+def find_document(store: "Store", ref: str) -> dict:
     """A document by id, URL, or a unique part of its title."""
     ref = ref.strip()
     if ref.isdigit():
@@ -98,7 +206,7 @@ def find_document(store: Store, ref: str) -> dict:
     return document
 
 
-def history(store: Store, ref: str) -> tuple[dict, list[dict]]:
+def history(store: "Store", ref: str) -> tuple[dict, list[dict]]:
     """The document and its versions (seq, fetched_at, formatting_only, diff summary)."""
     document = find_document(store, ref)
     versions = store.versions(document["id"])
@@ -108,11 +216,11 @@ def history(store: Store, ref: str) -> tuple[dict, list[dict]]:
     return document, versions
 
 
-def stored_version(store: Store, arg: str) -> tuple[str, str] | None:
-    """(label, text) for `DOC@N` (the N-th stored version of DOC), or None when `arg` is not of that form."""
+def stored_version(store: "Store", arg: str) -> tuple[str, str]:
+    """(label, text) of `DOC@N`, the N-th stored version of DOC; InputError for another form."""
     match = VERSION_RE.match(arg)
     if not match:
-        return None
+        raise InputError(f"{arg}: not a stored version (DOC@N)")
     document = find_document(store, match["doc"])
     seq = int(match["seq"])
     try:
@@ -122,15 +230,7 @@ def stored_version(store: Store, arg: str) -> tuple[str, str] | None:
         raise InputError(f"{arg}: document {document['id']} has versions 1..{count}, not {seq}") from None
 
 
-def stored_input(config_path: str | Path, arg: str) -> tuple[str, str] | None:
-    """`regwatch diff DOC@N`: (label, text) of a stored version, None when `arg` is not DOC@N."""
-    if not VERSION_RE.match(arg):
-        return None
-    with opened(config_path) as (_, store):
-        return stored_version(store, arg)
-
-
-def status(store: Store, at: str | None = None, repealed: bool = False, expiring: int | None = None) -> list[dict]:
+def status(store: "Store", at: str | None = None, repealed: bool = False, expiring: int | None = None) -> list[dict]:
     """The rules audit: each rule's status on `at` (default today), since when, because of which document."""
     on = _iso_date(at, "--at") if at else date.today()
     rows = store.rules(at=on.isoformat())
@@ -146,7 +246,65 @@ def status(store: Store, at: str | None = None, repealed: bool = False, expiring
     return rows
 
 
-def send_digests(config: Config, store: Store, only_due: bool = False):
+# ---- alerts --------------------------------------------------------------------------------------
+
+def mail_settings(config: "Config"):
+    """The [mail] settings of regwatch.toml (notify's MailSettings; .eml folder next to the file)."""
+    from notify import api as notify
+
+    return notify.mail_settings(config)
+
+
+def _synced(config: "Config", store: "Store"):
+    """[mail] settings, after bringing regwatch.toml's subscriptions into the store: every alert
+    command does this first, so the store never disagrees with the file."""
+    from notify import api as notify
+
+    return notify.prepare(store, config)
+
+
+def subscribe(config: "Config", store: "Store", emails: list[str], **options):
+    """`regwatch subscribe`: a new subscription (see notify.api.subscribe for the filters)."""
+    from notify import api as notify
+
+    _synced(config, store)
+    return notify.subscribe(store, emails, **options)
+
+
+def subscriptions(config: "Config", store: "Store") -> list:
+    """`regwatch subscriptions`: every subscription, those of regwatch.toml named `config:<name>`."""
+    from notify import api as notify
+
+    _synced(config, store)
+    return notify.subscriptions(store)
+
+
+def unsubscribe(config: "Config", store: "Store", id_or_email: str) -> list:
+    """`regwatch unsubscribe`: remove subscription ID, or EMAIL from every subscription; those changed."""
+    from notify import api as notify
+
+    _synced(config, store)
+    return notify.unsubscribe(store, id_or_email)
+
+
+def digest(config: "Config", store: "Store", dry_run: bool = False, subscriber: str | None = None,
+           due: bool = False):
+    """`regwatch digest`: compose digests of new events and send them now (notify's DigestRun)."""
+    from notify import api as notify
+
+    return notify.digest(store, _synced(config, store), review_url=config.review_url, subscriber=subscriber,
+                         dry_run=dry_run, only_due=due)
+
+
+def outbox(config: "Config", store: "Store", status: str | None = None, retry: int | None = None):
+    """`regwatch outbox`: (the retry's DeliveryReport or None, the messages with `status`)."""
+    from notify import api as notify
+
+    report = notify.retry(store, retry, _synced(config, store)) if retry is not None else None
+    return report, notify.outbox(store, status)
+
+
+def send_digests(config: "Config", store: "Store", only_due: bool = False):
     """Digests of every subscription (regwatch.toml's and those made with `regwatch subscribe`);
     .eml files next to the config when [mail] has no host. Returns notify's DigestRun."""
     from notify import api as notify
@@ -159,3 +317,11 @@ def _iso_date(value: str, option: str) -> date:
         return date.fromisoformat(value[:10])
     except ValueError:
         raise InputError(f"{option}: not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def shanghai_time(moment: datetime) -> str:
+    """A moment as the gazettes' readers read it: Asia/Shanghai, zone shown."""
+    from zoneinfo import ZoneInfo
+
+    local = moment.astimezone(ZoneInfo("Asia/Shanghai"))
+    return local.strftime("%Y-%m-%d %H:%M:%S ") + "Asia/Shanghai"

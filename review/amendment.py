@@ -15,7 +15,7 @@ from .lookup import previous_version_id
 def _consolidations(store) -> Iterator[tuple[int, dict]]:
     """(decision document id, {rule id: consolidation}) of every decision the pipeline understood;
     a consolidation names the ``base_version_id`` the decision was applied to."""
-    for (document_id,) in store.conn.execute("SELECT document_id FROM decisions").fetchall():
+    for document_id in store.decision_document_ids():
         yield document_id, (store.decision(document_id)["applied"] or {})
 
 

@@ -409,3 +409,15 @@ class Store:
 
     def search(self, query: str, limit: int = 50) -> list[dict]:
         return fulltext.search(self.conn, query, limit)
+
+    # ---- counts and listings for reports (the pipeline's cycle report, the demo, the review UI) ----
+
+    def event_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+
+    def formatting_only_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM versions WHERE formatting_only = 1").fetchone()[0]
+
+    def decision_document_ids(self) -> list[int]:
+        """The documents understood as decisions (each has a `decision()` record), oldest first."""
+        return [row[0] for row in self.conn.execute("SELECT document_id FROM decisions ORDER BY document_id")]

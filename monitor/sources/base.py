@@ -60,13 +60,6 @@ def get(kind: str) -> type["Source"]:
     return getattr(importlib.import_module(module), name)
 
 
-def structure_error(url: str, expected: str, found: str) -> SourceError:
-    """A SourceError that says what the page should have held and what it held instead."""
-    error = SourceError(f"{url}: expected {expected}; found {found}")
-    error.url, error.expected, error.found = url, expected, found
-    return error
-
-
 class Source:
     """Base of the adapters: subclasses set ``kind`` and implement ``discover``."""
 
@@ -117,7 +110,7 @@ class Source:
                 return extract_pdf(page.content)
             return extract_html(page.text, page.url, body_selector=self.body_selector)
         except InputError as err:
-            raise structure_error(page.url, "a document with a readable body", str(err)) from err
+            raise SourceError(page.url, "a document with a readable body", str(err)) from err
 
     def limit(self, option: str) -> int | None:
         value = self.options.get(option)

@@ -11,10 +11,10 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
-from diffs.errors import ConfigError
+from diffs.errors import ConfigError, SourceError
 from monitor.extract import Extracted, clean_line, parse_date
 from monitor.http import Page, PoliteSession
-from monitor.sources.base import DocumentRef, Source, is_pdf, load_html, structure_error
+from monitor.sources.base import DocumentRef, Source, is_pdf, load_html
 
 
 class Generic(Source):
@@ -36,7 +36,7 @@ class Generic(Source):
             soup, _ = load_html(session, url)
             links = [a for a in soup.select(self.options["links"]) if a.name == "a" and a.get("href")]
             if not links:
-                raise structure_error(url, f"document links matching {self.options['links']!r}", "none")
+                raise SourceError(url, f"document links matching {self.options['links']!r}", "none")
             for link in links:
                 yield DocumentRef(url=urljoin(url, link["href"].strip()),
                                   title=clean_line(link.get("title") or link.get_text()))
@@ -59,7 +59,7 @@ class Generic(Source):
                 continue
             element = soup.select_one(selector)
             if element is None:
-                raise structure_error(page.url, f"the {option} matching {selector!r}", "none")
+                raise SourceError(page.url, f"the {option} matching {selector!r}", "none")
             value = clean_line(element.get_text())
             if option == "title":
                 extracted.title = value

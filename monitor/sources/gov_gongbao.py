@@ -8,7 +8,8 @@ from urllib.parse import urljoin, urlsplit
 
 from monitor.extract import clean_line
 from monitor.http import PoliteSession
-from monitor.sources.base import WHOLE_ISSUE_PDF, DocumentRef, Source, load_html, structure_error
+from diffs.errors import SourceError
+from monitor.sources.base import WHOLE_ISSUE_PDF, DocumentRef, Source, load_html
 
 CONTENT_RE = re.compile(r"/content_\d+\.html?$")
 LEGACY_CONTENT_RE = re.compile(r"^/gongbao/content/\d{4}/content_\d+\.html?$")
@@ -35,7 +36,7 @@ class GovGongbao(Source):
         try:
             data = json.loads(page.text)  # page.text has dropped the BOM the file starts with
         except json.JSONDecodeError as err:
-            raise structure_error(self.index_url, "the JSON issue index", f"invalid JSON ({err})") from err
+            raise SourceError(self.index_url, "the JSON issue index", f"invalid JSON ({err})") from err
         issues: dict[tuple[int, int], tuple[str, str]] = {}
         for block in data if isinstance(data, list) else []:
             for year_key, year_issues in (block.get("values") or {}).items() if isinstance(block, dict) else ():
@@ -49,7 +50,7 @@ class GovGongbao(Source):
                     number = int(match.group(2)) if match else int(str(entry.get("serial", "0")) or 0)
                     issues[(year, number)] = (urljoin(self.index_url, entry["gname"]), f"{year}年第{number}号")
         if not issues:
-            raise structure_error(self.index_url, '[{"values": {year: {issue: {"issue", "gname", "serial"}}}}]',
+            raise SourceError(self.index_url, '[{"values": {year: {issue: {"issue", "gname", "serial"}}}}]',
                                   f"no issues ({type(data).__name__} of {len(data) if hasattr(data, '__len__') else 0})")
         return [issues[key] for key in sorted(issues, reverse=True)]
 
@@ -73,7 +74,7 @@ class GovGongbao(Source):
             elif path.lower().endswith(".pdf") and url not in pdfs:
                 pdfs.append(url)
         if not refs:
-            raise structure_error(issue_url, "links to ./{YYYYMM}/content_{id}.html", "no content links")
+            raise SourceError(issue_url, "links to ./{YYYYMM}/content_{id}.html", "no content links")
         yield from refs
         if self.options.get("pdf", True):
             for url in pdfs:

@@ -13,7 +13,8 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import NavigableString
 
 from monitor.http import PoliteSession
-from monitor.sources.base import WHOLE_ISSUE_PDF, DocumentRef, Source, load_html, structure_error
+from diffs.errors import SourceError
+from monitor.sources.base import WHOLE_ISSUE_PDF, DocumentRef, Source, load_html
 
 DOCUMENT_PATH_RE = re.compile(r"^/(\d{4})(\d{2})([a-z]+)/(\d{8})/[0-9a-f]{32}\.html$")
 YEAR_RE = re.compile(r"^\s*(\d{4})\s*年\s*$")
@@ -40,7 +41,7 @@ class ShanghaiGazette(Source):
             if match:
                 years[int(match.group(1))] = urljoin(self.url, link["href"])
         if not years:
-            raise structure_error(self.url, "links to the gazette's years (<a><h4>2024年</h4></a>)",
+            raise SourceError(self.url, "links to the gazette's years (<a><h4>2024年</h4></a>)",
                                   "no year links")
         wanted = set(self.options.get("years") or years)
         found: dict[tuple[int, int], str] = {}
@@ -53,7 +54,7 @@ class ShanghaiGazette(Source):
                 if match and int(match.group(1) or year) == year:
                     found.setdefault((year, int(match.group(2))), urljoin(years[year], link["href"]))
             if not any(y == year for y, _ in found):
-                raise structure_error(years[year], f"links to the issues of {year} (…{year}年第N期…)",
+                raise SourceError(years[year], f"links to the issues of {year} (…{year}年第N期…)",
                                       "no issue links")
             if max_issues and len(found) >= max_issues:
                 break
@@ -86,7 +87,7 @@ class ShanghaiGazette(Source):
             elif path.lower().endswith(".pdf") and url not in pdfs:
                 pdfs.append(url)
         if not refs:
-            raise structure_error(issue_url, "a table of contents with document links "
+            raise SourceError(issue_url, "a table of contents with document links "
                                   "/{YYYY}{NN}{section}/{YYYYMMDD}/{hex}.html", "no document links")
         yield from refs
         if self.options.get("pdf", True):

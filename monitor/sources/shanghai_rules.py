@@ -6,7 +6,8 @@ from urllib.parse import urljoin
 
 from monitor.extract import clean_line, normalize_number, parse_date
 from monitor.http import PoliteSession
-from monitor.sources.base import DocumentRef, Source, paginated, structure_error
+from diffs.errors import SourceError
+from monitor.sources.base import DocumentRef, Source, paginated
 
 
 class ShanghaiRules(Source):
@@ -30,5 +31,5 @@ class ShanghaiRules(Source):
                                         doc_type="规章"))
             if not refs:
                 found = f"{len(rows)} rows without a rule link" if rows else "no table.r-table rows"
-                raise structure_error(page_url, "rule rows table.r-table tbody tr with a title link", found)
+                raise SourceError(page_url, "rule rows table.r-table tbody tr with a title link", found)
             yield from refs

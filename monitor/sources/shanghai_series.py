@@ -6,7 +6,8 @@ from urllib.parse import urljoin
 
 from monitor.extract import parse_date
 from monitor.http import PoliteSession
-from monitor.sources.base import DocumentRef, Source, paginated, structure_error
+from diffs.errors import SourceError
+from monitor.sources.base import DocumentRef, Source, paginated
 
 
 class ShanghaiSeries(Source):
@@ -28,5 +29,5 @@ class ShanghaiSeries(Source):
                                         doc_type=self.options.get("doc_type")))
             if not refs:
                 found = f"{len(items)} items without links" if items else "no ul.tadaty-list items"
-                raise structure_error(page_url, "listing entries ul.tadaty-list li > a[title] + span.time", found)
+                raise SourceError(page_url, "listing entries ul.tadaty-list li > a[title] + span.time", found)
             yield from refs

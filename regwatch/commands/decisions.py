@@ -1,41 +1,28 @@
-"""``regwatch ops / amend / validity``: thin click wrappers over ``diffs.amendments.report``."""
+"""``regwatch ops / amend / validity``: thin click wrappers over ``regwatch.api.ops/amend/validity``."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
-from pathlib import Path
 
 import click
 
-from diffs.errors import InputError
+from regwatch.commands.options import config_option, format_option
 
-format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                             show_default=True)
-
-
-def read_document(path: str) -> str:
-    """A file's text, UTF-8 or GBK (read as gb18030); InputError when missing, binary or empty."""
-    from monitor.encoding import decode
-
-    file = Path(path)
-    if not file.is_file():
-        raise InputError(f"{path}: no such file")
-    text = decode(file.read_bytes(), what=path).text
-    if not text.strip():
-        raise InputError(f"{path}: the file is empty")
-    return text
 
 
 @click.command()
-@click.argument("decision", type=click.Path(dir_okay=False))
-@format_option
-def ops(decision: str, fmt: str) -> None:
-    """Parse an amendment/repeal DECISION into operations per law."""
-    from diffs.amendments import parse_decision
-    from diffs.amendments.report import render_ops
+@click.argument("decision")
+@format_option("text", "json")
+@config_option
+def ops(decision: str, fmt: str, config_path: str | None) -> None:
+    """Parse an amendment/repeal DECISION into operations per law.
 
-    parsed = parse_decision(read_document(decision))
+    DECISION is a file (text, Markdown, HTML, PDF, DOCX) or DOC@N, a stored version.
+    """
+    from diffs.amendments.report import render_ops
+    from regwatch import api
+
+    parsed = api.ops(decision, config_path)
     if fmt == "json":
         click.echo(json.dumps(parsed.to_dict(), ensure_ascii=False, indent=1))
     else:
@@ -43,19 +30,25 @@ def ops(decision: str, fmt: str) -> None:
 
 
 @click.command()
-@click.argument("decision", type=click.Path(dir_okay=False))
-@click.option("--base", required=True, type=click.Path(dir_okay=False), help="The law's text before the decision.")
+@click.argument("decision")
+@click.option("--base", required=True, help="The law's text before the decision (file or DOC@N).")
 @click.option("--target", help="The law to consolidate (default: the base text's title).")
-@click.option("--check", "republished", type=click.Path(dir_okay=False),
-              help="The republished text: print the discrepancy report instead of the text.")
-@format_option
-@click.option("--strict", is_flag=True, help="Exit non-zero when an operation could not be applied.")
-def amend(decision: str, base: str, target: str | None, republished: str | None, fmt: str, strict: bool) -> None:
-    """Apply DECISION to the base text and print the consolidated text (or, with --check, the discrepancies)."""
-    from diffs.amendments.report import consolidate, render_discrepancies
+@click.option("--check", "republished", help="The republished text (file or DOC@N): print the discrepancies instead.")
+@format_option("text", "json")
+@click.option("--strict", is_flag=True, help="Exit 1 when an operation could not be applied.")
+@config_option
+def amend(decision: str, base: str, target: str | None, republished: str | None, fmt: str, strict: bool,
+          config_path: str | None) -> None:
+    """Apply DECISION to a base text; --check a republished text.
 
-    result = consolidate(read_document(decision), read_document(base), target,
-                         read_document(republished) if republished else None)
+    Prints the consolidated text, or with --check where the republished text differs from it.
+
+    DECISION and the texts are files (text, Markdown, HTML, PDF, DOCX) or DOC@N stored versions.
+    """
+    from diffs.amendments.report import render_discrepancies
+    from regwatch import api
+
+    result = api.amend(decision, base, target, republished, config_path)
     consolidation = result.consolidation
     if fmt == "json":
         payload = {"law": result.part.target, **consolidation.to_dict(),
@@ -76,18 +69,21 @@ def amend(decision: str, base: str, target: str | None, republished: str | None,
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("document")
 @click.option("--at", "at", help="The date to give the status for (YYYY-MM-DD, default today).")
-@format_option
-def validity(file: str, at: str | None, fmt: str) -> None:
-    """Dates and status FILE states about itself, and the rules it repeals or amends."""
-    from diffs.amendments.report import render_validity, validity_report
+@format_option("text", "json")
+@config_option
+def validity(document: str, at: str | None, fmt: str, config_path: str | None) -> None:
+    """Dates and status a DOCUMENT states; the rules it repeals.
 
-    try:
-        on = dt.date.fromisoformat(at) if at else None
-    except ValueError:
-        raise InputError(f"--at {at!r}: expected a date as YYYY-MM-DD") from None
-    report = validity_report(read_document(file), on)
+    Also the rules it amends, and its status on --at.
+
+    DOCUMENT is a file (text, Markdown, HTML, PDF, DOCX) or DOC@N, a stored version.
+    """
+    from diffs.amendments.report import render_validity
+    from regwatch import api
+
+    report = api.validity(document, at, config_path)
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))
     else:

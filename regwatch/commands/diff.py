@@ -1,76 +1,23 @@
-"""``regwatch diff OLD NEW``: clause-by-clause diff of two versions as text, Markdown, HTML or JSON.
+"""``regwatch diff OLD NEW``: a thin click wrapper over ``regwatch.api.diff``.
 
 Kept light on purpose (a cold run must take well under half a second): only the diff engine and
-the decoder are imported.
+the input reader are imported for files; the store only for DOC@N.
 """
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
-from diffs.errors import InputError
+from regwatch.commands.options import color_option, config_option, use_color
 
 FORMATS = ("text", "md", "html", "json")
-_PARSE_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".txt": "text"}
-# Control characters other than tab/newline/CR/form feed: text documents have none, binaries many.
-_CONTROL = {c for c in range(32) if c not in (9, 10, 12, 13)} | {127}
 
 
-def resolve_input(arg: str, config_path: str = "regwatch.toml") -> tuple[str, str]:
-    """(label, text) of one OLD/NEW argument: a .txt, .md or .html file in UTF-8 or GBK, a PDF, or
-    DOC@N, the N-th stored version of a document in the store `config_path` names.
-
-    Raises InputError (missing, unreadable, empty, binary or undecodable file; unknown DOC or N).
-    """
-    from monitor.encoding import decode
-
-    path = Path(arg)
-    if not path.exists() and "@" in arg:
-        from regwatch.api import stored_input  # the store only when asked: keeps file diffs cold-fast
-
-        stored = stored_input(config_path, arg)
-        if stored is not None:
-            return stored
-    if not path.exists():
-        raise InputError(f"{arg}: no such file")
-    if path.is_dir():
-        raise InputError(f"{arg}: is a directory, not a file")
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"{arg}: cannot read: {e.strerror or e}") from e
-    if not data.strip():
-        raise InputError(f"{arg}: the file is empty")
-    if data.startswith(b"%PDF-"):
-        from monitor.extract import extract_pdf   # pdfium is paid for by PDF input only
-
-        return path.name, extract_pdf(data).text
-    text = decode(data, what=arg).text
-    if sum(ord(c) in _CONTROL for c in text[:4096]) > len(text[:4096]) // 100:
-        raise InputError(f"{arg}: looks like a binary file, not a text document")
-    if not text.strip():
-        raise InputError(f"{arg}: the file has no text")
-    return path.name, text
-
-
-def parse_format(arg: str) -> str:
-    """The structure.parse format a file name suggests (auto when its suffix says nothing)."""
-    return _PARSE_FORMATS.get(Path(arg).suffix.lower(), "auto")
-
-
-def render_diff(old: str, new: str, fmt: str = "text", show_formatting: bool = False,
-                color: bool = False, config_path: str = "regwatch.toml") -> str:
-    """The diff of two arguments (see :func:`resolve_input`) rendered as ``fmt``."""
-    from diffs.compare import compare
+def render(result, fmt: str = "text", show_formatting: bool = False, color: bool = False) -> str:
+    """A `DiffResult` as terminal text, Markdown, the standalone HTML 新旧对照表 or JSON."""
     from diffs.render import render_html, render_json, render_markdown, render_text
-    from diffs.structure import parse
 
-    if fmt not in FORMATS:
-        raise InputError(f"unknown output format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    (_, old_text), (_, new_text) = resolve_input(old, config_path), resolve_input(new, config_path)
-    result = compare(parse(old_text, parse_format(old)), parse(new_text, parse_format(new)))
     if fmt == "json":
         return render_json(result)
     if fmt == "html":
@@ -87,9 +34,25 @@ def render_diff(old: str, new: str, fmt: str = "text", show_formatting: bool = F
               help="Output: terminal text, Markdown, the standalone HTML 新旧对照表, or JSON.")
 @click.option("--show-formatting", is_flag=True,
               help="Also show articles whose only change is formatting (width, brackets, spaces).")
-@click.option("--config", "config_path", default="regwatch.toml", show_default=True, type=click.Path(dir_okay=False),
-              help="regwatch.toml of the store that DOC@N versions are read from.")
-def diff(old: str, new: str, fmt: str, show_formatting: bool, config_path: str) -> None:
-    """Clause-by-clause diff of two versions of a document (files: .txt, .md, .html, .pdf; or DOC@N stored versions)."""
-    click.echo(render_diff(old, new, fmt, show_formatting, color=sys.stdout.isatty(), config_path=config_path),
-               nl=False)
+@click.option("--exit-code", is_flag=True, help="Exit 1 when the texts differ, 0 when they do not (as git diff does).")
+@color_option
+@config_option
+def diff(old: str, new: str, fmt: str, show_formatting: bool, exit_code: bool, color: str, config_path: str | None) -> None:
+    """Clause-by-clause diff (新旧对照表) of two versions.
+
+    OLD and NEW are files (text or Markdown in UTF-8, GBK or UTF-16; HTML; PDF; DOCX) or DOC@N,
+    the N-th stored version of DOC (id, URL or title) in the store of --config.
+    """
+    from regwatch import api
+
+    result = api.diff(old, new, config_path)
+    click.echo(render(result, fmt, show_formatting, color=use_color(color)), nl=False)
+    if exit_code and differs(result, show_formatting):
+        sys.exit(1)
+
+
+def differs(result, formatting: bool = False) -> bool:
+    """Whether the texts differ as the diff shows them: a provision added, deleted, changed or
+    renumbered, or the title; formatting-only changes count when they are shown."""
+    return (result.old.title != result.new.title
+            or any(p.status != "unchanged" or (formatting and p.formatting) for p in result.pairs))

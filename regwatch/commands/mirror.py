@@ -3,22 +3,7 @@ from __future__ import annotations
 
 import click
 
-# The real entry points of each source kind; on the mirror only the base changes.
-SOURCE_ENTRIES = [
-    ("shanghai-gazette", "shanghai-gazette", "www.shanghai.gov.cn", "/nw2404/index.html"),
-    ("shanghai-hfg", "shanghai-series", "www.shanghai.gov.cn", "/nw42944/index.html"),
-    ("shanghai-hfl", "shanghai-series", "www.shanghai.gov.cn", "/nw2407/index.html"),
-    ("shanghai-rules", "shanghai-rules", "www.shanghai.gov.cn", "/xxzfgzwj/index.html"),
-    ("gov-gongbao", "gov-gongbao", "www.gov.cn", "/gongbao/gbgl.json"),
-]
-
-
-def source_block(urls: dict[str, str]) -> str:
-    """The regwatch.toml [[source]] entries that point every source kind at this mirror."""
-    blocks = []
-    for name, kind, host, path in SOURCE_ENTRIES:
-        blocks.append(f'[[source]]\nname = "{name}"\nkind = "{kind}"\nurl = "{urls[host]}{path}"\n')
-    return "\n".join(blocks)
+from regwatch.configs import source_block
 
 
 def describe(server) -> str:
@@ -35,7 +20,7 @@ def describe(server) -> str:
               help="First port (hosts take PORT, PORT+1, PORT+2); 0 picks free ports.")
 @click.option("--state", type=int, default=0, show_default=True, help="The state to start in (0 to 3).")
 def mirror(port: int, state: int) -> None:
-    """Serve the bundled offline mirror of the gazette sites on 127.0.0.1."""
+    """Serve the offline mirror of the gazette sites on 127.0.0.1."""
     from diffs.errors import InputError
     from mirror.server import serve_forever
 

@@ -1,38 +1,12 @@
-"""``regwatch subscribe/subscriptions/unsubscribe/digest/outbox``: thin wrappers over ``notify.api``."""
+"""``regwatch subscribe/subscriptions/unsubscribe/digest/outbox``: thin wrappers over ``regwatch.api``."""
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-from typing import Any, Iterator
+from typing import Any
 
 import click
 
 from notify.subscriptions import EVENT_KINDS, FREQUENCIES
-
-config_option = click.option("--config", "config_path", default="regwatch.toml", show_default=True,
-                             type=click.Path(dir_okay=False), help="regwatch.toml naming the store and [mail].")
-
-
-@dataclasses.dataclass
-class Context:
-    store: Any
-    mail: Any
-    review_url: str | None
-
-
-@contextlib.contextmanager
-def opened(config_path: str) -> Iterator[Context]:
-    from monitor.config import load
-    from notify import api
-    from snapshots import Store
-
-    config = load(config_path)
-    store = Store(config.store)
-    try:
-        # Subscriptions of regwatch.toml are brought into the store whenever a notify command runs.
-        yield Context(store, api.prepare(store, config), config.review_url)
-    finally:
-        store.close()
+from regwatch.commands.options import config_option, echo_json, format_option
 
 
 @click.command()
@@ -47,28 +21,33 @@ def opened(config_path: str) -> Iterator[Context]:
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(EVENT_KINDS),
               help="Only these event kinds (source_error only when named).")
 @click.option("--since", help="Ignore events recorded before this ISO date.")
-@click.option("--frequency", type=click.Choice(FREQUENCIES), default="immediate", show_default=True)
+@click.option("--frequency", type=click.Choice(FREQUENCIES), default="immediate", show_default=True,
+              help="Send each event at once, or a daily or weekly digest.")
 @click.option("--hour", type=click.IntRange(0, 23), default=8, show_default=True,
               help="Hour (Beijing time) of daily and weekly (Monday) digests.")
 @click.option("--heartbeat", is_flag=True, help="Send a digest even when nothing happened.")
 @config_option
-def subscribe(emails: tuple[str, ...], config_path: str, **options: Any) -> None:
+def subscribe(emails: tuple[str, ...], config_path: str | None, **options: Any) -> None:
     """Add a subscription for EMAIL (one or more addresses)."""
-    from notify import api
+    from regwatch import api
 
-    with opened(config_path) as ctx:
-        sub = api.subscribe(ctx.store, list(emails), **options)
+    with api.opened(config_path, create=True) as (config, store):
+        sub = api.subscribe(config, store, list(emails), **options)
     click.echo(f"subscription {sub.id}: {', '.join(sub.emails)} — {sub.describe()}")
 
 
 @click.command()
 @config_option
-def subscriptions(config_path: str) -> None:
-    """List subscriptions (those of regwatch.toml are named config:…)."""
-    from notify import api
+@format_option("text", "json")
+def subscriptions(config_path: str | None, fmt: str) -> None:
+    """List subscriptions (regwatch.toml's are named config:…)."""
+    from regwatch import api
 
-    with opened(config_path) as ctx:
-        subs = api.subscriptions(ctx.store)
+    with api.opened(config_path) as (config, store):
+        subs = api.subscriptions(config, store)
+    if fmt == "json":
+        echo_json(subs)
+        return
     if not subs:
         click.echo("no subscriptions")
     for sub in subs:
@@ -78,12 +57,12 @@ def subscriptions(config_path: str) -> None:
 @click.command()
 @click.argument("id_or_email")
 @config_option
-def unsubscribe(id_or_email: str, config_path: str) -> None:
+def unsubscribe(id_or_email: str, config_path: str | None) -> None:
     """Remove subscription ID, or EMAIL from every subscription."""
-    from notify import api
+    from regwatch import api
 
-    with opened(config_path) as ctx:
-        changed = api.unsubscribe(ctx.store, id_or_email)
+    with api.opened(config_path) as (config, store):
+        changed = api.unsubscribe(config, store, id_or_email)
     for sub in changed:
         click.echo(f"unsubscribed {id_or_email} from subscription {sub.id}")
 
@@ -93,13 +72,13 @@ def unsubscribe(id_or_email: str, config_path: str) -> None:
 @click.option("--subscriber", help="Only the subscriptions of this address.")
 @click.option("--due", is_flag=True, help="Respect daily/weekly schedules (as the scheduler does).")
 @config_option
-def digest(dry_run: bool, subscriber: str | None, due: bool, config_path: str) -> None:
-    """Compose digests from new events and send them now (or print them with --dry-run)."""
-    from notify import api
+def digest(dry_run: bool, subscriber: str | None, due: bool, config_path: str | None) -> None:
+    """Compose digests of new events and send them (or --dry-run)."""
+    from regwatch import api
 
-    with opened(config_path) as ctx:
-        run = api.digest(ctx.store, ctx.mail, review_url=ctx.review_url, subscriber=subscriber,
-                         dry_run=dry_run, only_due=due)
+    with api.opened(config_path) as (config, store):
+        run = api.digest(config, store, dry_run=dry_run, subscriber=subscriber, due=due)
+        mail = api.mail_settings(config)
     for d in run.digests:
         click.echo(f"→ {', '.join(d.subscription.emails)}: {d.message['Subject']} ({len(d.event_ids)} events)")
         if dry_run:
@@ -108,23 +87,26 @@ def digest(dry_run: bool, subscriber: str | None, due: bool, config_path: str) -
         click.echo("no new events for any subscription")
     if run.delivery is not None:
         r = run.delivery
-        click.echo(f"sent {len(r.sent)}, retrying {len(r.retrying)}, failed {len(r.failed)} via {ctx.mail.describe()}")
+        click.echo(f"sent {len(r.sent)}, retrying {len(r.retrying)}, failed {len(r.failed)} via {mail.describe()}")
 
 
 @click.command()
 @click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]), help="Only this status.")
 @click.option("--retry", "retry_id", type=int, help="Send this failed message again, then list.")
+@format_option("text", "json")
 @config_option
-def outbox(status: str | None, retry_id: int | None, config_path: str) -> None:
+def outbox(status: str | None, retry_id: int | None, fmt: str, config_path: str | None) -> None:
     """Show pending, sent and failed messages."""
-    from notify import api
+    from regwatch import api
 
-    with opened(config_path) as ctx:
-        if retry_id is not None:
-            report = api.retry(ctx.store, retry_id, ctx.mail)
-            click.echo(f"message {retry_id}: " + ("sent" if retry_id in report.sent else
-                                                  "failed again" if retry_id in report.failed else "will be retried"))
-        entries = api.outbox(ctx.store, status)
+    with api.opened(config_path) as (config, store):
+        report, entries = api.outbox(config, store, status, retry=retry_id)
+    if report is not None:
+        outcome = "sent" if retry_id in report.sent else "failed again" if retry_id in report.failed else "will be retried"
+        click.echo(f"message {retry_id}: {outcome}", err=fmt == "json")
+    if fmt == "json":
+        echo_json(entries)
+        return
     if not entries:
         click.echo("outbox is empty" if status is None else f"no {status} messages")
     for e in entries:

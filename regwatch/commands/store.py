@@ -3,51 +3,69 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sys
 
 import click
 
-config_option = click.option("--config", "config_path", default="regwatch.toml", show_default=True,
-                             type=click.Path(dir_okay=False), help="regwatch.toml naming the store and sources.")
+from regwatch.commands.options import color_option, config_option, echo_json, format_option, use_color
+
 OUTCOME_ORDER = ("new", "changed", "formatting", "unchanged", "not_modified", "gone", "skipped", "error")
 
 
 @click.command()
 @config_option
-def run(config_path: str) -> None:
-    """Run the scheduler daemon over the configured sources (Ctrl-C or SIGTERM to stop)."""
+def run(config_path: str | None) -> None:
+    """Run the scheduler daemon (Ctrl-C or SIGTERM to stop).
+
+    Each source runs on its schedule; digests that are due go out after each run.
+    """
     import logging
 
-    from monitor.config import load
-    from monitor.scheduler import run as run_daemon
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    config = load(config_path)
-    click.echo(f"regwatch run: {len(config.sources)} source(s), store {config.store}; Ctrl-C to stop", err=True)
-    run_daemon(config, after_cycle=_digest_after(config))
-
-
-def _digest_after(config):
-    """Digests due after each cycle (subscriptions may come from regwatch.toml or `regwatch subscribe`)."""
     from regwatch import api
 
-    return lambda store: api.send_digests(config, store, only_due=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    config = api.load_config(config_path)
+    click.echo(f"regwatch run: {len(config.sources)} source(s), store {config.store}; Ctrl-C to stop", err=True)
+
+    def scheduled(source: str, next_run) -> None:
+        when = api.shanghai_time(next_run) if next_run else "not scheduled"
+        click.echo(f"regwatch run: {source}: next run {when}", err=True)
+
+    api.run(config, on_schedule=scheduled)
 
 
 @click.command()
 @config_option
 @click.option("--source", help="Only this source (its name in regwatch.toml).")
-def check(config_path: str, source: str | None) -> None:
-    """Run one monitoring cycle now; exit 0 when every source succeeded, 1 when some failed, 2 on config/store errors."""
+@format_option("text", "json")
+@color_option
+def check(config_path: str | None, source: str | None, fmt: str, color: str) -> None:
+    """Run one monitoring cycle now.
+
+    Exit 0 when every source succeeded, 1 when some failed, 2 on configuration or store errors.
+    """
     from regwatch import api
 
-    with api.opened(config_path) as (config, store):
-        progress = _progress_bar() if sys.stderr.isatty() else None
+    with api.opened(config_path, create=True) as (config, store):
+        progress = _progress_bar() if sys.stderr.isatty() and fmt == "text" else None
         report = api.check(config, store, source=source, progress=progress)
-    for line in summary_lines(report):
-        click.echo(line)
+    if fmt == "json":
+        echo_json({"ok": report.ok, **_plain_report(report)})
+    else:
+        colored = use_color(color)
+        for line in summary_lines(report):
+            style = "red" if line.startswith(("FAILED", "SOME FAILED")) else "green" if line.startswith("ok") else None
+            click.echo(click.style(line, fg=style) if colored and style else line)
     sys.exit(0 if report.ok else 1)
+
+
+def _plain_report(report) -> dict:
+    import dataclasses
+
+    plain = dataclasses.asdict(report)
+    for source, row in zip(report.sources, plain["sources"]):
+        row["ok"] = source.ok
+    return plain
 
 
 def _progress_bar():
@@ -89,8 +107,8 @@ def summary_lines(report) -> list[str]:
 @click.option("--kind", help="Only this kind: new_document, new_version, amended, repealed, expiring, expired, source_error.")
 @click.option("--source", help="Only events of this source.")
 @click.option("--limit", type=click.IntRange(1), help="At most this many (newest first).")
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
-def events(config_path: str, since: str | None, kind: str | None, source: str | None, limit: int | None,
+@format_option("text", "json")
+def events(config_path: str | None, since: str | None, kind: str | None, source: str | None, limit: int | None,
            fmt: str) -> None:
     """List recorded events, newest first."""
     from regwatch import api
@@ -98,7 +116,7 @@ def events(config_path: str, since: str | None, kind: str | None, source: str | 
     with api.opened(config_path) as (_, store):
         rows = api.events(store, since=since, kind=kind, source=source, limit=limit)
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo_json(rows)
         return
     for row in rows:
         detail = ""
@@ -116,32 +134,44 @@ def events(config_path: str, since: str | None, kind: str | None, source: str | 
 @click.command()
 @config_option
 @click.option("--source", help="Only documents of this source.")
-def documents(config_path: str, source: str | None) -> None:
+@format_option("text", "json")
+def documents(config_path: str | None, source: str | None, fmt: str) -> None:
     """List stored documents: id, versions, source, title."""
     from regwatch import api
 
     with api.opened(config_path) as (_, store):
         rows = api.documents(store, source)
+    if fmt == "json":
+        echo_json(rows)
+        return
     for row in rows:
         gone = "  [gone]" if row["gone_at"] else ""
         click.echo(f"{row['id']:>5}  v{row['versions']:<3} {row['source']:18} {row['title'] or row['url']}{gone}")
+    if not rows:
+        click.echo(f"no documents yet; fetch them with `{api.hint('check', config_path)}`", err=True)
 
 
 @click.command()
 @config_option
 @click.argument("doc")
-def history(config_path: str, doc: str) -> None:
+@format_option("text", "json")
+def history(config_path: str | None, doc: str, fmt: str) -> None:
     """List the versions of one document (DOC: id, URL or title)."""
     from regwatch import api
 
     with api.opened(config_path) as (_, store):
         document, versions = api.history(store, doc)
+    if fmt == "json":
+        echo_json({"document": document, "versions": versions})
+        return
     click.echo(f"{document['id']}  {document['title']}\n    {document['url']}")
     for version in versions:
         note = " (formatting only)" if version["formatting_only"] else ""
         summary = ", ".join(f"{k} {v}" for k, v in (version["summary"] or {}).items() if v)
         click.echo(f"  @{version['seq']}  {version['fetched_at'][:19]}{note}  {summary}")
-    click.echo(f"diff two versions: regwatch diff {document['id']}@1 {document['id']}@{len(versions)}", err=True)
+    if len(versions) > 1:
+        versions_pair = f"diff {document['id']}@1 {document['id']}@{len(versions)}"
+        click.echo(f"diff two versions: {api.hint(versions_pair, config_path)}", err=True)
 
 
 STATUS_COLUMNS = ("id", "name", "number", "status", "since", "by_title", "by_url", "effective", "expires", "url")
@@ -152,15 +182,18 @@ STATUS_COLUMNS = ("id", "name", "number", "status", "since", "by_title", "by_url
 @click.option("--at", help="Status on this date (YYYY-MM-DD); default today.")
 @click.option("--repealed", is_flag=True, help="Only repealed rules.")
 @click.option("--expiring", type=click.IntRange(0), help="Only rules whose validity ends within DAYS.")
-@click.option("--format", "fmt", type=click.Choice(("text", "json", "csv")), default="text", show_default=True)
-def status(config_path: str, at: str | None, repealed: bool, expiring: int | None, fmt: str) -> None:
-    """Audit rules: status on a date, since when and because of which document."""
+@format_option("text", "json", "csv")
+def status(config_path: str | None, at: str | None, repealed: bool, expiring: int | None, fmt: str) -> None:
+    """Audit rules: status on a date, since when and why.
+
+    Each rule's status (现行有效, 已被修改, 已废止, 已失效, 尚未施行) and the document that caused it.
+    """
     from regwatch import api
 
     with api.opened(config_path) as (_, store):
         rows = api.status(store, at=at, repealed=repealed, expiring=expiring)
     if fmt == "json":
-        click.echo(json.dumps([{k: r.get(k) for k in STATUS_COLUMNS} for r in rows], ensure_ascii=False, indent=2))
+        echo_json([{k: r.get(k) for k in STATUS_COLUMNS} for r in rows])
     elif fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=STATUS_COLUMNS, extrasaction="ignore")
