@@ -115,9 +115,11 @@ def run(config: Config, stop: threading.Event | None = None, after_cycle: Callab
                         after_cycle(store)
                 except RegwatchError as e:
                     log.error("source %s: %s", name, e)
-            if on_schedule:
-                job_now = scheduler.get_job(name)
-                on_schedule(name, job_now.next_run_time if job_now else None)
+            if on_schedule and not stop.is_set():
+                # From the trigger, not scheduler.get_job: shutdown holds the job store's lock while it
+                # waits for this job, so asking the scheduler here could deadlock a SIGTERM.
+                source = next(s for s in config.sources if s.name == name)
+                on_schedule(name, trigger_for(source)[0].get_next_fire_time(None, datetime.now(CST)))
 
         with Store(config.store) as store:
             last_runs = {s["name"]: s["last_run"] for s in store.sources()}

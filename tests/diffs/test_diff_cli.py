@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from regwatch.commands.diff import resolve_input
+from monitor.inputs import Input, read_file
 
 EVAL_DEV = Path(__file__).resolve().parents[2] / "corpus" / "eval-dev"
 OLD, NEW = EVAL_DEV / "nianjie" / "old.md", EVAL_DEV / "nianjie" / "new.md"
@@ -55,7 +55,7 @@ def test_gbk_file_reads_like_utf8(tmp_path, as_json):
     run = regwatch("diff", str(gbk), str(NEW), "--format", "json")
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == as_json
-    assert resolve_input(str(gbk)) == ("old-gbk.md", OLD.read_text(encoding="utf-8"))
+    assert read_file(str(gbk)) == Input("old-gbk.md", OLD.read_text(encoding="utf-8"), "md")
 
 
 def test_html_input_files(tmp_path):

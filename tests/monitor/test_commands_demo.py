@@ -32,5 +32,7 @@ def test_demo_runs_the_whole_job_and_says_where_to_look(tmp_path):
     legal = [email.message_from_bytes(p.read_bytes()) for p in emls]
     assert {m["To"] for m in legal} == {"legal@example.com", "watch@example.com"}
 
-    again = CliRunner().invoke(cli, ["demo", "--dir", str(directory)])  # rerun: a fresh store, same story
+    refused = CliRunner().invoke(cli, ["demo", "--dir", str(directory)])  # the store is there: not replaced
+    assert refused.exit_code != 0 and "--force" in str(refused.exception)
+    again = CliRunner().invoke(cli, ["demo", "--dir", str(directory), "--force"])  # a fresh store, same story
     assert again.exit_code == 0 and again.output.count("rules amended") == 1
