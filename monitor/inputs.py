@@ -76,16 +76,17 @@ def _read_regular_file(name: str) -> bytes:
         raise InputError(f"{name}: is a directory, not a file") from None
     except OSError as e:
         raise InputError(f"{name}: cannot read: {e.strerror or e}") from None
-    with os.fdopen(fd, "rb") as file:
-        info = os.fstat(fd)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
         if stat.S_ISDIR(info.st_mode):
             raise InputError(f"{name}: is a directory, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            kind = "a named pipe" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) \
-                else "a device"
-            raise InputError(f"{name}: is {kind}, not a regular file; save the document to a file first")
+        kind = "a named pipe" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) \
+            else "a device"
+        raise InputError(f"{name}: is {kind}, not a regular file; save the document to a file first")
+    with os.fdopen(fd, "rb") as file:
         if info.st_size > MAX_BYTES:
-            raise InputError(f"{name}: {info.st_size} bytes, more than the {MAX_BYTES // 2**20} MB a document may have")
+            raise InputError(f"{name}: {info.st_size} bytes; a document may have at most {MAX_BYTES} bytes")
         try:
             return file.read(MAX_BYTES + 1)[:MAX_BYTES]
         except OSError as e:
