@@ -124,9 +124,10 @@ def run(config: Config, stop: threading.Event | None = None, after_cycle: Callab
         with Store(config.store) as store:
             last_runs = {s["name"]: s["last_run"] for s in store.sources()}
         scheduler = build_scheduler(config, job, last_runs)
-        scheduler.start()
+        scheduler.start(paused=True)  # paused: the next run times are known before any job moves them
         for scheduled in scheduler.get_jobs() if on_schedule else ():
             on_schedule(scheduled.id, scheduled.next_run_time)
+        scheduler.resume()
         try:
             while not stop.wait(1.0):  # a timed wait lets the signal handlers run promptly
                 pass

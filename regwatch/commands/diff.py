@@ -46,7 +46,8 @@ def diff(old: str, new: str, fmt: str, show_formatting: bool, exit_code: bool, c
     from regwatch import api
 
     result = api.diff(old, new, config_path)
-    click.echo(render(result, fmt, show_formatting, color=use_color(color)), nl=False)
+    colored = use_color(color)
+    click.echo(render(result, fmt, show_formatting, color=colored), nl=False, color=colored)
     if exit_code and differs(result, show_formatting):
         sys.exit(1)
 

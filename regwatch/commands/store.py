@@ -55,7 +55,7 @@ def check(config_path: str | None, source: str | None, fmt: str, color: str) -> 
         colored = use_color(color)
         for line in summary_lines(report):
             style = "red" if line.startswith(("FAILED", "SOME FAILED")) else "green" if line.startswith("ok") else None
-            click.echo(click.style(line, fg=style) if colored and style else line)
+            click.echo(click.style(line, fg=style) if colored and style else line, color=colored)
     sys.exit(0 if report.ok else 1)
 
 
