@@ -111,7 +111,7 @@ def load(path: str | Path) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such configuration file (create regwatch.toml or pass --config)") from None
+        raise ConfigError(f"{path}: no such configuration file (write one with `regwatch init {path}`, or pass --config)") from None
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: cannot read: {e}") from None
     try:

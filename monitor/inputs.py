@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import os
 import stat
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,6 +146,8 @@ def _pdf_text(data: bytes) -> str:
 
 def _docx_text(name: str, data: bytes) -> str:
     """Paragraphs and table rows of a DOCX in document order (cells of a row joined by a tab)."""
+    import zipfile
+
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         body = archive.getinfo("word/document.xml")
