@@ -103,14 +103,21 @@ def opened(config_path: str | Path | None = None, create: bool = False) -> Itera
     from snapshots import Store
 
     config = load_config(config_path)
-    if not create and not config.store.exists():
-        raise ConfigError(f"{config.path}: the store {config.store} does not exist yet; "
-                          f"fill it with `{hint('check', config_path)}` (or fix [store] path)")
+    if not create:
+        require_store(config, config_path)
     store = Store(config.store)
     try:
         yield config, store
     finally:
         store.close()
+
+
+def require_store(config: "Config", config_path: str | Path | None = None) -> None:
+    """ConfigError when the config's store file does not exist (a typo in [store] path, or nothing
+    fetched yet): a reading command must not answer from a store it just created empty."""
+    if not config.store.exists():
+        raise ConfigError(f"{config.path}: the store {config.store} does not exist yet; "
+                          f"fill it with `{hint('check', config_path)}` (or fix [store] path)")
 
 
 def hint(command: str, config_path: str | Path | None) -> str:

@@ -36,14 +36,16 @@ def serve(host: str, port: int, config_path: str | None, store_path: str | None,
     settings = ReviewConfig()
     if os.path.exists(config_path or api.DEFAULT_CONFIG):
         config = api.load_config(config_path)
-        store_path = store_path or config.store
+        if store_path is None:
+            api.require_store(config, config_path)
+            store_path = config.store
         # [review] token_env: asked of the config module (Config.review_token_env); absent until it lands.
         token_env = token_env or getattr(config, "review_token_env", None)
         settings.expiring_days = config.expiring_days
     elif store_path is None:
         raise ConfigError(f"{config_path or api.DEFAULT_CONFIG} not found: give --config FILE or --store FILE")
     if not Path(store_path).exists():
-        raise ConfigError(f"the store {store_path} does not exist yet; fill it with `{api.hint('check', config_path)}`")
+        raise ConfigError(f"{store_path}: no such store file")
     settings.token = _token(token_env)
     serve_review(store_path, host=host, port=port, config=settings,
                  ready=lambda url: click.echo(f"regwatch review UI: {url}  (Ctrl-C to stop)"))

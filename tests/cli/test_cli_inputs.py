@@ -68,6 +68,19 @@ def test_docx_paragraphs_and_tables_in_order(tmp_path):
     assert read_file(path).text == LAW + "附件\t申请表\n第三条 附则。"
 
 
+def test_docx_and_markdown_of_one_text_diff_as_equal(tmp_path):
+    import docx
+
+    document = docx.Document()
+    for line in LAW.splitlines():
+        document.add_paragraph(line)
+    document.save(tmp_path / "law.docx")
+    (tmp_path / "law.md").write_text(LAW, encoding="utf-8")
+    (tmp_path / "changed.md").write_text(LAW.replace("加强管理", "加强和改进管理"), encoding="utf-8")
+    assert regwatch("diff", "--exit-code", str(tmp_path / "law.docx"), str(tmp_path / "law.md")).returncode == 0
+    assert regwatch("diff", "--exit-code", str(tmp_path / "law.docx"), str(tmp_path / "changed.md")).returncode == 1
+
+
 @pytest.mark.parametrize("content, message", [
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "legacy Word/WPS"),
     (None, "not a Word .docx"),

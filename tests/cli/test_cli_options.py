@@ -194,7 +194,7 @@ def test_a_missing_store_is_named_not_created(tmp_path):
     config.write_text('[store]\npath = "data/watch.db"\n', encoding="utf-8")
     store = tmp_path / "data" / "watch.db"
     for command in (["events"], ["documents"], ["history", "1"], ["status"], ["subscriptions"], ["outbox"],
-                    ["digest"], ["diff", "1@1", "1@2"]):
+                    ["digest"], ["unsubscribe", "a@example.com"], ["diff", "1@1", "1@2"], ["serve", "--port", "0"]):
         run = regwatch(*command, "--config", str(config))
         assert run.returncode == 2 and run.stdout == "", command
         assert run.stderr == (f"regwatch: error: {config}: the store {store} does not exist yet; "
