@@ -253,6 +253,48 @@ def status(store: "Store", at: str | None = None, repealed: bool = False, expiri
     return rows
 
 
+def mirror(state: int = 0, port: int = 0, on_ready=None) -> None:
+    """`regwatch mirror`: serve the offline mirror on 127.0.0.1 until interrupted; `on_ready(server)`
+    once it listens. A bad state or a port in use is an InputError."""
+    from mirror.server import serve_forever
+
+    try:
+        serve_forever(state=state, port=port, on_ready=on_ready)
+    except (ValueError, FileNotFoundError) as e:
+        raise InputError(str(e)) from e
+    except OSError as e:
+        raise InputError(f"cannot listen on 127.0.0.1 port {port}: {e.strerror}") from e
+
+
+def serve(config_path: str | Path | None = None, store_path: str | Path | None = None, host: str = "127.0.0.1",
+          port: int = 8000, token_env: str | None = None, ready=None) -> None:
+    """`regwatch serve`: the review web UI over the config's store (or `store_path`) until interrupted.
+    The access token is read from the environment variable `token_env` (or [review] token_env)."""
+    import os
+
+    from review import ReviewConfig
+    from review import serve as serve_review
+
+    settings = ReviewConfig()
+    if os.path.exists(config_path or DEFAULT_CONFIG):
+        config = load_config(config_path)
+        if store_path is None:
+            require_store(config, config_path)
+            store_path = config.store
+        # [review] token_env: asked of the config module (Config.review_token_env); absent until it lands.
+        token_env = token_env or getattr(config, "review_token_env", None)
+        settings.expiring_days = config.expiring_days
+    elif store_path is None:
+        raise ConfigError(f"{config_path or DEFAULT_CONFIG} not found: give --config FILE or --store FILE")
+    if not Path(store_path).exists():
+        raise ConfigError(f"{store_path}: no such store file")
+    if token_env:
+        settings.token = os.environ.get(token_env)
+        if not settings.token:
+            raise ConfigError(f"environment variable {token_env} (the review access token) is not set or empty")
+    serve_review(store_path, host=host, port=port, config=settings, ready=ready)
+
+
 # ---- alerts --------------------------------------------------------------------------------------
 
 def mail_settings(config: "Config"):

@@ -21,17 +21,9 @@ def describe(server) -> str:
 @click.option("--state", type=int, default=0, show_default=True, help="The state to start in (0 to 3).")
 def mirror(port: int, state: int) -> None:
     """Serve the offline mirror of the gazette sites on 127.0.0.1."""
-    from diffs.errors import InputError
-    from mirror.server import serve_forever
-
-    def ready(server) -> None:
-        click.echo(describe(server))
+    from regwatch import api
 
     try:
-        serve_forever(state=state, port=port, on_ready=ready)
+        api.mirror(state=state, port=port, on_ready=lambda server: click.echo(describe(server)))
     except KeyboardInterrupt:
         click.echo("mirror stopped", err=True)
-    except (ValueError, FileNotFoundError) as e:
-        raise InputError(str(e)) from e
-    except OSError as e:
-        raise InputError(f"cannot listen on 127.0.0.1 port {port}: {e.strerror}") from e

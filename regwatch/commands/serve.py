@@ -1,22 +1,9 @@
 """``regwatch serve``: the review web UI over the configured store."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import click
 
-from diffs.errors import ConfigError
 from regwatch.commands.options import config_option
-
-
-def _token(env_name: str | None) -> str | None:
-    if not env_name:
-        return None
-    token = os.environ.get(env_name)
-    if not token:
-        raise ConfigError(f"environment variable {env_name} (the review access token) is not set or empty")
-    return token
 
 
 @click.command()
@@ -30,22 +17,6 @@ def _token(env_name: str | None) -> str | None:
 def serve(host: str, port: int, config_path: str | None, store_path: str | None, token_env: str | None) -> None:
     """Serve the review web UI."""
     from regwatch import api
-    from review import ReviewConfig
-    from review import serve as serve_review
 
-    settings = ReviewConfig()
-    if os.path.exists(config_path or api.DEFAULT_CONFIG):
-        config = api.load_config(config_path)
-        if store_path is None:
-            api.require_store(config, config_path)
-            store_path = config.store
-        # [review] token_env: asked of the config module (Config.review_token_env); absent until it lands.
-        token_env = token_env or getattr(config, "review_token_env", None)
-        settings.expiring_days = config.expiring_days
-    elif store_path is None:
-        raise ConfigError(f"{config_path or api.DEFAULT_CONFIG} not found: give --config FILE or --store FILE")
-    if not Path(store_path).exists():
-        raise ConfigError(f"{store_path}: no such store file")
-    settings.token = _token(token_env)
-    serve_review(store_path, host=host, port=port, config=settings,
-                 ready=lambda url: click.echo(f"regwatch review UI: {url}  (Ctrl-C to stop)"))
+    api.serve(config_path, store_path, host=host, port=port, token_env=token_env,
+              ready=lambda url: click.echo(f"regwatch review UI: {url}  (Ctrl-C to stop)"))

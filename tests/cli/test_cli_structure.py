@@ -41,6 +41,15 @@ def test_help_is_the_docstring_written_once(name):
             assert param.help, f"regwatch {name} {param.opts[0]} has no help"
 
 
+def test_each_command_has_its_python_function():
+    from regwatch import api
+
+    missing = [name for name in COMMANDS if not callable(getattr(api, name, None))]
+    assert missing == [], "regwatch.api has no function for these commands"
+    for name in COMMANDS:
+        assert inspect.getdoc(getattr(api, name)), f"regwatch.api.{name} has no docstring"
+
+
 def test_readme_table_lists_every_command_and_no_other():
     documented = readme_commands()
     assert documented - set(COMMANDS) == set(), "the README names commands that do not exist"
