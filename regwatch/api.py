@@ -36,7 +36,7 @@ def read(arg: str, config_path: str | Path | None = None) -> "Input":
 
     if VERSION_RE.match(arg) and not Path(arg).exists():
         with opened(config_path) as (_, store):
-            label, text = stored_version(store, arg)
+            label, text = stored_version(store, arg, config_path)
         return Input(label, text, "text")
     return read_file(arg)
 
@@ -192,8 +192,8 @@ def documents(store: "Store", source: str | None = None) -> list[dict]:
     return store.documents(source)
 
 
-def find_document(store: "Store", ref: str) -> dict:
-    """A document by id, URL, or a unique part of its title."""
+def find_document(store: "Store", ref: str, config_path: str | Path | None = None) -> dict:
+    """A document by id, URL, or a unique part of its title (`config_path` only shapes the hint)."""
     ref = ref.strip()
     if ref.isdigit():
         document = store.document(int(ref))
@@ -209,13 +209,14 @@ def find_document(store: "Store", ref: str) -> dict:
             raise InputError(f"{ref!r} matches {len(matches)} documents ({listing}); give the id")
         document = None
     if document is None:
-        raise InputError(f"no stored document {ref!r} (give an id from `regwatch documents`, a URL or a title)")
+        raise InputError(f"no stored document {ref!r} (give an id from `{hint('documents', config_path)}`, "
+                         "a URL or a title)")
     return document
 
 
-def history(store: "Store", ref: str) -> tuple[dict, list[dict]]:
+def history(store: "Store", ref: str, config_path: str | Path | None = None) -> tuple[dict, list[dict]]:
     """The document and its versions (seq, fetched_at, formatting_only, diff summary)."""
-    document = find_document(store, ref)
+    document = find_document(store, ref, config_path)
     versions = store.versions(document["id"])
     for version in versions:
         version["summary"] = (version.pop("diff") or {}).get("summary")
@@ -223,12 +224,12 @@ def history(store: "Store", ref: str) -> tuple[dict, list[dict]]:
     return document, versions
 
 
-def stored_version(store: "Store", arg: str) -> tuple[str, str]:
+def stored_version(store: "Store", arg: str, config_path: str | Path | None = None) -> tuple[str, str]:
     """(label, text) of `DOC@N`, the N-th stored version of DOC; InputError for another form."""
     match = VERSION_RE.match(arg)
     if not match:
         raise InputError(f"{arg}: not a stored version (DOC@N)")
-    document = find_document(store, match["doc"])
+    document = find_document(store, match["doc"], config_path)
     seq = int(match["seq"])
     try:
         return f"{document['title'] or document['url']} @{seq}", store.version_text(document["id"], seq)

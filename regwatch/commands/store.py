@@ -160,7 +160,7 @@ def history(config_path: str | None, doc: str, fmt: str) -> None:
     from regwatch import api
 
     with api.opened(config_path) as (_, store):
-        document, versions = api.history(store, doc)
+        document, versions = api.history(store, doc, config_path)
     if fmt == "json":
         echo_json({"document": document, "versions": versions})
         return

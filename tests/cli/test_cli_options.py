@@ -212,6 +212,10 @@ def test_hints_repeat_the_config_given(store, tmp_path):
         '"regwatch.db"', json.dumps(str(config.parent / "regwatch.db"))), encoding="utf-8")
     here = regwatch("history", str(rule_doc), cwd=tmp_path)
     assert here.stderr == f"diff two versions: regwatch diff {rule_doc}@1 {rule_doc}@2\n"
+    unknown = regwatch("diff", "没有这个文件@1", "没有这个文件@2", "--config", str(config))
+    assert unknown.returncode == 2 and unknown.stderr == (
+        f"regwatch: error: no stored document '没有这个文件' (give an id from `regwatch documents --config {config}`, "
+        "a URL or a title)\n")
 
 
 NEXT_RUN = re.compile(r"^regwatch run: (\S+): next run (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) Asia/Shanghai$")
