@@ -37,7 +37,7 @@ def read(arg: str, config_path: str | Path | None = None) -> "Input":
     if VERSION_RE.match(arg) and not Path(arg).exists():
         with opened(config_path) as (_, store):
             label, text = stored_version(store, arg, config_path)
-        return Input(label, text, "text")
+        return Input(label, text)   # parsed as the pipeline parses stored texts: fmt auto
     return read_file(arg)
 
 
