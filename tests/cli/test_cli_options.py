@@ -20,6 +20,7 @@ import pytest
 from diffs.compare import compare
 from mirror.server import MirrorServer
 from monitor.config import load
+from notify import api as notify_api
 from snapshots import Store
 
 OLD = "某市测试管理办法\n第一条 为了加强管理，制定本办法。\n第二条 本办法自2025年1月1日起施行。\n"
@@ -169,6 +170,15 @@ def test_init_writes_a_commented_config_that_loads(tmp_path):
     config = load(tmp_path / "regwatch.toml")
     assert {s.kind for s in config.sources} == {"shanghai-gazette", "shanghai-series", "shanghai-rules", "gov-gongbao"}
     assert all(s.url.startswith(("https://www.shanghai.gov.cn/", "https://www.gov.cn/")) for s in config.sources)
+    # Every commented example is valid once uncommented: the keys exist and the values pass.
+    examples = re.sub(r"(?m)^# (?=\[|[a-z_]+ = )", "", text)
+    (tmp_path / "examples.toml").write_text(examples, encoding="utf-8")
+    uncommented = load(tmp_path / "examples.toml")
+    assert uncommented.review_url and uncommented.mail["host"] == "smtp.example.com"
+    with Store(tmp_path / "examples.db") as db:
+        assert notify_api.prepare(db, uncommented).security == "starttls"
+        (subscription,) = notify_api.subscriptions(db)
+    assert subscription.name == "config:legal" and subscription.frequency == "daily"
     again = regwatch("init", cwd=tmp_path)
     assert again.returncode == 2
     assert again.stderr == "regwatch: error: regwatch.toml already exists; give --force to overwrite it\n"
