@@ -11,7 +11,8 @@ import pytest
 
 from diffs.compare import compare
 from notify import api
-from notify.digest import MAX_TABLES, OMITTED, DigestEntry, compose
+from notify.digest import DigestEntry, compose
+from notify.digest_html import LIMIT
 from notify.items import EventItem
 from snapshots import Store
 
@@ -123,9 +124,12 @@ def test_message_headers_parts_and_overview(scenario, smtp_server):
     tables = _Tables()
     tables.feed(html)
     overview = next(rows for cls, rows in tables.tables if cls == "overview")
-    assert overview[0] == ["日期", "名称", "发布单位", "变动"]
-    assert [r[1] for r in overview[1:]] == ["上海市音像制品管理条例", "上海市公路管理条例"]
-    assert overview[1][3].startswith("修改") and overview[2][3].startswith("废止") and "2025-03-01" in overview[2][3]
+    assert overview[0] == ["施行日期", "名称", "文号", "发布单位", "来源", "变动"]
+    # One row per decision, naming the rule it amends or repeals; the earlier effective date first.
+    repeal_decision = "上海市人民代表大会常务委员会关于废止《上海市公路管理条例》的决定"
+    assert [(r[0], r[1], r[4], r[5]) for r in overview[1:]] == [
+        ("2024-12-31", DECISION_2024, SH_GAZETTE, "修改《上海市音像制品管理条例》，自 2024-12-31 起施行"),
+        ("2025-03-01", repeal_decision, SH_GAZETTE, "废止《上海市公路管理条例》，自 2025-03-01 起施行")]
     old_id, new_id = scenario.versions["yinxiang"]
     assert f'href="{REVIEW}/diff/{old_id}/{new_id}"' in html
     assert "<script" not in html.lower()
@@ -240,13 +244,33 @@ def test_amendment_shows_the_decisions_operations_and_the_consolidated_table(sce
     assert received.message["Subject"] == f"regwatch：1 项行政法规修改 — {STATE_GAZETTE} 2024年第33号"
 
 
-def test_a_long_digest_mails_at_most_max_tables_diff_tables(scenario):
-    result = compare(*scenario.texts("nianjie"))
+def test_a_long_digest_stays_under_the_clipping_size_and_says_what_it_left_out(scenario):
+    """Forty amended versions, each with a real 新旧对照表: the HTML stays under 100 KB, shows some
+    tables, and counts the others with a link to the review UI."""
+    result = compare(*scenario.texts("yinxiang"))
+    one_table = len(render_html_inline(result).encode())
     items = [EventItem(id=i, kind="new_version", at="2025-01-06T00:00:00+00:00", source=STATE_GAZETTE,
                        title=f"办法{i}", url=None, document_id=i, version_id=None, rule_id=None)
-             for i in range(1, MAX_TABLES + 3)]
+             for i in range(1, 41)]
+    assert one_table * 40 > 3 * LIMIT                      # the tables alone would be far too large
     message = compose(api.subscriptions(scenario.store)[0], [DigestEntry(i, diff=result) for i in items],
-                      sender="alerts@regwatch.test", message_id="<cap@regwatch.test>", now=NOW)
+                      sender="alerts@regwatch.test", message_id="<cap@regwatch.test>", now=NOW, review_url=REVIEW)
     html = message.get_body(("html",)).get_content()
     text = message.get_body(("plain",)).get_content()
-    assert html.count('class="rw-table"') == MAX_TABLES and html.count(OMITTED) == 2 and text.count(OMITTED) == 2
+    assert len(html.encode()) < LIMIT
+    shown = html.count('class="rw-table"')
+    assert 0 < shown < 40
+    note = re.search(r"因邮件篇幅所限，(\d+) 份对照表未附（约 (\d+) KB）", html)
+    assert note and int(note.group(1)) == 40 - shown and note.group(1) in text
+    assert int(note.group(2)) >= (40 - shown) * one_table // 1024 // 2
+    assert f'href="{REVIEW}/"' in html
+    # Every change keeps its overview row, whatever happened to its table.
+    tables = _Tables()
+    tables.feed(html)
+    overview = next(rows for cls, rows in tables.tables if cls == "overview")
+    assert sorted(r[1] for r in overview[1:]) == sorted(f"办法{i}" for i in range(1, 41))
+
+
+def render_html_inline(result):
+    from diffs.render import render_html
+    return render_html(result, standalone=False, inline_styles=True)
