@@ -11,7 +11,7 @@ import pytest
 
 from diffs.compare import compare
 from notify import api
-from notify.digest import DigestEntry, compose
+from notify.digest import DigestEntry, compose, render_markdown
 from notify.digest_html import LIMIT
 from notify.items import EventItem
 from snapshots import Store
@@ -274,3 +274,31 @@ def test_a_long_digest_stays_under_the_clipping_size_and_says_what_it_left_out(s
 def render_html_inline(result):
     from diffs.render import render_html
     return render_html(result, standalone=False, inline_styles=True)
+
+
+def test_table_heads_name_the_law_and_both_editions(scenario, smtp_server):
+    api.digest(scenario.store, smtp_server.mail_settings(), now=NOW, subscriber="follow@example.cn")
+    (received,) = smtp_server.handler.received
+    html = received.message.get_body(("html",)).get_content()
+    # The last 修订 line of each text's header is its edition (corpus/eval-dev/nianjie).
+    assert re.search(r'<tr class="rw-title"><th[^>]*>全国年节及纪念日放假办法</th></tr>', html)
+    assert ">修改前（2007-12-14 版）</th>" in html and ">修改后（2024-11-10 版）</th>" in html
+    assert "修改前：" not in html
+    assert "生成于 2025-11-05 10:00 北京时间" in html        # NOW is 02:00 UTC
+
+
+def test_markdown_for_chat_fits_its_limit_and_escapes(scenario):
+    store = scenario.store
+    evil = store.add_event("new_document", at="2025-11-05T00:00:00+00:00", source=SH_GAZETTE,
+                           title="[点我](javascript:alert(1)) **通知**")
+    api.subscribe(store, "chat@example.cn")
+    run = api.digest(store, {}, now=NOW, dry_run=True, subscriber="chat@example.cn", review_url=REVIEW)
+    (composed,) = run.digests
+    full = render_markdown(composed.digest, 100_000)
+    assert "\\[点我\\]\\(javascript:alert\\(1\\)\\) \\*\\*通知\\*\\*" in full and evil in event_ids(composed.message)
+    assert "修改《上海市音像制品管理条例》，自 2024-12-31 起施行" in full
+    short = render_markdown(composed.digest, 400)
+    assert len(short) <= 400
+    left = re.search(r"……另有 (\d+) 项未列出，\[在审阅界面查看\]\(http://127\.0\.0\.1:8000/\)", short)
+    shown = short.count("\n- ")
+    assert left and shown + int(left.group(1)) == full.count("\n- ")
