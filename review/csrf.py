@@ -36,6 +36,7 @@ def check() -> None:
     cookie, sent = request.cookies.get(COOKIE, ""), request.form.get(FIELD, "")
     if not cookie or not hmac.compare_digest(cookie.encode(), sent.encode()):
         abort(400, "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。")
+    # Our Referrer-Policy (no-referrer) makes browsers send "Origin: null" even for our own forms.
     origin = request.headers.get("Origin") or request.headers.get("Referer")
-    if origin and urlsplit(origin).netloc != request.host:
+    if origin and origin != "null" and urlsplit(origin).netloc != request.host:
         abort(400, "拒绝来自其他网站的提交。")
