@@ -18,6 +18,7 @@ class Context:
     store: Any
     mail: Any
     review_url: str | None
+    display_names: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @contextlib.contextmanager
@@ -30,7 +31,7 @@ def opened(config_path: str) -> Iterator[Context]:
     store = Store(config.store)
     try:
         # Subscriptions of regwatch.toml are brought into the store whenever a notify command runs.
-        yield Context(store, api.prepare(store, config), config.review_url)
+        yield Context(store, api.prepare(store, config), config.review_url, api.display_names(config))
     finally:
         store.close()
 
@@ -99,7 +100,7 @@ def digest(dry_run: bool, subscriber: str | None, due: bool, config_path: str) -
 
     with opened(config_path) as ctx:
         run = api.digest(ctx.store, ctx.mail, review_url=ctx.review_url, subscriber=subscriber,
-                         dry_run=dry_run, only_due=due)
+                         dry_run=dry_run, only_due=due, display_names=ctx.display_names)
     for d in run.digests:
         click.echo(f"→ {', '.join(d.subscription.emails)}: {d.message['Subject']} ({len(d.event_ids)} events)")
         if dry_run:

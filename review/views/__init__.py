@@ -8,5 +8,6 @@ from .feed import bp as feed
 from .issues import bp as issues
 from .reviews import bp as reviews
 from .search import bp as search
+from .subscriptions import bp as subscriptions
 
-ALL_BLUEPRINTS = (changes, issues, documents, diff, audit, search, feed, exports, reviews)
+ALL_BLUEPRINTS = (changes, issues, documents, diff, audit, search, feed, exports, reviews, subscriptions)

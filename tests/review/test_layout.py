@@ -25,6 +25,7 @@ def pages(ids, versions_of):
         "diff": f"/diff/{old_id}/{new_id}",
         "audit": f"/audit?date={ids['audit_date']}",
         "search": "/search?q=音像制品",
+        "subscriptions": "/subscriptions",
         "not-found": "/documents/999999",
     }
 

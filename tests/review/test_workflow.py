@@ -150,3 +150,19 @@ def test_cli_and_web_write_the_same_rules_csv(site, review_store, ids):
     assert cli.returncode == 0, cli.stderr.decode()
     assert web.startswith("\ufeffid,name,number,status,since,by_title,by_number,by_url,effective,expires,url")
     assert cli.stdout.decode("utf-8").replace("\r\n", "\n") == web.replace("\r\n", "\n")
+
+
+def test_subscriptions_page_says_how_to_change_each(tmp_path):
+    from notify import api
+
+    path = tmp_path / "regwatch.db"
+    with Store(path) as store:
+        mine = api.subscribe(store, "legal@example.cn", kinds=["amended", "repealed"], frequency="daily", hour=9)
+        api.sync_subscriptions(store, [{"name": "team", "email": "team@example.cn", "sources": ["shanghai-gazette"]}])
+    with serving(create_app(path)) as base:
+        page = requests.get(f"{base}/subscriptions", timeout=10).text
+    own = page.split(f'id="subscription-{mine.id}"')[1].split("</li>")[0]
+    assert "legal@example.cn" in own and "变动类型：修改、废止" in own and "每日 09 时" in own
+    assert f"regwatch unsubscribe {mine.id}" in own
+    team = page.split('<strong>team</strong>')[1].split("</li>")[0]
+    assert 'name = "team" 的 [[subscription]]' in team and "来源：shanghai-gazette" in team
