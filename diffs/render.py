@@ -50,7 +50,8 @@ DIFF_CSS = """
 # attributes (border/cellpadding), which every client honours, so cells stay short: a digest must
 # stay under the ~100 KB that mail clients show unclipped.
 _INLINE = {
-    "table": 'border="1" cellpadding="5" cellspacing="0" style="border-collapse:collapse;width:100%;border-color:#ccc"',
+    "table": ('border="1" cellpadding="5" cellspacing="0" '
+              'style="border-collapse:collapse;width:100%;border-color:#ccc"'),
     "th": "text-align:left;background:#f0f0f0",
     "td": "vertical-align:top",
     "del": "background:#fdd;color:#a00",
@@ -59,7 +60,8 @@ _INLINE = {
 }
 
 
-_DATE = re.compile(r"[〇零一二三四五六七八九\d]{4}\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日")
+_NUM = r"[\d一二三四五六七八九十]{1,3}"
+_DATE = re.compile(rf"[〇零一二三四五六七八九\d]{{4}}\s*年\s*{_NUM}\s*月\s*{_NUM}\s*日")
 
 
 @dataclass(frozen=True)

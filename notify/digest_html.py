@@ -41,7 +41,7 @@ def render(digest: "Digest", shown: "Shown") -> str:
     if not digest.entries:
         out.append('<p>本期没有新的变动。</p>')
     else:
-        out.append(f'<h2 style="font-size:17px;margin:18px 0 6px">详情</h2>')
+        out.append('<h2 style="font-size:17px;margin:18px 0 6px">详情</h2>')
         used = sum(size(part) for part in out) + size(_overview(digest, shown))
         details = _details(digest, shown, used)
         # The overview links to details that made it in: written once the choice is made.
@@ -52,7 +52,8 @@ def render(digest: "Digest", shown: "Shown") -> str:
     return "".join(out)
 
 
-TABLE = 'border="1" cellpadding="4" cellspacing="0" style="border-collapse:collapse;width:100%;border-color:#d0d7de;font-size:13px"'
+TABLE = ('border="1" cellpadding="4" cellspacing="0" '
+         'style="border-collapse:collapse;width:100%;border-color:#d0d7de;font-size:13px"')
 # Details are chosen most consequential first (then rendered in the digest's order).
 PRIORITY = ("amended", "repealed", "expired", "expiring", "new_version", "source_error", "new_document")
 

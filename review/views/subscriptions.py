@@ -23,8 +23,13 @@ def _shown(row: dict) -> dict:
     return {"id": row["id"], "name": name.removeprefix(CONFIG_PREFIX) or f"#{row['id']}",
             "from_config": name.startswith(CONFIG_PREFIX), "emails": json.loads(row.get("emails") or "[]"),
             "filters": [(FILTER_NAMES.get(k, k), "、".join(v) if isinstance(v, list) else str(v)) for k, v in filters.items()],
-            "when": FREQUENCIES.get(row.get("frequency"), row.get("frequency"))
-                    + (f" {row['hour']:02d} 时（北京时间）" if row.get("frequency") != "immediate" and row.get("hour") is not None else "")}
+            "when": FREQUENCIES.get(row.get("frequency"), row.get("frequency")) + _hour(row)}
+
+
+def _hour(row: dict) -> str:
+    if row.get("frequency") == "immediate" or row.get("hour") is None:
+        return ""
+    return f" {row['hour']:02d} 时（北京时间）"
 
 
 @bp.route("/subscriptions")
