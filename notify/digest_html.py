@@ -61,8 +61,9 @@ PRIORITY = ("amended", "repealed", "expired", "expiring", "new_version", "source
 def _overview(digest: "Digest", shown: "Shown") -> str:
     rows = overview_rows(digest.entries, digest.names)
     head = (f'<h2 style="font-size:17px;margin:12px 0 6px">概览</h2><table class="overview" {TABLE}><tr>'
-            + "".join(f'<th style="background:#f3f4f6;text-align:left">{h}</th>' for h in
-                      ("施行日期", "名称", "文号", "发布单位", "来源", "变动")) + "</tr>")
+            + "".join(f'<th style="background:#f3f4f6;text-align:left;width:{w}">{h}</th>' for h, w in
+                      (("施行日期", "6em"), ("名称", "24%"), ("文号", "12%"), ("发布单位", "12%"), ("来源", "10%"),
+                       ("变动", "auto"))) + "</tr>")
     parts, used = [head], size(head)
     for n, row in enumerate(rows):
         href = digest.row_link(row, shown)
