@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .items import EventItem
+from .items import CHINA_TZ, EventItem, parse_time
 from .subscriptions import KIND_NAMES as KIND_LABELS
 DECISION_KINDS = ("amended", "repealed")
 COUNTED = (("modified", "修改"), ("added", "新增"), ("deleted", "删除"), ("split", "拆分"), ("merged", "合并"),
@@ -93,7 +93,12 @@ def _row_date(item: EventItem) -> str:
         return str(item.payload["effective"])
     if item.kind in ("expiring", "expired"):
         return expires(item)
-    return doc.get("effective") or doc.get("published") or (item.at or "")[:10]
+    return doc.get("effective") or doc.get("published") or _local_date(item.at)
+
+
+def _local_date(at: str | None) -> str:
+    """The Beijing date of a stored (UTC) time."""
+    return parse_time(at).astimezone(CHINA_TZ).date().isoformat() if at else ""
 
 
 def source_name(item: EventItem, names: Mapping[str, str]) -> str:

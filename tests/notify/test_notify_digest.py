@@ -302,3 +302,13 @@ def test_markdown_for_chat_fits_its_limit_and_escapes(scenario):
     left = re.search(r"……另有 (\d+) 项未列出，\[在审阅界面查看\]\(http://127\.0\.0\.1:8000/\)", short)
     shown = short.count("\n- ")
     assert left and shown + int(left.group(1)) == full.count("\n- ")
+
+
+def test_event_times_are_beijing_times(scenario):
+    late = EventItem(id=1, kind="source_error", at="2025-11-05T17:30:00+00:00", source=STATE_GAZETTE, title=None,
+                     url=None, document_id=None, version_id=None, rule_id=None, payload={"error": "HTTP 503"})
+    message = compose(api.subscriptions(scenario.store)[0], [DigestEntry(late)], sender="alerts@regwatch.test",
+                      message_id="<tz@regwatch.test>", now=NOW)
+    text = message.get_body(("plain",)).get_content()
+    assert text.splitlines()[5].startswith("2025-11-06  ")          # the overview row: the day in Beijing
+    assert "时间：2025-11-06 01:30 北京时间" in text
