@@ -161,7 +161,7 @@ class Subscription:
         """Why the reader got this message and how to change that, in Chinese."""
         names = names or {}
         label = (self.name or "").removeprefix(CONFIG_PREFIX) or f"#{self.id}"
-        lines = [f"您收到此邮件，是因为订阅「{label}」（{self.describe_zh(names)}）匹配了上述变动。"]
+        lines = [f"此邮件发给订阅「{label}」（{self.describe_zh(names)}）的收件人。"]
         if (self.name or "").startswith(CONFIG_PREFIX):
             lines.append(f"修改或退订：编辑 regwatch.toml 中 name = \"{label}\" 的 [[subscription]]。")
         else:

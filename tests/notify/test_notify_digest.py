@@ -312,3 +312,16 @@ def test_event_times_are_beijing_times(scenario):
     text = message.get_body(("plain",)).get_content()
     assert text.splitlines()[5].startswith("2025-11-06  ")          # the overview row: the day in Beijing
     assert "时间：2025-11-06 01:30 北京时间" in text
+
+
+def test_footer_names_the_subscription_and_how_to_change_it():
+    from notify.subscriptions import Filters, Subscription
+
+    from_config = Subscription(emails=["a@example.cn"], filters=Filters(sources=("sh",), kinds=("amended",)),
+                               frequency="weekly", hour=9, name="config:legal", id=3)
+    assert from_config.footer_lines({"sh": "上海市人民政府公报"}) == [
+        "此邮件发给订阅「legal」（每周一 09 时；来源：上海市人民政府公报；变动类型：修改）的收件人。",
+        '修改或退订：编辑 regwatch.toml 中 name = "legal" 的 [[subscription]]。']
+    by_command = Subscription(emails=["b@example.cn"], id=7)
+    assert by_command.footer_lines() == ["此邮件发给订阅「#7」（即时；全部变动）的收件人。",
+                                         "修改或退订：regwatch subscriptions 查看，regwatch unsubscribe 7 退订。"]
