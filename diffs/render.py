@@ -7,10 +7,14 @@ embeds it (``standalone=False``) and the digest mails it (``inline_styles=True``
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 from html import escape
 
 from .compare import DiffResult, Pair
 from .inline import DELETE, EQUAL, INSERT
+from .model import Document
+from .validity import parse_date
 
 STATUS_NAMES = {"unchanged": "未改动", "renumbered": "序号调整", "modified": "修改", "added": "新增",
                 "deleted": "删除", "split": "拆分", "merged": "合并"}
@@ -32,16 +36,61 @@ DIFF_CSS = """
 .rw-diff ins{background:#dfd;color:#060;text-decoration:none}
 .rw-diff tr.rw-run td{background:#f6f6f6;color:#555}
 .rw-diff a.rw-anchor{color:#999;text-decoration:none;margin-left:.3em}
+.rw-diff td{overflow-wrap:anywhere}
+.rw-diff tr.rw-title th{background:#f0f0f0;font-size:1.05em}
+@media (max-width:640px){
+.rw-diff table.rw-table,.rw-diff tbody,.rw-diff thead,.rw-diff tr,.rw-diff td,.rw-diff th{display:block;width:auto}
+.rw-diff tr.rw-sides{display:none}
+.rw-diff tr.rw-pair td:first-child::before{content:"修改前";display:block;font-size:.8em;color:#555}
+.rw-diff tr.rw-pair td:last-child::before{content:"修改后";display:block;font-size:.8em;color:#555}
+.rw-diff tr.rw-pair td.rw-empty{display:none}
+}
 """.strip()
-# Mail clients keep only style attributes.
+# Mail clients keep only style attributes; borders and padding come from the table's own
+# attributes (border/cellpadding), which every client honours, so cells stay short: a digest must
+# stay under the ~100 KB that mail clients show unclipped.
 _INLINE = {
-    "table": "border-collapse:collapse;width:100%",
-    "th": "border:1px solid #ccc;padding:4px 6px;text-align:left;background:#f0f0f0",
-    "td": "border:1px solid #ccc;padding:4px 6px;vertical-align:top",
+    "table": ('border="1" cellpadding="5" cellspacing="0" '
+              'style="border-collapse:collapse;width:100%;border-color:#ccc"'),
+    "th": "text-align:left;background:#f0f0f0",
+    "td": "vertical-align:top",
     "del": "background:#fdd;color:#a00",
     "ins": "background:#dfd;color:#060;text-decoration:none",
-    "run": "border:1px solid #ccc;padding:4px 6px;background:#f6f6f6;color:#555",
+    "run": "background:#f6f6f6;color:#555",
 }
+
+
+_NUM = r"[\d一二三四五六七八九十]{1,3}"
+_DATE = re.compile(rf"[〇零一二三四五六七八九\d]{{4}}\s*年\s*{_NUM}\s*月\s*{_NUM}\s*日")
+
+
+@dataclass(frozen=True)
+class Sides:
+    """What the two columns hold, for headers: the law's name (stored texts rarely carry it) and each
+    version's legal date (公布/修正/施行), when the caller knows it better than the texts' own headers."""
+    title: str | None = None
+    old_date: str | None = None
+    new_date: str | None = None
+
+
+def edition_date(document: Document) -> str | None:
+    """The latest date the header states (通过 / 修正 / 修订 / 公布 lines): the edition's legal date."""
+    dates = [parse_date(m.group(0)) for line in document.header for m in _DATE.finditer(line)]
+    dates = [d for d in dates if d]
+    return max(dates).isoformat() if dates else None
+
+
+def headings(result: DiffResult, sides: Sides | None = None) -> tuple[str, str, str]:
+    """(law name or "", old column heading, new column heading): 修改前（2010-09-17 版）, never a placeholder."""
+    sides = sides or Sides()
+    old_title, new_title = result.old.title, result.new.title
+    title = sides.title or new_title or old_title or ""
+    if not sides.title and old_title and new_title and old_title != new_title:
+        title = f"{old_title} → {new_title}"
+    old_date = sides.old_date or edition_date(result.old)
+    new_date = sides.new_date or edition_date(result.new)
+    return (title, "修改前" + (f"（{old_date} 版）" if old_date else ""),
+            "修改后" + (f"（{new_date} 版）" if new_date else ""))
 
 
 def summary_line(result: DiffResult) -> str:
@@ -93,9 +142,14 @@ def _run_words(run: list[Pair]) -> str:
 
 # ---------------------------------------------------------------- text
 
-def render_text(result: DiffResult, color: bool = False) -> str:
+def _heading_line(result: DiffResult, sides: Sides | None) -> str:
+    title, old, new = headings(result, sides)
+    return (f"{title}：" if title else "") + f"{old} → {new}"
+
+
+def render_text(result: DiffResult, color: bool = False, sides: Sides | None = None) -> str:
     """Plain text for a terminal; ANSI colours only when ``color`` (the CLI passes isatty)."""
-    lines = [f"{result.old.title or '旧版本'} → {result.new.title or '新版本'}", summary_line(result), ""]
+    lines = [_heading_line(result, sides), summary_line(result), ""]
     for item in _runs(result, show_formatting=False):
         if isinstance(item, list):
             lines += [f"  … {_run_words(item)}", ""]
@@ -127,9 +181,9 @@ def _indent(text: str) -> str:
 
 # ---------------------------------------------------------------- markdown
 
-def render_markdown(result: DiffResult) -> str:
+def render_markdown(result: DiffResult, sides: Sides | None = None) -> str:
     """Markdown with <del>/<ins> marks (HTML inside Markdown, so the text is HTML-escaped)."""
-    lines = [f"# {escape(result.old.title or '旧版本')} → {escape(result.new.title or '新版本')}", "",
+    lines = [f"# {escape(_heading_line(result, sides))}", "",
              f"**{summary_line(result)}**", ""]
     for item in _runs(result, show_formatting=False):
         if isinstance(item, list):
@@ -146,7 +200,9 @@ def render_markdown(result: DiffResult) -> str:
 # ---------------------------------------------------------------- html
 
 def _style(styles: dict | None, name: str) -> str:
-    return f' style="{styles[name]}"' if styles else ""
+    if not styles:
+        return ""
+    return " " + styles[name] if name == "table" else f' style="{styles[name]}"'
 
 
 def _html_text(text: str) -> str:
@@ -173,23 +229,24 @@ def _anchor(pair: Pair) -> str:
 
 
 def render_html(result: DiffResult, standalone: bool = True, inline_styles: bool = False,
-                show_formatting: bool = False) -> str:
-    """The 新旧对照表: one row per aligned article, old left, new right, unchanged runs folded."""
+                show_formatting: bool = False, sides: Sides | None = None) -> str:
+    """The 新旧对照表: one row per aligned article, old left, new right, unchanged runs folded.
+    The head names the law and each version's date (``sides`` when the texts do not say)."""
     styles = _INLINE if inline_styles else None
     rows = [_html_run(item, styles) if isinstance(item, list) else _html_row(item, styles)
             for item in _runs(result, show_formatting)]
-    title_old = escape(result.old.title or "修改前")
-    title_new = escape(result.new.title or "修改后")
+    title, head_old, head_new = (escape(h) for h in headings(result, sides))
     th = _style(styles, "th")
+    caption = f'<tr class="rw-title"><th colspan="2"{th}>{title}</th></tr>' if title else ""
     body = (f'<div class="rw-diff">\n<p class="rw-summary">{escape(summary_line(result))}</p>\n'
             f'<table class="rw-table"{_style(styles, "table")}>\n'
-            f'<thead><tr><th{th}>修改前：{title_old}</th><th{th}>修改后：{title_new}</th></tr></thead>\n'
+            f'<thead>{caption}<tr class="rw-sides"><th{th}>{head_old}</th><th{th}>{head_new}</th></tr></thead>\n'
             f'<tbody>\n' + "\n".join(rows) + '\n</tbody>\n</table>\n</div>\n')
     if not inline_styles:
         body = f"<style>\n{DIFF_CSS}\n</style>\n" + body
     if not standalone:
         return body
-    page_title = escape(f"{result.new.title or result.old.title or '文本'} 新旧对照表")
+    page_title = escape(f"{headings(result, sides)[0] or '文本'} 新旧对照表")
     return ('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{page_title}</title>\n'
             f'</head>\n<body>\n<h1>{page_title}</h1>\n{body}</body>\n</html>\n')

@@ -15,7 +15,10 @@ from diffs.errors import ConfigError
 INTERVAL_RE = re.compile(r"^(\d+)\s*(s|m|h|d)$")
 INTERVAL_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 TOP_KEYS = {"store", "source", "mail", "subscription", "review", "expiring_days"}
-SOURCE_KEYS = {"name", "kind", "url", "schedule", "min_interval", "options"}
+SOURCE_KEYS = {"name", "kind", "url", "schedule", "min_interval", "options", "display_name"}
+# What readers of digests and the review UI see for a source when its config gives no display_name.
+DISPLAY_NAMES = {"shanghai-gazette": "上海市人民政府公报", "shanghai-series": "上海市人民政府文件",
+                 "shanghai-rules": "上海市现行有效规章", "gov-gongbao": "国务院公报"}
 DEFAULT_SCHEDULE = "6h"
 
 
@@ -37,6 +40,7 @@ class SourceConfig:
     schedule: Schedule
     min_interval: float | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    display_name: str = ""   # what readers see; load() fills it from DISPLAY_NAMES by kind, else the name
 
 
 @dataclass
@@ -185,6 +189,9 @@ def _source(entry: dict, index: int, where: _Locator) -> SourceConfig:
     if min_interval is not None and (isinstance(min_interval, bool) or not isinstance(min_interval, (int, float))
                                      or min_interval < 0):
         raise fail("min_interval must be a number of seconds ≥ 0", "min_interval")
+    display_name = entry.get("display_name")
+    if display_name is not None and (not isinstance(display_name, str) or not display_name.strip()):
+        raise fail("display_name must be a non-empty string", "display_name")
     options = entry.get("options", {})
     if not isinstance(options, dict):
         raise fail("options must be a table", "options")
@@ -195,4 +202,5 @@ def _source(entry: dict, index: int, where: _Locator) -> SourceConfig:
         key = "kind" if "kind" in str(e) and "unknown source kind" in str(e) else "options"
         raise fail(str(e), key) from None
     return SourceConfig(name=entry["name"], kind=entry["kind"], url=entry["url"], schedule=schedule,
-                        min_interval=float(min_interval) if min_interval is not None else None, options=options)
+                        min_interval=float(min_interval) if min_interval is not None else None, options=options,
+                        display_name=(display_name or "").strip() or DISPLAY_NAMES.get(entry["kind"]) or entry["name"])

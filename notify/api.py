@@ -17,13 +17,11 @@ from diffs.compare import compare
 from diffs.errors import ConfigError, InputError
 
 from . import outbox as outbox_store
-from .digest import DigestEntry, compose
+from .digest import Digest, DigestEntry, message
 from .items import CHINA_TZ, EventItem, StoreReader, query
 from .mailer import MailSettings, transport_for
 from .outbox import DeliveryReport, OutboxEntry, stamp
-from .subscriptions import Filters, Subscription, is_due, validate_email
-
-CONFIG_PREFIX = "config:"  # subscriptions that come from regwatch.toml; synced, not edited by command
+from .subscriptions import CONFIG_PREFIX, Filters, Subscription, is_due, validate_email
 
 
 def subscribe(store: Any, emails: str | list[str], *, name: str | None = None, sources: Iterable[str] = (),
@@ -112,6 +110,7 @@ class ComposedDigest:
     message: EmailMessage
     event_ids: list[int]
     outbox_id: int | None = None
+    digest: Digest | None = None       # what the message says, for other channels (digest.render_markdown)
 
 
 @dataclass
@@ -122,11 +121,12 @@ class DigestRun:
 
 def digest(store: Any, mail: MailSettings | Mapping[str, Any] | None = None, *, review_url: str | None = None,
            now: datetime | None = None, subscriber: str | None = None, dry_run: bool = False,
-           only_due: bool = False) -> DigestRun:
+           only_due: bool = False, display_names: Mapping[str, str] | None = None) -> DigestRun:
     """Compose one digest per subscription from its undelivered matching events; queue and send them.
 
     ``only_due`` applies daily/weekly schedules (the scheduler's call); without it every subscription
     with something to say gets its digest now (``regwatch digest``). ``dry_run`` composes only.
+    ``display_names`` maps source names to what readers see (monitor.config's ``display_name``).
     """
     settings = mail if isinstance(mail, MailSettings) else MailSettings.from_mapping(mail)
     now = now or datetime.now(timezone.utc)
@@ -140,7 +140,7 @@ def digest(store: Any, mail: MailSettings | Mapping[str, Any] | None = None, *, 
     for sub in chosen:
         if only_due and not is_due(sub, now, outbox_store.last_digest_at(store, sub.id)):
             continue
-        composed = _compose_for(sub, reader, settings, now, review_url, diffs_cache)
+        composed = _compose_for(sub, reader, settings, now, review_url, diffs_cache, display_names or {})
         if composed is None:
             continue
         if not dry_run:
@@ -152,15 +152,16 @@ def digest(store: Any, mail: MailSettings | Mapping[str, Any] | None = None, *, 
 
 
 def _compose_for(sub: Subscription, reader: StoreReader, settings: MailSettings, now: datetime,
-                 review_url: str | None, cache: dict[tuple[Any, Any], Any]) -> ComposedDigest | None:
+                 review_url: str | None, cache: dict[tuple[Any, Any], Any],
+                 names: Mapping[str, str]) -> ComposedDigest | None:
     """The subscription's digest of its undelivered matching events; None when it has nothing to say."""
     items = [i for i in reader.undelivered(sub.id) if sub.filters.matches(i, reader.latest_text)]
     if not items and not sub.heartbeat:
         return None
     entries = _without_repeated_tables([_entry(reader, item, cache) for item in items])
-    message = compose(sub, entries, sender=settings.sender, message_id=_message_id(sub, items, now, settings),
-                      now=now, review_url=review_url)
-    return ComposedDigest(sub, message, [i.id for i in items])
+    digest = Digest(sub, entries, now, review_url.rstrip("/") if review_url else None, dict(names), settings.sender)
+    return ComposedDigest(sub, message(digest, _message_id(sub, items, now, settings)), [i.id for i in items],
+                          digest=digest)
 
 
 def _entry(reader: StoreReader, item: EventItem, cache: dict[tuple[Any, Any], Any]) -> DigestEntry:
@@ -223,7 +224,13 @@ def prepare(store: Any, config: Any) -> MailSettings:
 
 def digest_for_config(store: Any, config: Any, *, now: datetime | None = None, only_due: bool = True) -> DigestRun:
     """What the scheduler and the demo call after a cycle: subscriptions from the config, due digests sent."""
-    return digest(store, prepare(store, config), review_url=config.review_url, now=now, only_due=only_due)
+    return digest(store, prepare(store, config), review_url=config.review_url, now=now, only_due=only_due,
+                  display_names=display_names(config))
+
+
+def display_names(config: Any) -> dict[str, str]:
+    """Source name -> the name readers see (``display_name`` of each ``[[source]]``)."""
+    return {s.name: getattr(s, "display_name", "") or s.name for s in getattr(config, "sources", ())}
 
 
 def deliver(store: Any, mail: MailSettings | Mapping[str, Any] | None = None, now: datetime | None = None) -> DeliveryReport:

@@ -1,15 +1,26 @@
 """Events as notify sees them: the event row joined with its document and rule, read from the store."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Iterable
+from zoneinfo import ZoneInfo
 
 from diffs.errors import InputError
 
-# Gazette dates and digest hours are Beijing time; China has no daylight saving, so a fixed offset is exact.
-CHINA_TZ = timezone(timedelta(hours=8), "CST")
+# Gazette dates, digest hours and every time a reader sees are Beijing time.
+CHINA_TZ = ZoneInfo("Asia/Shanghai")
+ZONE_NOTE = "北京时间"
+
+
+def local_time(value: str | datetime | None) -> str:
+    """``2025-11-05 10:00 北京时间``: a stored UTC time as readers see it, the zone named."""
+    if not value:
+        return ""
+    moment = parse_time(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return f"{moment.astimezone(CHINA_TZ):%Y-%m-%d %H:%M} {ZONE_NOTE}"
 
 
 def parse_time(value: str) -> datetime:
@@ -36,6 +47,7 @@ class EventItem:
     document: dict[str, Any] | None = None
     rule: dict[str, Any] | None = None
     laws: tuple[str, ...] = ()        # for a decision document: every law it amends or repeals
+    decider: dict[str, Any] | None = None   # for amended/repealed: the deciding document, when stored
 
     @property
     def display_title(self) -> str:
@@ -69,21 +81,20 @@ class StoreReader:
         self._laws: dict[int, tuple[str, ...]] = {}
         self._versions: dict[int, list[dict]] = {}
         self._texts: dict[tuple[int, int], str] = {}
+        self._deciders: dict[str, dict | None] = {}
 
     def undelivered(self, subscription_id: int) -> list[EventItem]:
-        rows = query(self.store, "SELECT * FROM events WHERE id NOT IN"
-                     " (SELECT event_id FROM deliveries WHERE subscription_id = ?) ORDER BY id", [subscription_id])
-        return [self.item(row) for row in rows]
+        return [self.item(row) for row in self.store.undelivered_events(subscription_id)]
 
     def item(self, event: dict[str, Any]) -> EventItem:
         payload = event.get("payload") or {}
-        if isinstance(payload, str):
-            payload = json.loads(payload) if payload.strip() else {}
         doc_id, rule_id = event.get("document_id"), event.get("rule_id")
-        return EventItem(id=event["id"], kind=event["kind"], at=event.get("at"), source=event.get("source"),
+        item = EventItem(id=event["id"], kind=event["kind"], at=event.get("at"), source=event.get("source"),
                          title=event.get("title"), url=event.get("url"), document_id=doc_id,
                          version_id=event.get("version_id"), rule_id=rule_id, payload=payload,
                          document=self.document(doc_id), rule=self.rule(rule_id), laws=self.laws(doc_id))
+        item.decider = self.decision_document(item)
+        return item
 
     def document(self, document_id: int | None) -> dict | None:
         if document_id is None:
@@ -100,6 +111,15 @@ class StoreReader:
             parsed = (self.store.decision(document_id) or {}).get("parsed") or {}
             self._laws[document_id] = tuple(parsed.get("laws") or ())
         return self._laws[document_id]
+
+    def decision_document(self, item: EventItem) -> dict | None:
+        """The document of the decision an ``amended``/``repealed`` event names (its 文号 and issuer)."""
+        by_url = item.payload.get("by_url")
+        if not by_url:
+            return None
+        if by_url not in self._deciders:
+            self._deciders[by_url] = self.store.document_by_url(by_url)
+        return self._deciders[by_url]
 
     def rule(self, rule_id: int | None) -> dict | None:
         if rule_id is None:

@@ -21,6 +21,9 @@ FREQUENCIES = ("immediate", "daily", "weekly")
 EVENT_KINDS = ("new_document", "new_version", "amended", "repealed", "expiring", "expired",
                "source_error")
 OPERATOR_KINDS = frozenset({"source_error"})
+KIND_NAMES = {"new_document": "新发布", "new_version": "内容更新", "amended": "修改", "repealed": "废止",
+              "expiring": "即将失效", "expired": "已失效", "source_error": "来源出错"}
+CONFIG_PREFIX = "config:"  # subscriptions that come from regwatch.toml (notify.api syncs them)
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,32 @@ class Subscription:
                 "filters": json.dumps(self.filters.to_dict(), ensure_ascii=False),
                 "frequency": self.frequency, "hour": self.hour, "heartbeat": int(self.heartbeat),
                 "created_at": self.created_at}
+
+    def footer_lines(self, names: Mapping[str, str] | None = None) -> list[str]:
+        """Why the reader got this message and how to change that, in Chinese."""
+        names = names or {}
+        label = (self.name or "").removeprefix(CONFIG_PREFIX) or f"#{self.id}"
+        lines = [f"此邮件发给订阅「{label}」（{self.describe_zh(names)}）的收件人。"]
+        if (self.name or "").startswith(CONFIG_PREFIX):
+            lines.append(f"修改或退订：编辑 regwatch.toml 中 name = \"{label}\" 的 [[subscription]]。")
+        else:
+            lines.append(f"修改或退订：regwatch subscriptions 查看，regwatch unsubscribe {self.id} 退订。")
+        return lines
+
+    def describe_zh(self, names: Mapping[str, str] | None = None) -> str:
+        names = names or {}
+        shown = {"sources": "来源", "sections": "栏目", "issuers": "发布机关", "doc_types": "文件类别",
+                 "keywords": "关键词", "rules": "法规", "kinds": "变动类型", "since": "起始日期"}
+        parts = []
+        for key, value in self.filters.to_dict().items():
+            values = value if isinstance(value, list) else [value]
+            if key == "sources":
+                values = [names.get(v, v) for v in values]
+            if key == "kinds":
+                values = [KIND_NAMES.get(v, v) for v in values]
+            parts.append(f"{shown.get(key, key)}：{'、'.join(str(v) for v in values)}")
+        when = {"immediate": "即时", "daily": f"每日 {self.hour:02d} 时", "weekly": f"每周一 {self.hour:02d} 时"}
+        return "；".join([when.get(self.frequency, self.frequency)] + (parts or ["全部变动"]))
 
     def describe(self) -> str:
         parts = [f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in self.filters.to_dict().items()]

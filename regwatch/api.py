@@ -343,7 +343,7 @@ def digest(config: "Config", store: "Store", dry_run: bool = False, subscriber: 
     from notify import api as notify
 
     return notify.digest(store, _synced(config, store), review_url=config.review_url, subscriber=subscriber,
-                         dry_run=dry_run, only_due=due)
+                         dry_run=dry_run, only_due=due, display_names=notify.display_names(config))
 
 
 def outbox(config: "Config", store: "Store", status: str | None = None, retry: int | None = None):

@@ -9,21 +9,46 @@ import io
 
 from docx import Document as WordDocument
 from docx.enum.text import WD_COLOR_INDEX
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 
 from diffs.inline import DELETE, EQUAL, INSERT
-from diffs.render import STATUS_NAMES
+from diffs.render import STATUS_NAMES, Sides, headings
 
 
 CJK_FONT = "SimSun"   # 宋体: what Word on a Chinese desktop has; LibreOffice maps it to Noto Serif CJK
+LATIN_FONT = "Times New Roman"
 
 
 def _use_cjk_font(word) -> None:
-    style = word.styles["Normal"]
-    style.font.name = CJK_FONT
-    style.font.size = Pt(10.5)   # 五号
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), CJK_FONT)
+    """Every style Word falls back to gets the East Asian font too: w:eastAsia is what Chinese text uses."""
+    for name in ("Normal", "Heading 1", "Table Grid"):
+        style = word.styles[name]
+        style.font.name = LATIN_FONT
+        rpr = style.element.get_or_add_rPr()
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = OxmlElement("w:rFonts")
+            rpr.append(fonts)
+        fonts.set(qn("w:eastAsia"), CJK_FONT)
+    word.styles["Normal"].font.size = Pt(10.5)   # 五号
+
+
+def _a4(word) -> None:
+    """A4, the paper Chinese offices print on (python-docx defaults to US Letter)."""
+    for section in word.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(20)
+        section.top_margin = section.bottom_margin = Mm(20)
+
+
+def _repeat_as_header(row) -> None:
+    """The heading row repeats on every page of a long table."""
+    properties = row._tr.get_or_add_trPr()
+    marker = OxmlElement("w:tblHeader")
+    marker.set(qn("w:val"), "true")
+    properties.append(marker)
 
 
 def _side(cell, label: str | None, ops: list, keep: int, mark: int) -> None:
@@ -62,17 +87,17 @@ def _note(pair) -> str:
     return "；".join(words)
 
 
-def diff_docx(result, show_formatting: bool = False) -> bytes:
-    """The .docx bytes of ``result`` (a diffs.DiffResult)."""
+def diff_docx(result, show_formatting: bool = False, sides: Sides | None = None) -> bytes:
+    """The .docx bytes of ``result`` (a diffs.DiffResult); ``sides`` names the law and the versions' dates."""
     word = WordDocument()
+    _a4(word)
     _use_cjk_font(word)
-    old_title, new_title = result.old.title or "修改前", result.new.title or "修改后"
-    word.add_heading(f"{new_title} 新旧对照表", level=1)
-    if old_title != new_title:
-        word.add_paragraph(f"修改前：{old_title}；修改后：{new_title}")
+    title, head_old, head_new = headings(result, sides)
+    word.add_heading(f"{title} 新旧对照表" if title else "新旧对照表", level=1)
     table = word.add_table(rows=1, cols=3)
     table.style = "Table Grid"
-    for cell, heading in zip(table.rows[0].cells, ("修改前", "修改后", "说明")):
+    _repeat_as_header(table.rows[0])
+    for cell, heading in zip(table.rows[0].cells, (head_old, head_new, "说明")):
         cell.paragraphs[0].add_run(heading).bold = True
     unchanged = 0
 

@@ -7,14 +7,14 @@ from flask import abort, g
 def document_or_404(document_id: int) -> dict:
     document = g.store.document(document_id)
     if not document:
-        abort(404, f"no document {document_id}")
+        abort(404, f"没有编号为 {document_id} 的文件。")
     return document
 
 
 def version_or_404(version_id: int) -> dict:
     version = g.store.version(version_id)
     if not version:
-        abort(404, f"no version {version_id}")
+        abort(404, f"没有编号为 {version_id} 的版本。")
     return version
 
 

@@ -84,5 +84,13 @@ V4 = """
 CREATE INDEX versions_text_sha ON versions(text_sha);
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4]
+# The review workflow (snapshots/reviews.py): who has read which change. Creates its own table only.
+REVIEWS = """
+CREATE TABLE reviews (
+    reviewer TEXT NOT NULL, event_id INTEGER NOT NULL REFERENCES events(id), document_id INTEGER,
+    version_id INTEGER, reviewed_at TEXT NOT NULL, UNIQUE (reviewer, event_id));
+CREATE INDEX reviews_document ON reviews(reviewer, document_id);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, REVIEWS]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -20,8 +20,10 @@ from diffs.errors import StoreError
 from diffs.normalize import normalize
 
 from . import blobs, rules as registry, search as fulltext
+from .feed import FeedQueries
 from .identity import number_key, rule_name_key
 from .migrations import migrate
+from .reviews import ReviewState
 
 # The metadata keys of an extracted document that become columns of `documents`.
 DOCUMENT_FIELDS = ("title", "number", "issuer", "doc_type", "section", "issue", "published", "effective", "expires")
@@ -39,7 +41,7 @@ class SaveResult:
     previous_version_id: int | None
 
 
-class Store:
+class Store(FeedQueries, ReviewState):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         try:

@@ -1,8 +1,6 @@
 """`regwatch run/check/events/documents/history/status`: thin click wrappers over regwatch.api."""
 from __future__ import annotations
 
-import csv
-import io
 import sys
 
 import click
@@ -192,14 +190,13 @@ def status(config_path: str | None, at: str | None, repealed: bool, expiring: in
 
     with api.opened(config_path) as (_, store):
         rows = api.status(store, at=at, repealed=repealed, expiring=expiring)
+        if fmt == "csv":
+            from snapshots.tables import rules_csv   # the web UI's /audit.csv: the same columns, BOM and all
+
+            click.echo(rules_csv(store, rows), nl=False)
+            return
     if fmt == "json":
         echo_json([{k: r.get(k) for k in STATUS_COLUMNS} for r in rows])
-    elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=STATUS_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-        click.echo(buffer.getvalue(), nl=False)
     else:
         for r in rows:
             by = f"  ← {r['by_title']}" if r.get("by_title") else ""

@@ -2,32 +2,25 @@
 them, the ones expiring soon; the same table as CSV."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 
 from snapshots.rules import AMENDED, IN_FORCE, NOT_YET, REPEALED
+from snapshots.tables import audit_rows, rules_csv
 
 bp = Blueprint("audit", __name__)
-
-CSV_COLUMNS = ("id", "name", "number", "status", "since", "by_title", "by_number", "by_url", "effective", "expires")
-
 
 def _chosen_date() -> date:
     raw = request.args.get("date") or date.today().isoformat()
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        abort(400, f"not a date (YYYY-MM-DD): {raw!r}")
+        abort(400, f"日期格式应为 YYYY-MM-DD，收到的是“{raw}”。")
 
 
 def _audit(on: date) -> dict:
-    rules = g.store.rules(at=on.isoformat())
-    for rule in rules:
-        repealing = g.store.document(rule["by_document_id"]) if rule.get("by_document_id") else None
-        rule["by_number"] = (repealing or {}).get("number")
+    rules = audit_rows(g.store, g.store.rules(at=on.isoformat()))
     horizon = (on + timedelta(days=current_app.config["REVIEW"].expiring_days)).isoformat()
     return {
         "rules": rules,
@@ -36,13 +29,6 @@ def _audit(on: date) -> dict:
                             and r.get("status") in (IN_FORCE, AMENDED, NOT_YET)),
                            key=lambda r: r["expires"]),
     }
-
-
-def _cell(value):
-    # Scraped titles are untrusted: a leading = + - @ would make a spreadsheet run a formula.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 @bp.route("/audit")
@@ -54,10 +40,5 @@ def index():
 @bp.route("/audit.csv")
 def export_csv():
     on = _chosen_date()
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows({k: _cell(v) for k, v in rule.items()} for rule in _audit(on)["rules"])
-    # A BOM so that Excel, which Chinese legal teams open CSVs with, reads UTF-8.
-    return Response("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8",
+    return Response(rules_csv(g.store, g.store.rules(at=on.isoformat())), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="rules-{on.isoformat()}.csv"'})

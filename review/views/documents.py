@@ -23,10 +23,10 @@ def show(document_id: int):
     document = document_or_404(document_id)
     versions = g.store.versions(document_id)
     if not versions:
-        abort(404, f"document {document_id} has no stored version")
+        abort(404, f"文件 {document_id} 没有保存的版本。")
     seq = request.args.get("v", type=int) or versions[-1]["seq"]
     if seq not in {v["seq"] for v in versions}:
-        abort(404, f"document {document_id} has no version {seq}")
+        abort(404, f"文件 {document_id} 没有第 {seq} 版。")
     timeline = [{**v, "decision": decision_for_version(g.store, v)} for v in versions]
     rule = g.store.rule(document["rule_id"]) if document.get("rule_id") else None
     rule_history = g.store.rule_history(rule["id"]) if rule else []

@@ -29,7 +29,7 @@ def issue():
     source, name = request.args.get("source", ""), request.args.get("issue", "")
     documents = _issue_documents().get((source, name))
     if not documents:
-        abort(404, f"no gazette issue {name!r} of {source!r}")
+        abort(404, f"{source} 没有“{name}”这一期公报。")
     findings: dict[int, list[dict]] = defaultdict(list)
     ids = {d["id"] for d in documents}
     for event in g.store.events(source=source):

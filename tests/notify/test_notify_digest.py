@@ -11,7 +11,8 @@ import pytest
 
 from diffs.compare import compare
 from notify import api
-from notify.digest import MAX_TABLES, OMITTED, DigestEntry, compose
+from notify.digest import DigestEntry, compose, render_markdown
+from notify.digest_html import LIMIT
 from notify.items import EventItem
 from snapshots import Store
 
@@ -123,9 +124,12 @@ def test_message_headers_parts_and_overview(scenario, smtp_server):
     tables = _Tables()
     tables.feed(html)
     overview = next(rows for cls, rows in tables.tables if cls == "overview")
-    assert overview[0] == ["日期", "名称", "发布单位", "变动"]
-    assert [r[1] for r in overview[1:]] == ["上海市音像制品管理条例", "上海市公路管理条例"]
-    assert overview[1][3].startswith("修改") and overview[2][3].startswith("废止") and "2025-03-01" in overview[2][3]
+    assert overview[0] == ["施行日期", "名称", "文号", "发布单位", "来源", "变动"]
+    # One row per decision, naming the rule it amends or repeals; the earlier effective date first.
+    repeal_decision = "上海市人民代表大会常务委员会关于废止《上海市公路管理条例》的决定"
+    assert [(r[0], r[1], r[4], r[5]) for r in overview[1:]] == [
+        ("2024-12-31", DECISION_2024, SH_GAZETTE, "修改《上海市音像制品管理条例》，自 2024-12-31 起施行"),
+        ("2025-03-01", repeal_decision, SH_GAZETTE, "废止《上海市公路管理条例》，自 2025-03-01 起施行")]
     old_id, new_id = scenario.versions["yinxiang"]
     assert f'href="{REVIEW}/diff/{old_id}/{new_id}"' in html
     assert "<script" not in html.lower()
@@ -240,13 +244,84 @@ def test_amendment_shows_the_decisions_operations_and_the_consolidated_table(sce
     assert received.message["Subject"] == f"regwatch：1 项行政法规修改 — {STATE_GAZETTE} 2024年第33号"
 
 
-def test_a_long_digest_mails_at_most_max_tables_diff_tables(scenario):
-    result = compare(*scenario.texts("nianjie"))
+def test_a_long_digest_stays_under_the_clipping_size_and_says_what_it_left_out(scenario):
+    """Forty amended versions, each with a real 新旧对照表: the HTML stays under 100 KB, shows some
+    tables, and counts the others with a link to the review UI."""
+    result = compare(*scenario.texts("yinxiang"))
+    one_table = len(render_html_inline(result).encode())
     items = [EventItem(id=i, kind="new_version", at="2025-01-06T00:00:00+00:00", source=STATE_GAZETTE,
                        title=f"办法{i}", url=None, document_id=i, version_id=None, rule_id=None)
-             for i in range(1, MAX_TABLES + 3)]
+             for i in range(1, 41)]
+    assert one_table * 40 > 3 * LIMIT                      # the tables alone would be far too large
     message = compose(api.subscriptions(scenario.store)[0], [DigestEntry(i, diff=result) for i in items],
-                      sender="alerts@regwatch.test", message_id="<cap@regwatch.test>", now=NOW)
+                      sender="alerts@regwatch.test", message_id="<cap@regwatch.test>", now=NOW, review_url=REVIEW)
     html = message.get_body(("html",)).get_content()
     text = message.get_body(("plain",)).get_content()
-    assert html.count('class="rw-table"') == MAX_TABLES and html.count(OMITTED) == 2 and text.count(OMITTED) == 2
+    assert len(html.encode()) < LIMIT
+    shown = html.count('class="rw-table"')
+    assert 0 < shown < 40
+    note = re.search(r"因邮件篇幅所限，(\d+) 份对照表未附（约 (\d+) KB）", html)
+    assert note and int(note.group(1)) == 40 - shown and note.group(1) in text
+    assert int(note.group(2)) >= (40 - shown) * one_table // 1024 // 2
+    assert f'href="{REVIEW}/"' in html
+    # Every change keeps its overview row, whatever happened to its table.
+    tables = _Tables()
+    tables.feed(html)
+    overview = next(rows for cls, rows in tables.tables if cls == "overview")
+    assert sorted(r[1] for r in overview[1:]) == sorted(f"办法{i}" for i in range(1, 41))
+
+
+def render_html_inline(result):
+    from diffs.render import render_html
+    return render_html(result, standalone=False, inline_styles=True)
+
+
+def test_table_heads_name_the_law_and_both_editions(scenario, smtp_server):
+    api.digest(scenario.store, smtp_server.mail_settings(), now=NOW, subscriber="follow@example.cn")
+    (received,) = smtp_server.handler.received
+    html = received.message.get_body(("html",)).get_content()
+    # The last 修订 line of each text's header is its edition (corpus/eval-dev/nianjie).
+    assert re.search(r'<tr class="rw-title"><th[^>]*>全国年节及纪念日放假办法</th></tr>', html)
+    assert ">修改前（2007-12-14 版）</th>" in html and ">修改后（2024-11-10 版）</th>" in html
+    assert "修改前：" not in html
+    assert "生成于 2025-11-05 10:00 北京时间" in html        # NOW is 02:00 UTC
+
+
+def test_markdown_for_chat_fits_its_limit_and_escapes(scenario):
+    store = scenario.store
+    evil = store.add_event("new_document", at="2025-11-05T00:00:00+00:00", source=SH_GAZETTE,
+                           title="[点我](javascript:alert(1)) **通知**")
+    api.subscribe(store, "chat@example.cn")
+    run = api.digest(store, {}, now=NOW, dry_run=True, subscriber="chat@example.cn", review_url=REVIEW)
+    (composed,) = run.digests
+    full = render_markdown(composed.digest, 100_000)
+    assert "\\[点我\\]\\(javascript:alert\\(1\\)\\) \\*\\*通知\\*\\*" in full and evil in event_ids(composed.message)
+    assert "修改《上海市音像制品管理条例》，自 2024-12-31 起施行" in full
+    short = render_markdown(composed.digest, 400)
+    assert len(short) <= 400
+    left = re.search(r"……另有 (\d+) 项未列出，\[在审阅界面查看\]\(http://127\.0\.0\.1:8000/\)", short)
+    shown = short.count("\n- ")
+    assert left and shown + int(left.group(1)) == full.count("\n- ")
+
+
+def test_event_times_are_beijing_times(scenario):
+    late = EventItem(id=1, kind="source_error", at="2025-11-05T17:30:00+00:00", source=STATE_GAZETTE, title=None,
+                     url=None, document_id=None, version_id=None, rule_id=None, payload={"error": "HTTP 503"})
+    message = compose(api.subscriptions(scenario.store)[0], [DigestEntry(late)], sender="alerts@regwatch.test",
+                      message_id="<tz@regwatch.test>", now=NOW)
+    text = message.get_body(("plain",)).get_content()
+    assert text.splitlines()[5].startswith("2025-11-06  ")          # the overview row: the day in Beijing
+    assert "时间：2025-11-06 01:30 北京时间" in text
+
+
+def test_footer_names_the_subscription_and_how_to_change_it():
+    from notify.subscriptions import Filters, Subscription
+
+    from_config = Subscription(emails=["a@example.cn"], filters=Filters(sources=("sh",), kinds=("amended",)),
+                               frequency="weekly", hour=9, name="config:legal", id=3)
+    assert from_config.footer_lines({"sh": "上海市人民政府公报"}) == [
+        "此邮件发给订阅「legal」（每周一 09 时；来源：上海市人民政府公报；变动类型：修改）的收件人。",
+        '修改或退订：编辑 regwatch.toml 中 name = "legal" 的 [[subscription]]。']
+    by_command = Subscription(emails=["b@example.cn"], id=7)
+    assert by_command.footer_lines() == ["此邮件发给订阅「#7」（即时；全部变动）的收件人。",
+                                         "修改或退订：regwatch subscriptions 查看，regwatch unsubscribe 7 退订。"]

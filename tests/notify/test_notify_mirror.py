@@ -17,6 +17,7 @@ from regwatch.commands.mirror import source_block
 from monitor.config import load
 from monitor.pipeline import run_cycle
 from notify import api
+from notify.digest_html import LIMIT
 from snapshots import Store
 
 from notify_smtp import PASSWORD, PASSWORD_ENV, SMTPServer
@@ -86,7 +87,9 @@ def test_every_subscriber_gets_exactly_its_events_once(story):
 
 def test_messages_are_parseable_and_match_their_events(story):
     store, server, _ = story
-    titles = {i: t for i, t in store.conn.execute("SELECT id, title FROM events")}
+    # A decision's row names the rules it amends or repeals; other rows name their document.
+    titles = {i: json.loads(p or "{}").get("rule") if kind in ("amended", "repealed") else t
+              for i, kind, t, p in store.conn.execute("SELECT id, kind, title, payload FROM events")}
     for received in server.handler.received:
         msg = received.message
         assert received.raw.split(b"\r\n\r\n", 1)[0].isascii()
@@ -94,7 +97,8 @@ def test_messages_are_parseable_and_match_their_events(story):
         html = msg.get_body(("html",)).get_content()
         text = msg.get_body(("plain",)).get_content()
         ids = [int(x) for x in msg["X-Regwatch-Events"].split(",")]
-        assert html.count('<tr><td style=') >= len(ids)  # one overview row per event
+        assert len(html.encode()) < LIMIT                 # mail clients clip longer messages
+        assert html.count('<tr valign="top">') >= 1 and "rw-table" not in html.split("详情")[0]
         for i in ids:
             if titles[i]:
                 assert titles[i] in text
@@ -104,4 +108,6 @@ def test_messages_are_parseable_and_match_their_events(story):
     repeal = json.loads(payload)
     rules_mail = "".join(r.message.get_body(("plain",)).get_content() for r in server.handler.received
                          if r.recipients == ["rules@example.cn"])
-    assert f"依据文件：{repeal['by']}" in rules_mail and f"废止日期：{repeal['effective']}" in rules_mail
+    # Its decision's overview row names the repealed rule and the date.
+    row = next(line for line in rules_mail.splitlines() if repeal["by"] in line and "废止《" in line)
+    assert f"《{repeal['rule']}》" in row and repeal["effective"] in row

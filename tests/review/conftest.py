@@ -48,6 +48,16 @@ def _add_empty_page(store: Store) -> tuple[int, int, int]:
     return first.document_id, first.version_id, second.version_id
 
 
+def _add_subscriptions(store: Store) -> None:
+    """Two subscriptions for the subscriptions page: one made by command, one from regwatch.toml."""
+    from notify import api
+
+    api.subscribe(store, "legal@example.cn", kinds=["amended", "repealed"], frequency="daily", hour=9)
+    api.sync_subscriptions(store, [{"name": "everything", "email": "watch@example.cn"},
+                                   {"name": "shanghai", "email": "sh@example.cn", "sources": ["shanghai-gazette"],
+                                    "keywords": ["音像制品", "建设工程"]}])
+
+
 def _one(rows: list[dict], what: str) -> dict:
     assert len(rows) == 1, f"expected one {what} in the store, found {len(rows)}"
     return rows[0]
@@ -65,6 +75,7 @@ def review_data(tmp_path_factory):
         with Store(config.store) as store:
             cycle_through_mirror(config, store, server)
             hostile = _add_hostile_page(store)
+            _add_subscriptions(store)
             empty_doc, empty_v1, empty_v2 = _add_empty_page(store)
             documents = store.documents()
             law = _one([d for d in documents if d["title"] == LAW], LAW)

@@ -13,7 +13,8 @@ import requests
 
 from diffs.amendments import parse_decision
 from diffs.compare import compare
-from diffs.render import render_json, render_markdown
+from diffs.render import Sides, render_json, render_markdown
+from docx.oxml.ns import qn
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 EVAL_DEV = Path(__file__).resolve().parents[2] / "corpus" / "eval-dev"
@@ -97,12 +98,20 @@ def test_exports_follow_the_cli_contract(site, ids, law_texts):
     base = f"/diff/{ids['law_v1']}/{ids['law_v2']}"
     result = compare(*law_texts)
     assert json.loads(get(site, base + ".json").text) == json.loads(render_json(result))
-    assert get(site, base + ".md").text == render_markdown(result)
+    # The texts do not carry the law's name: the page gives it; the dates are each text's last edition.
+    markdown = get(site, base + ".md").text
+    assert markdown == render_markdown(result, sides=Sides(title=ids["law_title"]))
+    assert markdown.startswith(f"# {ids['law_title']}：修改前（2021-08-25 版） → 修改后（2024-12-31 版）")
     html = get(site, base + ".html")
     assert html.headers["Content-Type"].startswith("text/html") and "attachment" in html.headers["Content-Disposition"]
     word = docx.Document(io.BytesIO(get(site, base + ".docx").content))
     table = word.tables[0]
-    assert [c.text for c in table.rows[0].cells][:2] == ["修改前", "修改后"]
+    assert [c.text for c in table.rows[0].cells] == ["修改前（2021-08-25 版）", "修改后（2024-12-31 版）", "说明"]
+    assert word.paragraphs[0].text == f"{ids['law_title']} 新旧对照表"
+    section = word.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)        # A4
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None                         # repeats per page
+    assert word.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia"))
     body = "\n".join(cell.text for row in table.rows[1:] for cell in row.cells)
     for pair in [p for p in result.pairs if p.status == "modified"][:5]:
         assert pair.new_text.strip()[:20] in body
