@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from regwatch.commands.demo import run_demo  # noqa: E402
+from regwatch.demo import run_demo  # noqa: E402
 
 
 def main() -> None:

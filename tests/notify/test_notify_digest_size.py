@@ -9,7 +9,7 @@ import re
 import pytest
 
 from notify.digest_html import LIMIT
-from regwatch.commands.demo import run_demo
+from regwatch.demo import run_demo
 
 
 @pytest.fixture(scope="module")
