@@ -22,6 +22,7 @@ from diffs.normalize import normalize
 from . import blobs, rules as registry, search as fulltext
 from .identity import number_key, rule_name_key
 from .migrations import migrate
+from .outbox import OutboxTables
 
 # The metadata keys of an extracted document that become columns of `documents`.
 DOCUMENT_FIELDS = ("title", "number", "issuer", "doc_type", "section", "issue", "published", "effective", "expires")
@@ -39,13 +40,20 @@ class SaveResult:
     previous_version_id: int | None
 
 
-class Store:
-    def __init__(self, path: str | Path) -> None:
+class Store(OutboxTables):
+    def __init__(self, path: str | Path, create: bool = True) -> None:
+        """``create=False``: open an existing store only (read-only commands and the web UI must not
+        leave an empty store behind a typo or a deleted file); a missing file is a StoreError."""
         self.path = Path(path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if create:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                target: str | Path = self.path
+            else:
+                # mode=rw: SQLite itself refuses a missing file, so no check-then-open race.
+                target = f"{self.path.resolve().as_uri()}?mode=rw"
             # isolation_level=None: we issue BEGIN/COMMIT ourselves; check_same_thread stays on.
-            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.conn = sqlite3.connect(target, isolation_level=None, timeout=30, uri=not create)
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -55,6 +63,8 @@ class Store:
                 self.conn.close()
             if isinstance(e, StoreError):
                 raise
+            if not create and not self.path.is_file():
+                raise StoreError(f"no store at {self.path}: run `regwatch check` first, or give the right --config") from None
             raise StoreError(f"{self.path}: cannot open the store: {e}") from e
         except OSError as e:
             raise StoreError(f"{self.path}: cannot create the store's folder: {e}") from e

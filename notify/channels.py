@@ -1,0 +1,169 @@
+"""Chat channels through Apprise: 企业微信 (wecombot://), 钉钉 (dingtalk://), 飞书 (feishu://, lark://),
+generic webhooks (json://, xml://, form://), Slack, Telegram and the rest of Apprise's services.
+
+A channel is an Apprise URL given per subscription. Secrets need not be written into regwatch.toml
+(nor land in the store): ``${VAR}`` in a URL is replaced from the environment when sending, as
+``[mail] password_env`` does for SMTP. A digest goes to a channel as Markdown within the service's
+size limit, through the same outbox as mail (see outbox.py): at least once, and generic webhooks
+carry the Message-ID in an ``X-Regwatch-Message-Id`` header so that a receiver can drop a
+duplicate.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from diffs.errors import InputError
+
+from .digest import DigestEntry, what_happened
+from .mailer import Answer, Envelope, TransientMailError, TransportError
+
+VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+WEBHOOK_SCHEMAS = ("json", "jsons", "xml", "xmls", "form", "forms")
+MESSAGE_ID_HEADER = "X-Regwatch-Message-Id"
+# Some services count their limit in bytes (企业微信: 2048 bytes of UTF-8) while Apprise states
+# characters; a Chinese character is 3 bytes, so every budget is measured in bytes.
+MIN_BUDGET = 200
+
+
+def _schema(url: str) -> str:
+    return url.partition("://")[0].lower()
+
+
+def validate(url: str) -> str:
+    """A channel URL Apprise can use (checked fully when it names no ``${VAR}``); InputError otherwise."""
+    from apprise.manager_plugins import NotificationManager
+
+    url = str(url).strip()
+    if "://" not in url or _schema(url) not in NotificationManager().schemas():
+        raise InputError(f"not a channel URL Apprise knows: {describe(url)!r} (e.g. wecombot://KEY, "
+                         "dingtalk://TOKEN, feishu://TOKEN, json://host/path, slack://…, tgram://…)")
+    if not VARIABLE.search(url) and _plugin(url) is None:
+        raise InputError(f"channel URL {describe(url)!r} is not valid for its service")
+    return url
+
+
+def expand(url: str) -> str:
+    """The URL with ``${VAR}`` taken from the environment; a missing variable is a broken transport."""
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in os.environ:
+            raise TransportError(f"channel {describe(url)}: environment variable {name} is not set")
+        return os.environ[name]
+    return VARIABLE.sub(value, url)
+
+
+def describe(url: str) -> str:
+    """The URL for listings and logs: Apprise's privacy form hides tokens; ${VAR} names are no secret."""
+    if VARIABLE.search(url) or "://" not in url:
+        return url
+    plugin = _plugin(url)
+    return plugin.url(privacy=True).partition("?")[0] if plugin is not None else f"{_schema(url)}://…"
+
+
+def _plugin(url: str) -> Any:
+    import apprise
+
+    return apprise.Apprise.instantiate(url, suppress_exceptions=True) or None
+
+
+def budget(url: str) -> int:
+    """The largest message body in bytes the channel's service takes."""
+    plugin = _plugin(expand(url)) if not VARIABLE.search(url) or all(v in os.environ for v in VARIABLE.findall(url)) \
+        else None
+    if plugin is None:
+        from apprise.manager_plugins import NotificationManager
+
+        plugin = NotificationManager()[_schema(url)]
+    return max(int(plugin.body_maxlen), MIN_BUDGET)
+
+
+@dataclass
+class ChatDigest:
+    """What a channel shows of a digest: its title and entries, with links into the review UI."""
+    title: str
+    entries: list[DigestEntry]
+    review_url: str | None = None
+
+
+# Enough to keep scraped text literal: no emphasis, code, link, HTML or table syntax can form.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+
+
+def _md(text: Any) -> str:
+    """Scraped text shown literally: Markdown and HTML characters escaped, on one line."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def render_markdown(digest: ChatDigest, limit_chars: int) -> str:
+    """The digest as Markdown of at most ``limit_chars`` characters: the title, then one line per
+    event (date, title, what happened, link), and when lines do not fit how many were left out
+    and where to see them. (Stand-in for the digest module's own rendering.)"""
+    review = digest.review_url.rstrip("/") if digest.review_url else None
+    head = f"**{_md(digest.title)}**\n"
+    if not digest.entries:
+        return (head + "\n本期没有新的变动。\n")[:limit_chars]
+    lines = []
+    for e in digest.entries:
+        item = e.item
+        date = (item.document or {}).get("published") or (item.at or "")[:10]
+        line = f"- {_md(date)} 《{_md(item.display_title.strip('《》'))}》：{_md(what_happened(e))}"
+        if review and e.old_version_id and e.new_version_id:
+            line += f" [对照]({review}/diff/{e.old_version_id}/{e.new_version_id})"
+        elif review and item.document_id:
+            line += f" [查看]({review}/documents/{item.document_id})"
+        lines.append(line)
+    out = head
+    for shown, line in enumerate(lines):
+        rest = len(lines) - shown - 1
+        tail = _omitted(rest, review) if rest else ""
+        if len(out) + len(line) + 1 + len(tail) > limit_chars:
+            return (out + _omitted(len(lines) - shown, review))[:limit_chars]
+        out += "\n" + line
+    return out + "\n"
+
+
+def _omitted(count: int, review: str | None) -> str:
+    where = f"请在审阅界面查看：{review}/" if review else "请查看邮件摘要或 regwatch events"
+    return f"\n（另有 {count} 项未列出，{where}）"
+
+
+def fit(digest: ChatDigest, budget_bytes: int, render: Callable[[ChatDigest, int], str] = render_markdown) -> str:
+    """The rendering whose UTF-8 size is within ``budget_bytes``: ask for fewer characters until it fits."""
+    limit = budget_bytes
+    for _ in range(8):  # each pass scales the limit by the measured ratio, so it converges in two or three
+        text = render(digest, limit)
+        size = len(text.encode("utf-8"))
+        if size <= budget_bytes:
+            return text
+        limit = max(1, limit * budget_bytes // size - 1)
+    return text.encode("utf-8")[:budget_bytes].decode("utf-8", "ignore")
+
+
+class ChannelTransport:
+    """Posts an outbox row's Markdown to its channel through Apprise."""
+
+    def send(self, envelope: Envelope, before_commit: Callable[[], None]) -> Answer:
+        import apprise
+
+        url = expand(envelope.channel)
+        if _schema(url) in WEBHOOK_SCHEMAS:
+            # Apprise turns +Name=value query arguments of its webhook URLs into request headers.
+            mark = "&" if "?" in url else "?"
+            url += f"{mark}+{MESSAGE_ID_HEADER}={envelope.message_id.strip('<>').replace('@', '%40')}"
+        plugin = _plugin(url)
+        if plugin is None:
+            raise TransportError(f"channel {describe(envelope.channel)}: not a valid Apprise URL")
+        with apprise.LogCapture(level=logging.WARNING) as log:
+            before_commit()
+            ok = plugin.notify(body=envelope.raw.decode("utf-8"), title="", body_format=apprise.NotifyFormat.MARKDOWN)
+        if ok:
+            return Answer("posted", accepted=list(envelope.recipients))
+        reason = " ".join(log.getvalue().split(" - ", 2)[-1].split()) or "the service did not accept the message"
+        error = f"channel {describe(envelope.channel)}: {reason}"
+        if "connection error" in reason.lower():
+            raise TransportError(error)
+        raise TransientMailError(error)
