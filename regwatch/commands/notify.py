@@ -7,6 +7,7 @@ from typing import Any, Iterator
 
 import click
 
+from diffs.errors import MailError
 from notify.subscriptions import EVENT_KINDS, FREQUENCIES
 
 config_option = click.option("--config", "config_path", default="regwatch.toml", show_default=True,
@@ -21,13 +22,14 @@ class Context:
 
 
 @contextlib.contextmanager
-def opened(config_path: str) -> Iterator[Context]:
+def opened(config_path: str, create: bool = False) -> Iterator[Context]:
+    """The store of the config; only ``subscribe`` may create it (a typo must not make an empty store)."""
     from monitor.config import load
     from notify import api
     from snapshots import Store
 
     config = load(config_path)
-    store = Store(config.store)
+    store = Store(config.store, create=create)
     try:
         # Subscriptions of regwatch.toml are brought into the store whenever a notify command runs.
         yield Context(store, api.prepare(store, config), config.review_url)
@@ -36,7 +38,10 @@ def opened(config_path: str) -> Iterator[Context]:
 
 
 @click.command()
-@click.argument("emails", nargs=-1, required=True)
+@click.argument("emails", nargs=-1)
+@click.option("--channel", "channels", multiple=True, metavar="URL",
+              help="Also post digests to this Apprise URL: wecombot://KEY, dingtalk://TOKEN, feishu://TOKEN, "
+                   "json://host/path, slack://…, tgram://… (repeatable; ${VAR} is read from the environment).")
 @click.option("--name", help="A name to recognise the subscription by.")
 @click.option("--source", "sources", multiple=True, help="Only events of this source (repeatable).")
 @click.option("--section", "sections", multiple=True, help="Only documents of this gazette section.")
@@ -53,12 +58,12 @@ def opened(config_path: str) -> Iterator[Context]:
 @click.option("--heartbeat", is_flag=True, help="Send a digest even when nothing happened.")
 @config_option
 def subscribe(emails: tuple[str, ...], config_path: str, **options: Any) -> None:
-    """Add a subscription for EMAIL (one or more addresses)."""
+    """Add a subscription for EMAIL (one or more addresses) and/or --channel URLs."""
     from notify import api
 
-    with opened(config_path) as ctx:
+    with opened(config_path, create=True) as ctx:
         sub = api.subscribe(ctx.store, list(emails), **options)
-    click.echo(f"subscription {sub.id}: {', '.join(sub.emails)} — {sub.describe()}")
+    click.echo(f"subscription {sub.id}: {', '.join(sub.emails) or '-'} — {sub.describe()}")
 
 
 @click.command()
@@ -72,7 +77,7 @@ def subscriptions(config_path: str) -> None:
     if not subs:
         click.echo("no subscriptions")
     for sub in subs:
-        click.echo(f"{sub.id:>4}  {sub.name or '-':<20}  {', '.join(sub.emails)}  {sub.describe()}")
+        click.echo(f"{sub.id:>4}  {sub.name or '-':<20}  {', '.join(sub.emails) or '-'}  {sub.describe()}")
 
 
 @click.command()
@@ -94,21 +99,40 @@ def unsubscribe(id_or_email: str, config_path: str) -> None:
 @click.option("--due", is_flag=True, help="Respect daily/weekly schedules (as the scheduler does).")
 @config_option
 def digest(dry_run: bool, subscriber: str | None, due: bool, config_path: str) -> None:
-    """Compose digests from new events and send them now (or print them with --dry-run)."""
+    """Compose digests from new events and send them now (or print them with --dry-run).
+
+    Exits non-zero when a message could not be delivered (it stays in the outbox and is retried)."""
     from notify import api
 
     with opened(config_path) as ctx:
+        # Run by hand, it also retries now what waits after a failure (the operator may have fixed it).
         run = api.digest(ctx.store, ctx.mail, review_url=ctx.review_url, subscriber=subscriber,
-                         dry_run=dry_run, only_due=due)
+                         dry_run=dry_run, only_due=due, ignore_backoff=not due)
     for d in run.digests:
-        click.echo(f"→ {', '.join(d.subscription.emails)}: {d.message['Subject']} ({len(d.event_ids)} events)")
+        click.echo(f"→ {d.target}: {d.subject} ({len(d.event_ids)} events)")
         if dry_run:
-            click.echo(d.message.get_body(("plain",)).get_content())
+            click.echo(d.message.get_body(("plain",)).get_content() if d.message is not None else d.text)
     if not run.digests:
         click.echo("no new events for any subscription")
     if run.delivery is not None:
-        r = run.delivery
-        click.echo(f"sent {len(r.sent)}, retrying {len(r.retrying)}, failed {len(r.failed)} via {ctx.mail.describe()}")
+        _report(run.delivery, ctx.mail)
+
+
+def _report(r: Any, mail: Any) -> None:
+    click.echo(f"sent {len(r.sent)}, retrying {len(r.retrying)}, failed {len(r.failed)} via {mail.describe()}"
+               + (f"; {len(r.held)} held" if r.held else ""))
+    if not r.ok:
+        problems = [f"{'mail' if not channel else channel_name(channel)}: {error}" for channel, error in r.errors.items()]
+        if r.failed:
+            problems.append(f"{len(r.failed)} message(s) failed for good (regwatch outbox --status failed)")
+        held = f"; {len(r.held)} message(s) kept in the outbox, retried later" if r.held else ""
+        raise MailError("not delivered: " + "; ".join(problems) + held)
+
+
+def channel_name(url: str) -> str:
+    from notify.channels import describe
+
+    return describe(url)
 
 
 @click.command()
@@ -129,6 +153,7 @@ def outbox(status: str | None, retry_id: int | None, config_path: str) -> None:
         click.echo("outbox is empty" if status is None else f"no {status} messages")
     for e in entries:
         when = e.sent_at or e.next_attempt_at or e.created_at
-        click.echo(f"{e.id:>4}  {e.status:<8} {e.attempts}×  {when}  {', '.join(e.recipients)}  {e.subject}")
+        to = channel_name(e.channel) if e.channel else ", ".join(e.recipients)
+        click.echo(f"{e.id:>4}  {e.status:<8} {e.attempts}×  {when}  {to}  {e.subject}")
         if e.last_error:
             click.echo(f"      {e.last_error}")
