@@ -31,14 +31,16 @@ def serve(host: str, port: int, config_path: str, store_path: str | None, token_
     from review import ReviewConfig
     from review import serve as serve_review
 
+    from review.access import allowed_hosts
+
     settings = ReviewConfig()
     if os.path.exists(config_path):
         from monitor.config import load
         config = load(config_path)
         store_path = store_path or config.store
-        # [review] token_env: asked of the config module (Config.review_token_env); absent until it lands.
-        token_env = token_env or getattr(config, "review_token_env", None)
+        token_env = token_env or config.review_token_env
         settings.expiring_days = config.expiring_days
+        settings.hosts = allowed_hosts(config.review_hosts, review_url=config.review_url)
     elif store_path is None:
         raise ConfigError(f"{config_path} not found: give --config FILE or --store FILE")
     settings.token = _token(token_env)
