@@ -150,26 +150,24 @@ def test_configured_host_names_are_answered(review_store):
 
 
 @pytest.mark.browser
-def test_dns_rebinding_in_chromium_is_refused(site):
+def test_dns_rebinding_in_chromium_is_refused(site, browser):
     """Chromium resolves an attacker's name to 127.0.0.1 (what a rebinding DNS server does): the page
     it loads is the refusal, and a script on it could read nothing of the store."""
-    from playwright.sync_api import sync_playwright
-
     port = site.rsplit(":", 1)[1]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run",
-                                          "--host-resolver-rules=MAP rebind.attacker.test 127.0.0.1"])
-        try:
-            page = browser.new_page()
-            response = page.goto(f"http://rebind.attacker.test:{port}/")
-            assert response.status == 421 and "DNS 重绑定" in page.content()
-            fetched = page.evaluate("fetch('/documents').then(r => r.status)")
-            assert fetched == 421
-            same = page.goto(f"{site}/")                 # the real loopback name still works
-            assert same.status == 200
-        finally:
-            browser.close()
+    # A Chromium of its own: the resolver rule is a launch argument.
+    rebound = browser.browser_type.launch(executable_path="/usr/bin/chromium", headless=True,
+                                          args=["--no-sandbox", "--disable-gpu", "--no-first-run",
+                                                "--host-resolver-rules=MAP rebind.attacker.test 127.0.0.1"])
+    try:
+        page = rebound.new_page()
+        response = page.goto(f"http://rebind.attacker.test:{port}/")
+        assert response.status == 421 and "DNS 重绑定" in page.content()
+        fetched = page.evaluate("fetch('/documents').then(r => r.status)")
+        assert fetched == 421
+        same = page.goto(f"{site}/")                 # the real loopback name still works
+        assert same.status == 200
+    finally:
+        rebound.close()
 
 
 def test_token_from_header_or_login_cookie_never_from_the_url(review_store):
