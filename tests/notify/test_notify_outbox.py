@@ -277,3 +277,37 @@ def test_kill_9_while_sending_then_restart_resends_after_the_lease(tmp_path, smt
     assert len(copies) == (1 if stall_at == "RCPT" else 2)
     assert {c.message["Message-ID"] for c in copies} == {"<test.1@regwatch.test>"}
     store.close()
+
+
+def test_upgrade_requeues_messages_whose_outcome_was_unknown(tmp_path):
+    """A store written by the at-most-once outbox: its "sent (unconfirmed)" rows and rows left
+    sending after the hand-over are queued again; deliveries keep their events, now per channel."""
+    import sqlite3
+
+    from snapshots.migrations import _statements
+    from snapshots.schema import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for version, script in enumerate(MIGRATIONS[:4], 1):
+        for statement in _statements(script):
+            conn.execute(statement)
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", [str(version)])
+    conn.execute("INSERT INTO subscriptions (id, emails, frequency) VALUES (1, '[\"a@example.cn\"]', 'immediate')")
+    conn.execute("INSERT INTO events (id, at, kind) VALUES (7, '2025-01-01', 'new_document')")
+    rows = [(1, "sent", "2025-01-01T00:00:00+00:00", "unconfirmed: the whole message was handed over, …"),
+            (2, "sending", "2025-01-01T00:00:00+00:00", None), (3, "sent", "2025-01-01T00:00:00+00:00", None),
+            (4, "sending", None, None)]
+    for oid, status, sent_at, error in rows:
+        conn.execute("INSERT INTO outbox (id, message_id, subscription_id, recipients, subject, body, status, attempts,"
+                     " next_attempt_at, last_error, created_at, sent_at) VALUES (?, ?, 1, '[\"a@example.cn\"]', 's', 'b',"
+                     " ?, 1, '2025-01-01T00:10:00+00:00', ?, '2025-01-01', ?)", [oid, f"<m{oid}@x>", status, error, sent_at])
+    conn.execute("INSERT INTO deliveries (subscription_id, event_id, outbox_id) VALUES (1, 7, 1)")
+    conn.close()
+    with Store(path) as store:
+        got = {r["id"]: (r["status"], r["sent_at"], r["handed_at"]) for r in store.outbox_rows()}
+        assert got == {1: ("pending", None, "2025-01-01T00:00:00+00:00"), 2: ("sending", None, "2025-01-01T00:00:00+00:00"),
+                       3: ("sent", "2025-01-01T00:00:00+00:00", None), 4: ("sending", None, None)}
+        assert store.undelivered_events(1) == [] and [e["id"] for e in store.undelivered_events(1, "json://h/x")] == [7]
+        recovered = outbox.recover(store, datetime(2025, 1, 2, tzinfo=timezone.utc))   # the old leases are over
+        assert sorted(recovered) == [2, 4] and {r["status"] for r in store.outbox_rows() if r["id"] != 3} == {"pending"}
