@@ -18,7 +18,7 @@ from diffs.errors import ConfigError, InputError
 from . import channels as chat, outbox as outbox_store
 from .digest import DigestEntry, compose, subject
 from .items import CHINA_TZ, EventItem, StoreReader
-from .mailer import MailSettings, Transport, transport_for
+from .mailer import MailSettings, transport_for
 from .outbox import MAIL, DeliveryReport, OutboxEntry, stamp
 from .subscriptions import Filters, Subscription, is_due, validate_email
 
@@ -252,16 +252,7 @@ def deliver(store: Any, mail: MailSettings | Mapping[str, Any] | None = None, no
     """Send what the outbox holds that is due (also what earlier runs could not send): mail through
     [mail], chat rows to their channels."""
     settings = mail if isinstance(mail, MailSettings) else MailSettings.from_mapping(mail)
-    return outbox_store.deliver(store, transports(settings), now=now, ignore_backoff=ignore_backoff)
-
-
-def transports(settings: MailSettings) -> Any:
-    """A row's channel -> its transport: [mail] for email rows, Apprise for chat channels."""
-    mail, chat_transport = transport_for(settings), chat.ChannelTransport()
-
-    def route(channel: str) -> Transport:
-        return mail if channel == MAIL else chat_transport
-    return route
+    return outbox_store.deliver(store, transport_for(settings), now=now, ignore_backoff=ignore_backoff)
 
 
 def outbox(store: Any, status: str | None = None) -> list[OutboxEntry]:

@@ -149,11 +149,12 @@ def deliver(store: Any, transport: Transport | Callable[[str], Transport], now: 
             ignore_backoff: bool = False) -> DeliveryReport:
     """Send every due pending message (or only the given outbox ids) once.
 
-    ``transport`` is the mail transport, or a function from a row's channel to its transport.
+    ``transport`` is the mail transport (chat rows then go through Apprise), or a function from a
+    row's channel to its transport.
     ``ignore_backoff``: also the rows waiting for their next attempt (an operator's explicit run).
     """
     now = now or datetime.now(timezone.utc)
-    route = transport if callable(transport) and not hasattr(transport, "send") else (lambda channel: transport)
+    route = transport if callable(transport) and not hasattr(transport, "send") else _with_channels(transport)
     report = DeliveryReport(recovered=recover(store, now))
     wanted = set(only) if only is not None else None
     for outbox_id in store.outbox_due(stamp(now), ignore_backoff=ignore_backoff):
@@ -169,6 +170,14 @@ def deliver(store: Any, transport: Transport | Callable[[str], Transport], now: 
                         error=error, channel=channel or "mail", held=sum(
                             1 for i in report.held if store.outbox_row(i)["channel"] == channel))
     return report
+
+
+def _with_channels(mail: Transport) -> Callable[[str], Transport]:
+    """The mail transport for email rows, Apprise for chat rows."""
+    from .channels import ChannelTransport
+
+    chat = ChannelTransport()
+    return lambda channel: mail if channel == MAIL else chat
 
 
 def _deliver_one(store: Any, transport: Transport, row: dict, now: datetime, max_attempts: int,

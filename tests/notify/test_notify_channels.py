@@ -173,3 +173,16 @@ def test_config_channel_errors_name_the_file(workdir):
     result = regwatch("subscriptions", "--config", config)
     assert result.returncode == 2 and "regwatch.toml" in result.stderr and "nope://" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_subscribe_a_channel_from_the_command_line(workdir, receiver):
+    config = write_config(workdir, receiver.url("/team-a"))
+    added = regwatch("subscribe", "--channel", receiver.url("/ops"), "--kind", "repealed", "--config", config)
+    assert added.returncode == 0, added.stderr
+    assert f"→ {receiver.url('/ops')}" in added.stdout and added.stdout.startswith("subscription ")
+    nothing = regwatch("subscribe", "--kind", "repealed", "--config", config)
+    assert nothing.returncode == 2 and "at least one email address or channel" in nothing.stderr
+    sent = regwatch("digest", "--config", config)
+    assert sent.returncode == 0 and f"→ {receiver.url('/ops')}: " in sent.stdout
+    (ops,) = receiver.on("/ops")
+    assert "上海市公路管理条例" in ops.message and ops.message.count("\n- ") == 1   # the one repeal of the scenario
