@@ -19,10 +19,11 @@ VERSION_RE = re.compile(r"^(?P<doc>.+)@(?P<seq>\d+)$")
 
 
 @contextmanager
-def opened(config_path: str | Path) -> Iterator[tuple[Config, Store]]:
-    """The configuration and its store, closed afterwards."""
+def opened(config_path: str | Path, create: bool = False) -> Iterator[tuple[Config, Store]]:
+    """The configuration and its store, closed afterwards. Only a command that writes what it
+    fetched creates the store (``create=True``): for the others a missing store is an error."""
     config = load(config_path)
-    store = Store(config.store)
+    store = Store(config.store, create=create)
     try:
         yield config, store
     finally:

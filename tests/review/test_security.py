@@ -301,3 +301,15 @@ def test_state_changes_need_post_to_a_protected_view_with_the_csrf_token(review_
         assert browser.post(f"{base}/test-unprotected", data={"csrf_token": csrf}, timeout=10).status_code == 405
         assert browser.delete(f"{base}/test-mark", timeout=10).status_code == 405
     assert changed == [1, 1]
+
+
+@pytest.mark.parametrize("command", [["events"], ["documents"], ["status"], ["history", "1"], ["subscriptions"],
+                                     ["outbox"], ["digest"], ["diff", "1@1", "1@2"], ["serve", "--port", "0"]])
+def test_read_only_commands_never_create_a_store(tmp_path, command):
+    config = tmp_path / "regwatch.toml"
+    config.write_text('[store]\npath = "data/typo.db"\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "regwatch", *command, "--config", str(config)],
+                            capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "no store at" in result.stderr and "typo.db" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["regwatch.toml"]   # not even the folder
