@@ -18,7 +18,7 @@ from notify.digest import DigestEntry
 from notify.items import EventItem
 from snapshots import Store
 
-from notify_scenario import build
+from notify_scenario import HOLIDAYS, build
 from notify_webhook import Receiver
 
 CONFIG = """[store]
@@ -27,12 +27,7 @@ path = "regwatch.db"
 [review]
 url = "http://127.0.0.1:8000"
 
-[[subscription]]
-name = "holidays"
-emails = ["hr@example.cn"]
-rules = ["全国年节及纪念日放假办法"]
-channels = [{channels}]
-"""
+""" + HOLIDAYS + "channels = [{channels}]\n"
 HOLIDAY_EVENTS = 4  # the decision, the amended rule, its first and its republished text (notify_scenario)
 T0 = datetime(2025, 1, 6, 1, 0, tzinfo=timezone.utc)
 

@@ -19,7 +19,7 @@ import pytest
 from notify import outbox
 from snapshots import Store
 
-from notify_scenario import build
+from notify_scenario import HOLIDAYS, build
 from notify_smtp import PASSWORD, PASSWORD_ENV, USER, Handler
 
 CONFIG = """[store]
@@ -36,14 +36,6 @@ cafile = "{cafile}"
 timeout = 10
 {subscription}"""
 
-HOLIDAYS = """
-[[subscription]]
-name = "holidays"
-emails = ["hr@example.cn"]
-rules = ["全国年节及纪念日放假办法"]
-"""
-
-
 def write_config(folder: Path, server, subscription: str = "") -> Path:
     path = folder / "regwatch.toml"
     path.write_text(CONFIG.format(port=server.port, user=USER, env=PASSWORD_ENV, cafile=server.cafile,
@@ -59,7 +51,7 @@ def regwatch(*args: str, env: dict | None = None, **popen) -> subprocess.Complet
 def test_wrong_or_unset_password_exits_non_zero_and_loses_nothing(tmp_path, smtp_server):
     with Store(tmp_path / "regwatch.db") as store:
         build(store)
-    config = str(write_config(tmp_path, smtp_server, HOLIDAYS))
+    config = str(write_config(tmp_path, smtp_server, "\n" + HOLIDAYS))
     wrong = {**os.environ, PASSWORD_ENV: "not-the-password"}
     first = regwatch("digest", "--config", config, env=wrong)
     assert first.returncode == 2 and "Traceback" not in first.stderr and first.stderr.count("\n") == 1
