@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from email.message import EmailMessage
@@ -22,6 +23,7 @@ from .mailer import MailSettings, transport_for
 from .outbox import MAIL, DeliveryReport, OutboxEntry, stamp
 from .subscriptions import Filters, Subscription, is_due, validate_email
 
+log = logging.getLogger("regwatch.notify")
 CONFIG_PREFIX = "config:"  # subscriptions that come from regwatch.toml; synced, not edited by command
 
 
@@ -243,8 +245,16 @@ def prepare(store: Any, config: Any) -> MailSettings:
 
 
 def digest_for_config(store: Any, config: Any, *, now: datetime | None = None, only_due: bool = True) -> DigestRun:
-    """What the scheduler and the demo call after a cycle: subscriptions from the config, due digests sent."""
-    return digest(store, prepare(store, config), review_url=config.review_url, now=now, only_due=only_due)
+    """What the scheduler and the demo call after a cycle: subscriptions from the config, due digests sent.
+    A delivery problem is logged (and recorded as a ``delivery_error`` event), never raised: the daemon goes on."""
+    run = digest(store, prepare(store, config), review_url=config.review_url, now=now, only_due=only_due)
+    if run.delivery is not None and not run.delivery.ok:
+        for channel, error in run.delivery.errors.items():
+            log.warning("not delivered via %s (%d message(s) kept in the outbox): %s",
+                        chat.describe(channel) if channel else "mail", len(run.delivery.held), error)
+        if run.delivery.failed:
+            log.warning("%d message(s) failed for good: regwatch outbox --status failed", len(run.delivery.failed))
+    return run
 
 
 def deliver(store: Any, mail: MailSettings | Mapping[str, Any] | None = None, now: datetime | None = None,
