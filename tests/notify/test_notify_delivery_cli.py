@@ -129,3 +129,18 @@ def test_kill_9_of_digest_while_the_server_delays_its_answer_never_loses_the_mes
         assert len(ids) == (2 if handler.stall_at == "DATA" and handler.keep_unanswered else 1)
         copies.append(len(ids))
     print(f"\n{TRIALS} kill -9 trials: lost 0, delivered once {copies.count(1)}, twice (same Message-ID) {copies.count(2)}")
+
+
+def test_the_scheduler_run_logs_and_records_a_broken_server_and_goes_on(tmp_path, smtp_server, monkeypatch, caplog):
+    from monitor.config import load
+    from notify import api
+
+    with Store(tmp_path / "regwatch.db") as store:
+        build(store)
+        config = load(write_config(tmp_path, smtp_server, "\n" + HOLIDAYS))
+        monkeypatch.setenv(PASSWORD_ENV, "not-the-password")
+        run = api.digest_for_config(store, config, only_due=False)
+        assert not run.delivery.ok and len(run.delivery.held) == 1
+        assert "not delivered via mail (1 message(s) kept in the outbox): 127.0.0.1" in caplog.text
+        assert "535" in caplog.text and "not-the-password" not in caplog.text
+        assert len(store.events(kind="delivery_error")) == 1
