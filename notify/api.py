@@ -170,7 +170,7 @@ def _compose_for(sub: Subscription, channel: str, reader: StoreReader, settings:
     message_id = _message_id(sub, items, now, settings, channel)
     if channel != MAIL:
         title = subject(entries, now)
-        text = chat.fit(chat.ChatDigest(title, entries, review_url), chat.budget(channel))
+        text = chat.message_for(chat.ChatDigest(title, entries, review_url), channel)
         return ComposedDigest(sub, None, [i.id for i in items], channel=channel, title=title, text=text,
                               message_id=message_id)
     message = compose(sub, entries, sender=settings.sender, message_id=message_id, now=now, review_url=review_url)

@@ -70,15 +70,40 @@ def _plugin(url: str) -> Any:
     return apprise.Apprise.instantiate(url, suppress_exceptions=True) or None
 
 
+def _service(url: str) -> Any:
+    """The Apprise plugin for the URL (its class when a ${VAR} of it is not set here)."""
+    if all(v in os.environ for v in VARIABLE.findall(url)):
+        plugin = _plugin(expand(url))
+        if plugin is not None:
+            return plugin
+    from apprise.manager_plugins import NotificationManager
+
+    return NotificationManager()[_schema(url)]
+
+
 def budget(url: str) -> int:
     """The largest message body in bytes the channel's service takes."""
-    plugin = _plugin(expand(url)) if not VARIABLE.search(url) or all(v in os.environ for v in VARIABLE.findall(url)) \
-        else None
-    if plugin is None:
-        from apprise.manager_plugins import NotificationManager
+    return max(int(_service(url).body_maxlen), MIN_BUDGET)
 
-        plugin = NotificationManager()[_schema(url)]
-    return max(int(plugin.body_maxlen), MIN_BUDGET)
+
+def plain_only(url: str) -> bool:
+    """Whether the service shows text only (企业微信 bot text messages): then no Markdown syntax is sent."""
+    import apprise
+
+    formats = _service(url).notify_format
+    formats = formats if isinstance(formats, tuple) else (formats,)
+    return not {apprise.NotifyFormat.MARKDOWN, apprise.NotifyFormat.HTML} & set(formats)
+
+
+_LINK = re.compile(r"\[([^\]\\]*)\]\(([^()\s]*)\)")
+_ESCAPED = re.compile(r"\\(.)")
+
+
+def as_plain(markdown: str) -> str:
+    """Markdown as render_markdown writes it, read as plain text: no ** markers, links as "label url",
+    escaped characters as themselves. Never longer than the Markdown."""
+    text = _LINK.sub(r"\1 \2", markdown.replace("**", ""))
+    return _ESCAPED.sub(r"\1", text)
 
 
 @dataclass
@@ -131,6 +156,12 @@ def _omitted(count: int, review: str | None) -> str:
     return f"\n（另有 {count} 项未列出，{where}）"
 
 
+def message_for(digest: ChatDigest, url: str, render: Callable[[ChatDigest, int], str] = render_markdown) -> str:
+    """What the channel gets: the Markdown (plain text for a text-only service) within its limit."""
+    plain = plain_only(url)
+    return fit(digest, budget(url), (lambda d, n: as_plain(render(d, n))) if plain else render)
+
+
 def fit(digest: ChatDigest, budget_bytes: int, render: Callable[[ChatDigest, int], str] = render_markdown) -> str:
     """The rendering whose UTF-8 size is within ``budget_bytes``: ask for fewer characters until it fits."""
     limit = budget_bytes
@@ -157,9 +188,10 @@ class ChannelTransport:
         plugin = _plugin(url)
         if plugin is None:
             raise TransportError(f"channel {describe(envelope.channel)}: not a valid Apprise URL")
+        form = apprise.NotifyFormat.TEXT if plain_only(envelope.channel) else apprise.NotifyFormat.MARKDOWN
         with apprise.LogCapture(level=logging.WARNING) as log:
             before_commit()
-            ok = plugin.notify(body=envelope.raw.decode("utf-8"), title="", body_format=apprise.NotifyFormat.MARKDOWN)
+            ok = plugin.notify(body=envelope.raw.decode("utf-8"), title="", body_format=form)
         if ok:
             return Answer("posted", accepted=list(envelope.recipients))
         reason = " ".join(log.getvalue().split(" - ", 2)[-1].split()) or "the service did not accept the message"

@@ -139,15 +139,23 @@ def _entries(n: int) -> list[DigestEntry]:
             for i in range(1, n + 1)]
 
 
-@pytest.mark.parametrize("url, limit", [("wecombot://abcdef0123", 2048), ("tgram://123456789:abcdefghij_klmnop/12345", 4096),
-                                        ("dingtalk://0123456789abcdef", 19985), ("feishu://0123456789abcdef", 19985)])
-def test_markdown_fits_each_services_limit_and_says_what_it_left_out(url, limit):
-    assert channels.budget(url) == limit
+@pytest.mark.parametrize("url, limit, plain", [
+    ("wecombot://abcdef0123", 2048, True), ("tgram://123456789:abcdefghij_klmnop/12345", 4096, False),
+    ("dingtalk://0123456789abcdef", 19985, False), ("feishu://0123456789abcdef", 19985, False)])
+def test_the_message_fits_each_services_limit_and_says_what_it_left_out(url, limit, plain):
+    assert channels.budget(url) == limit and channels.plain_only(url) is plain
     digest = channels.ChatDigest("regwatch：300 项废止", _entries(300), review_url="http://127.0.0.1:8000")
-    text = channels.fit(digest, channels.budget(url))
+    text = channels.message_for(digest, url)
     assert len(text.encode("utf-8")) <= limit
     shown = text.count("\n- ")
     assert 0 < shown < 300 and f"另有 {300 - shown} 项未列出" in text and "http://127.0.0.1:8000/" in text
+    assert text.startswith("regwatch：300 项废止\n" if plain else "**regwatch：300 项废止**\n")
+
+
+def test_text_only_services_get_links_as_label_and_address():
+    markdown = "**regwatch：1 项废止**\n\n- 2025-03-01 《\\[草案\\]\\*办法\\*》：废止 [查看](http://127.0.0.1:8000/documents/3)\n"
+    assert channels.as_plain(markdown) == ("regwatch：1 项废止\n\n- 2025-03-01 《[草案]*办法*》：废止 查看 "
+                                           "http://127.0.0.1:8000/documents/3\n")
 
 
 def test_scraped_titles_cannot_form_links_or_markup():
