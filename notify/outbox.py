@@ -33,7 +33,7 @@ from email.parser import BytesHeaderParser
 from email.policy import SMTP
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from diffs.errors import InputError
 
@@ -144,17 +144,17 @@ def recover(store: Any, now: datetime) -> list[int]:
     return recovered
 
 
-def deliver(store: Any, transport: Transport | Callable[[str], Transport], now: datetime | None = None,
-            max_attempts: int = MAX_ATTEMPTS, only: Iterable[int] | None = None,
-            ignore_backoff: bool = False) -> DeliveryReport:
-    """Send every due pending message (or only the given outbox ids) once.
+def deliver(store: Any, transport: Transport, now: datetime | None = None, max_attempts: int = MAX_ATTEMPTS,
+            only: Iterable[int] | None = None, ignore_backoff: bool = False) -> DeliveryReport:
+    """Send every due pending message (or only the given outbox ids) once: email rows through
+    ``transport``, chat rows to their channels through Apprise.
 
-    ``transport`` is the mail transport (chat rows then go through Apprise), or a function from a
-    row's channel to its transport.
     ``ignore_backoff``: also the rows waiting for their next attempt (an operator's explicit run).
     """
+    from .channels import ChannelTransport, describe
+
     now = now or datetime.now(timezone.utc)
-    route = transport if callable(transport) and not hasattr(transport, "send") else _with_channels(transport)
+    chat = ChannelTransport()
     report = DeliveryReport(recovered=recover(store, now))
     wanted = set(only) if only is not None else None
     for outbox_id in store.outbox_due(stamp(now), ignore_backoff=ignore_backoff):
@@ -164,20 +164,12 @@ def deliver(store: Any, transport: Transport | Callable[[str], Transport], now: 
         if row["channel"] in report.errors:
             report.held.append(outbox_id)  # its transport just failed: do not hammer it
             continue
-        _deliver_one(store, route(row["channel"]), row, now, max_attempts, report)
+        _deliver_one(store, transport if row["channel"] == MAIL else chat, row, now, max_attempts, report)
     for channel, error in report.errors.items():
         store.add_event("delivery_error", at=stamp(now), title=("邮件发送失败" if channel == MAIL else "消息推送失败"),
-                        error=error, channel=channel or "mail", held=sum(
+                        error=error, channel=describe(channel) if channel else "mail", held=sum(
                             1 for i in report.held if store.outbox_row(i)["channel"] == channel))
     return report
-
-
-def _with_channels(mail: Transport) -> Callable[[str], Transport]:
-    """The mail transport for email rows, Apprise for chat rows."""
-    from .channels import ChannelTransport
-
-    chat = ChannelTransport()
-    return lambda channel: mail if channel == MAIL else chat
 
 
 def _deliver_one(store: Any, transport: Transport, row: dict, now: datetime, max_attempts: int,
