@@ -16,6 +16,7 @@ INTERVAL_RE = re.compile(r"^(\d+)\s*(s|m|h|d)$")
 INTERVAL_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 TOP_KEYS = {"store", "source", "mail", "subscription", "review", "expiring_days"}
 SOURCE_KEYS = {"name", "kind", "url", "schedule", "min_interval", "options", "display_name"}
+REVIEW_KEYS = {"url", "token_env", "hosts"}
 # What readers of digests and the review UI see for a source when its config gives no display_name.
 DISPLAY_NAMES = {"shanghai-gazette": "上海市人民政府公报", "shanghai-series": "上海市人民政府文件",
                  "shanghai-rules": "上海市现行有效规章", "gov-gongbao": "国务院公报"}
@@ -52,6 +53,8 @@ class Config:
     subscriptions: list[dict[str, Any]] = field(default_factory=list)
     review_url: str | None = None
     expiring_days: int = 30
+    review_token_env: str | None = None          # [review] token_env: the variable holding the UI's token
+    review_hosts: tuple[str, ...] = ()           # [review] hosts: Host names the UI answers besides loopback
 
     @property
     def lock_path(self) -> Path:
@@ -144,15 +147,37 @@ def parse(data: dict[str, Any], path: Path, where: _Locator) -> Config:
         if name in names[:i]:
             raise where.error(f"two sources are named {name!r}", "name", "source", i)
     review = _table(data, "review", where)
+    _known(review, REVIEW_KEYS, "[review]", where, "review")
     review_url = review.get("url")
     if review_url is not None and not isinstance(review_url, str):
         raise where.error("[review] url must be a string", "url", "review")
+    token_env = review.get("token_env")
+    if token_env is not None and (not isinstance(token_env, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", token_env)):
+        raise where.error("[review] token_env must name an environment variable, e.g. REGWATCH_REVIEW_TOKEN",
+                          "token_env", "review")
+    hosts = review.get("hosts", [])
+    if not isinstance(hosts, list) or not all(isinstance(h, str) and h.strip() for h in hosts):
+        raise where.error('[review] hosts must be a list of host names, e.g. ["review.example.cn"]', "hosts", "review")
+    from notify.mailer import MailSettings
+    from notify.subscriptions import SUBSCRIPTION_KEYS
+
+    mail = _table(data, "mail", where)
+    _known(mail, (set(MailSettings.__dataclass_fields__) - {"sender"}) | {"from"}, "[mail]", where, "mail")
+    subscriptions = _array(data, "subscription", where)
+    for index, entry in enumerate(subscriptions):
+        _known(entry, SUBSCRIPTION_KEYS, f"[[subscription]] #{index + 1}", where, "subscription", index)
     expiring_days = data.get("expiring_days", 30)
     if not isinstance(expiring_days, int) or isinstance(expiring_days, bool) or expiring_days < 0:
         raise where.error("expiring_days must be a whole number of days ≥ 0", "expiring_days")
-    return Config(path=path, store=(base / store_path), sources=sources, mail=_table(data, "mail", where),
-                  subscriptions=_array(data, "subscription", where), review_url=review_url,
-                  expiring_days=expiring_days)
+    return Config(path=path, store=(base / store_path), sources=sources, mail=mail, subscriptions=subscriptions,
+                  review_url=review_url, expiring_days=expiring_days, review_token_env=token_env,
+                  review_hosts=tuple(h.strip() for h in hosts))
+
+
+def _known(table: dict, keys: set[str] | frozenset[str], name: str, where: _Locator, header: str, index: int = 0) -> None:
+    unknown = sorted(set(table) - set(keys))
+    if unknown:
+        raise where.error(f"unknown key in {name}; known: {', '.join(sorted(keys))}", unknown[0], header, index)
 
 
 def _table(data: dict, key: str, where: _Locator) -> dict:

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import hashlib
-import json
+import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from email.message import EmailMessage
@@ -16,39 +16,33 @@ from typing import Any, Iterable, Mapping
 from diffs.compare import compare
 from diffs.errors import ConfigError, InputError
 
-from . import outbox as outbox_store
-from .digest import Digest, DigestEntry, message
-from .items import CHINA_TZ, EventItem, StoreReader, query
+from . import channels as chat, outbox as outbox_store
+from .digest import Digest, DigestEntry, message, render_markdown, subject
+from .items import CHINA_TZ, EventItem, StoreReader
 from .mailer import MailSettings, transport_for
-from .outbox import DeliveryReport, OutboxEntry, stamp
+from .outbox import MAIL, DeliveryReport, OutboxEntry, stamp
 from .subscriptions import CONFIG_PREFIX, Filters, Subscription, is_due, validate_email
+
+log = logging.getLogger("regwatch.notify")
 
 
 def subscribe(store: Any, emails: str | list[str], *, name: str | None = None, sources: Iterable[str] = (),
               sections: Iterable[str] = (), issuers: Iterable[str] = (), doc_types: Iterable[str] = (),
               keywords: Iterable[str] = (), rules: Iterable[str] = (), kinds: Iterable[str] = (),
               since: str | None = None, frequency: str = "immediate", hour: int = 8, heartbeat: bool = False,
-              now: datetime | None = None) -> Subscription:
+              channels: Iterable[str] = (), now: datetime | None = None) -> Subscription:
     filters = Filters(sources=tuple(sources), sections=tuple(sections), issuers=tuple(issuers),
                       doc_types=tuple(doc_types), keywords=tuple(keywords), rules=tuple(rules),
                       kinds=tuple(kinds), since=since)
     sub = Subscription(emails=[emails] if isinstance(emails, str) else list(emails), filters=filters,
-                       frequency=frequency, hour=hour, heartbeat=heartbeat, name=name,
+                       frequency=frequency, hour=hour, heartbeat=heartbeat, name=name, channels=list(channels),
                        created_at=stamp(now or datetime.now(timezone.utc)))
-    return _insert(store, sub)
-
-
-def _insert(store: Any, sub: Subscription) -> Subscription:
-    row = sub.to_row()
-    with store.transaction():  # joins the caller's transaction when there is one
-        cursor = store.db.execute(f"INSERT INTO subscriptions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                                  list(row.values()))
-    sub.id = cursor.lastrowid
+    sub.id = store.add_subscription(sub.to_row())
     return sub
 
 
 def subscriptions(store: Any) -> list[Subscription]:
-    return [Subscription.from_row(r) for r in query(store, "SELECT * FROM subscriptions ORDER BY id")]
+    return [Subscription.from_row(r) for r in store.subscription_rows()]
 
 
 def unsubscribe(store: Any, id_or_email: str | int) -> list[Subscription]:
@@ -58,15 +52,15 @@ def unsubscribe(store: Any, id_or_email: str | int) -> list[Subscription]:
     with store.transaction():
         for sub in subscriptions(store):
             if key.isdigit() and sub.id == int(key):
-                store.db.execute("DELETE FROM subscriptions WHERE id = ?", [sub.id])
+                store.delete_subscription(sub.id)
                 changed.append(sub)
             elif not key.isdigit() and validate_email(key).lower() in [e.lower() for e in sub.emails]:
                 remaining = [e for e in sub.emails if e.lower() != key.lower()]
-                if remaining:
-                    store.db.execute("UPDATE subscriptions SET emails = ? WHERE id = ?",
-                                     [json.dumps(remaining, ensure_ascii=False), sub.id])
+                if remaining or sub.channels:
+                    sub.emails = remaining
+                    store.update_subscription(sub.id, sub.to_row())
                 else:
-                    store.db.execute("DELETE FROM subscriptions WHERE id = ?", [sub.id])
+                    store.delete_subscription(sub.id)
                 changed.append(sub)
     if not changed:
         raise InputError(f"no subscription {'with id' if key.isdigit() else 'for'} {key}")
@@ -91,26 +85,38 @@ def sync_subscriptions(store: Any, entries: Iterable[Mapping[str, Any] | Any], n
     with store.transaction():
         for name, old in current.items():
             if name not in wanted:
-                store.db.execute("DELETE FROM subscriptions WHERE id = ?", [old.id])
+                store.delete_subscription(old.id)
         for name, sub in wanted.items():
             if name in current:
                 sub.id, sub.created_at = current[name].id, current[name].created_at
-                row = sub.to_row()
-                store.db.execute(f"UPDATE subscriptions SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
-                                 [*row.values(), sub.id])
+                store.update_subscription(sub.id, sub.to_row())
             else:
                 sub.created_at = created
-                _insert(store, sub)
+                sub.id = store.add_subscription(sub.to_row())
     return list(wanted.values())
 
 
 @dataclass
 class ComposedDigest:
+    """One digest for one subscription on one channel: an email (``message``) or, for a chat
+    channel, its Markdown ``text``."""
     subscription: Subscription
-    message: EmailMessage
+    message: EmailMessage | None
     event_ids: list[int]
     outbox_id: int | None = None
-    digest: Digest | None = None       # what the message says, for other channels (digest.render_markdown)
+    channel: str = MAIL
+    title: str = ""
+    text: str = ""
+    message_id: str = ""
+    digest: Digest | None = None       # what the message says, whatever the channel
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"]) if self.message is not None else self.title
+
+    @property
+    def target(self) -> str:
+        return ", ".join(self.subscription.emails) if self.channel == MAIL else chat.describe(self.channel)
 
 
 @dataclass
@@ -121,11 +127,14 @@ class DigestRun:
 
 def digest(store: Any, mail: MailSettings | Mapping[str, Any] | None = None, *, review_url: str | None = None,
            now: datetime | None = None, subscriber: str | None = None, dry_run: bool = False,
-           only_due: bool = False, display_names: Mapping[str, str] | None = None) -> DigestRun:
-    """Compose one digest per subscription from its undelivered matching events; queue and send them.
+           only_due: bool = False, ignore_backoff: bool = False,
+           display_names: Mapping[str, str] | None = None) -> DigestRun:
+    """Compose one digest per subscription and channel from its undelivered matching events; queue
+    and send them.
 
     ``only_due`` applies daily/weekly schedules (the scheduler's call); without it every subscription
     with something to say gets its digest now (``regwatch digest``). ``dry_run`` composes only.
+    ``ignore_backoff`` also retries now the messages waiting after a failure (an operator's run).
     ``display_names`` maps source names to what readers see (monitor.config's ``display_name``).
     """
     settings = mail if isinstance(mail, MailSettings) else MailSettings.from_mapping(mail)
@@ -140,28 +149,44 @@ def digest(store: Any, mail: MailSettings | Mapping[str, Any] | None = None, *, 
     for sub in chosen:
         if only_due and not is_due(sub, now, outbox_store.last_digest_at(store, sub.id)):
             continue
-        composed = _compose_for(sub, reader, settings, now, review_url, diffs_cache, display_names or {})
-        if composed is None:
-            continue
-        if not dry_run:
-            composed.outbox_id = outbox_store.enqueue(store, composed.message, sub.id, composed.event_ids, now)
-        run.digests.append(composed)
+        for channel in ([MAIL] if sub.emails else []) + sub.channels:
+            composed = _compose_for(sub, channel, reader, settings, now, review_url, diffs_cache,
+                                    display_names or {})
+            if composed is None:
+                continue
+            if not dry_run:
+                composed.outbox_id = _enqueue(store, composed, now)
+            run.digests.append(composed)
     if not dry_run:
-        run.delivery = deliver(store, settings, now=now)
+        run.delivery = deliver(store, settings, now=now, ignore_backoff=ignore_backoff)
     return run
 
 
-def _compose_for(sub: Subscription, reader: StoreReader, settings: MailSettings, now: datetime,
+def _compose_for(sub: Subscription, channel: str, reader: StoreReader, settings: MailSettings, now: datetime,
                  review_url: str | None, cache: dict[tuple[Any, Any], Any],
                  names: Mapping[str, str]) -> ComposedDigest | None:
-    """The subscription's digest of its undelivered matching events; None when it has nothing to say."""
-    items = [i for i in reader.undelivered(sub.id) if sub.filters.matches(i, reader.latest_text)]
+    """The digest of the subscription's matching events not yet sent on this channel; None when it
+    has nothing to say."""
+    items = [i for i in reader.undelivered(sub.id, channel) if sub.filters.matches(i, reader.latest_text)]
     if not items and not sub.heartbeat:
         return None
     entries = _without_repeated_tables([_entry(reader, item, cache) for item in items])
+    message_id = _message_id(sub, items, now, settings, channel)
     digest = Digest(sub, entries, now, review_url.rstrip("/") if review_url else None, dict(names), settings.sender)
-    return ComposedDigest(sub, message(digest, _message_id(sub, items, now, settings)), [i.id for i in items],
+    if channel != MAIL:
+        title = subject(entries, now, names)
+        text = chat.message_for(digest, channel, render_markdown)
+        return ComposedDigest(sub, None, [i.id for i in items], channel=channel, title=title, text=text,
+                              message_id=message_id, digest=digest)
+    return ComposedDigest(sub, message(digest, message_id), [i.id for i in items], message_id=message_id,
                           digest=digest)
+
+
+def _enqueue(store: Any, composed: ComposedDigest, now: datetime) -> int | None:
+    if composed.message is not None:
+        return outbox_store.enqueue(store, composed.message, composed.subscription.id, composed.event_ids, now)
+    return store.enqueue_message(composed.message_id, composed.subscription.id, composed.channel, [composed.channel],
+                                 composed.title, composed.text, stamp(now), composed.event_ids)
 
 
 def _entry(reader: StoreReader, item: EventItem, cache: dict[tuple[Any, Any], Any]) -> DigestEntry:
@@ -192,13 +217,15 @@ def _without_repeated_tables(entries: list[DigestEntry]) -> list[DigestEntry]:
     return entries
 
 
-def _message_id(sub: Subscription, items: list[EventItem], now: datetime, settings: MailSettings) -> str:
-    """Stable: the same events for the same subscription always make the same Message-ID."""
+def _message_id(sub: Subscription, items: list[EventItem], now: datetime, settings: MailSettings,
+                channel: str = MAIL) -> str:
+    """Stable: the same events for the same subscription on the same channel make the same Message-ID."""
     domain = parseaddr(settings.sender)[1].rpartition("@")[2] or "regwatch.localhost"
+    on = f".{hashlib.sha256(channel.encode()).hexdigest()[:8]}" if channel != MAIL else ""
     if items:
         digest_of = hashlib.sha256(",".join(str(i.id) for i in items).encode()).hexdigest()[:20]
-        return f"<regwatch.{sub.id}.{digest_of}@{domain}>"
-    return f"<regwatch.{sub.id}.heartbeat.{now.astimezone(CHINA_TZ).date().isoformat()}@{domain}>"
+        return f"<regwatch.{sub.id}.{digest_of}{on}@{domain}>"
+    return f"<regwatch.{sub.id}.heartbeat.{now.astimezone(CHINA_TZ).date().isoformat()}{on}@{domain}>"
 
 
 def mail_settings(config: Any) -> MailSettings:
@@ -223,9 +250,17 @@ def prepare(store: Any, config: Any) -> MailSettings:
 
 
 def digest_for_config(store: Any, config: Any, *, now: datetime | None = None, only_due: bool = True) -> DigestRun:
-    """What the scheduler and the demo call after a cycle: subscriptions from the config, due digests sent."""
-    return digest(store, prepare(store, config), review_url=config.review_url, now=now, only_due=only_due,
-                  display_names=display_names(config))
+    """What the scheduler and the demo call after a cycle: subscriptions from the config, due digests sent.
+    A delivery problem is logged (and recorded as a ``delivery_error`` event), never raised: the daemon goes on."""
+    run = digest(store, prepare(store, config), review_url=config.review_url, now=now, only_due=only_due,
+                 display_names=display_names(config))
+    if run.delivery is not None and not run.delivery.ok:
+        for channel, error in run.delivery.errors.items():
+            log.warning("not delivered via %s (%d message(s) kept in the outbox): %s",
+                        chat.describe(channel) if channel else "mail", len(run.delivery.held), error)
+        if run.delivery.failed:
+            log.warning("%d message(s) failed for good: regwatch outbox --status failed", len(run.delivery.failed))
+    return run
 
 
 def display_names(config: Any) -> dict[str, str]:
@@ -233,10 +268,12 @@ def display_names(config: Any) -> dict[str, str]:
     return {s.name: getattr(s, "display_name", "") or s.name for s in getattr(config, "sources", ())}
 
 
-def deliver(store: Any, mail: MailSettings | Mapping[str, Any] | None = None, now: datetime | None = None) -> DeliveryReport:
-    """Send what the outbox holds that is due (also what earlier runs could not send)."""
+def deliver(store: Any, mail: MailSettings | Mapping[str, Any] | None = None, now: datetime | None = None,
+            ignore_backoff: bool = False) -> DeliveryReport:
+    """Send what the outbox holds that is due (also what earlier runs could not send): mail through
+    [mail], chat rows to their channels."""
     settings = mail if isinstance(mail, MailSettings) else MailSettings.from_mapping(mail)
-    return outbox_store.deliver(store, transport_for(settings), now=now)
+    return outbox_store.deliver(store, transport_for(settings), now=now, ignore_backoff=ignore_backoff)
 
 
 def outbox(store: Any, status: str | None = None) -> list[OutboxEntry]:

@@ -286,12 +286,16 @@ def render_markdown(digest: Digest, limit_chars: int) -> str:
     if not digest.entries:
         head.append("本期没有新的变动。")
     lines = []
+    by_event = {e.item.id: e for e in digest.entries}
     for row in overview_rows(digest.entries, digest.names):
         link = f"{digest.review}/#event-{row.anchor}" if digest.review else ""
         name = f"[{_md(row.title)}]({link})" if link else _md(row.title)
         facts = "，".join(filter(None, (row.number, row.issuer, row.source)))
+        compared = next((e for e in map(by_event.get, row.events) if e and e.old_version_id and e.new_version_id), None)
+        versus = (f" [新旧对照]({digest.review}/diff/{compared.old_version_id}/{compared.new_version_id})"
+                  if digest.review and compared else "")
         lines.append(f"- {row.date + ' ' if row.date else ''}{name}{'（' + _md(facts) + '）' if facts else ''}："
-                     f"{_md(row.what)}")
+                     f"{_md(row.what)}{versus}")
     tail = [""] + [f"> {_md(line)}" for line in digest.subscription.footer_lines(digest.names)[:1]]
     body = "\n".join(head)
     kept = 0

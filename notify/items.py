@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from diffs.errors import InputError
@@ -54,13 +54,6 @@ class EventItem:
         return self.title or (self.document or {}).get("title") or (self.rule or {}).get("name") or self.url or f"事件 {self.id}"
 
 
-def query(store: Any, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
-    """Rows as dicts, through the store's own connection (notify's tables are plain SQL)."""
-    cursor = store.db.execute(sql, list(params))
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
-
-
 @dataclass
 class Amendment:
     """What a decision does to one rule, as the pipeline applied it to the rule's stored text."""
@@ -83,8 +76,9 @@ class StoreReader:
         self._texts: dict[tuple[int, int], str] = {}
         self._deciders: dict[str, dict | None] = {}
 
-    def undelivered(self, subscription_id: int) -> list[EventItem]:
-        return [self.item(row) for row in self.store.undelivered_events(subscription_id)]
+    def undelivered(self, subscription_id: int, channel: str = "") -> list[EventItem]:
+        """Events not yet in a message of this subscription on this channel ('' = email)."""
+        return [self.item(row) for row in self.store.undelivered_events(subscription_id, channel)]
 
     def item(self, event: dict[str, Any]) -> EventItem:
         payload = event.get("payload") or {}

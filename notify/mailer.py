@@ -1,9 +1,12 @@
 """Hand a finished message to SMTP (STARTTLS or SSL, AUTH) or to a folder of .eml files.
 
-Transports raise :class:`TransientMailError` (try again later: connection refused, timeouts, 4xx)
-or :class:`PermanentMailError` (the server's 5xx answer: do not retry). ``send`` calls
-``before_commit`` just before the point of no return (the end of DATA, or the rename of the .eml
-file) so that the outbox can record that the message may now have left.
+A transport's ``send(envelope, before_commit)`` returns an :class:`Answer` only when the server
+took the message (SMTP 250 after DATA) and raises otherwise: :class:`TransportError` when the way
+out is broken (connection, TLS, authentication, a password not set: not the message's fault),
+:class:`TransientMailError` for a temporary refusal of this message (4xx, a connection lost during
+the transaction), :class:`PermanentMailError` for the server's 5xx. ``before_commit`` is called
+just before the point of no return (the end of DATA, the rename of the .eml file): from then on
+the outcome is unknown until the answer comes.
 """
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import os
 import re
 import smtplib
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Callable, Mapping, Protocol
@@ -22,19 +25,36 @@ SECURITY = ("starttls", "ssl", "none")
 
 
 class TransientMailError(MailError):
-    """The server could not take the message now; the outbox retries with backoff.
+    """The server did not take the message now (4xx, or no answer at all); the outbox retries with backoff."""
 
-    ``answered`` tells a server's 4xx reply (it certainly did not take the message) from a lost
-    connection (after the end of DATA, it may have).
-    """
 
-    def __init__(self, message: str, answered: bool = False) -> None:
-        super().__init__(message)
-        self.answered = answered
+class TransportError(TransientMailError):
+    """The mail system cannot be reached or will not let us in: retried with backoff, not counted
+    against the message, reported as a ``delivery_error`` event and a non-zero exit of ``digest``."""
 
 
 class PermanentMailError(MailError):
     """The server refused the message (5xx); retrying will not help."""
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What a transport needs: the bytes, the envelope sender and recipients, the Message-ID."""
+    raw: bytes
+    sender: str
+    recipients: list[str]
+    message_id: str
+    channel: str = ""
+
+
+@dataclass
+class Answer:
+    """The server took the message for ``accepted``; ``refused`` (5xx, for good) and ``deferred``
+    (4xx, to retry) name the recipients it would not take, with its answer."""
+    text: str
+    accepted: list[str] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)
+    deferred: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -81,8 +101,7 @@ class MailSettings:
 
 
 class Transport(Protocol):
-    def send(self, raw: bytes, sender: str, recipients: list[str],
-             before_commit: Callable[[], None]) -> str: ...
+    def send(self, envelope: Envelope, before_commit: Callable[[], None]) -> Answer: ...
 
 
 def transport_for(settings: MailSettings) -> Transport:
@@ -102,17 +121,17 @@ class EmlFolderTransport:
         name = re.sub(r"[^A-Za-z0-9._-]", "_", match.group(1).decode("ascii", "replace"))
         return self.folder / f"{name}.eml"
 
-    def send(self, raw: bytes, sender: str, recipients: list[str], before_commit: Callable[[], None]) -> str:
-        path = self.path_for(raw)
+    def send(self, envelope: Envelope, before_commit: Callable[[], None]) -> Answer:
+        path = self.path_for(envelope.raw)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(".eml.part")
-            partial.write_bytes(raw)
+            partial.write_bytes(envelope.raw)
             before_commit()
             os.replace(partial, path)  # atomic: a reader never sees half a message
         except OSError as e:
-            raise TransientMailError(f"cannot write {path}: {e}") from e
-        return str(path)
+            raise TransportError(f"cannot write {path}: {e}") from e
+        return Answer(str(path), accepted=list(envelope.recipients))
 
 
 class SMTPTransport:
@@ -131,9 +150,9 @@ class SMTPTransport:
         if not self.settings.username:
             return None
         if not env:
-            raise PermanentMailError("[mail] username is set but password_env (the variable holding the password) is not")
+            raise TransportError("[mail] username is set but password_env (the variable holding the password) is not")
         if env not in os.environ:
-            raise PermanentMailError(f"[mail] password_env names {env}, which is not set in the environment")
+            raise TransportError(f"[mail] password_env names {env}, which is not set in the environment")
         return os.environ[env]
 
     def _connect(self) -> smtplib.SMTP:
@@ -153,23 +172,24 @@ class SMTPTransport:
                     smtp.login(s.username, password)
                 except UnicodeEncodeError:
                     # smtplib sends AUTH credentials as ASCII only; say so rather than crash.
-                    raise PermanentMailError("[mail] username and password must be ASCII for SMTP AUTH") from None
+                    raise TransportError("[mail] username and password must be ASCII for SMTP AUTH") from None
         except BaseException:
             smtp.close()
             raise
         return smtp
 
-    def send(self, raw: bytes, sender: str, recipients: list[str], before_commit: Callable[[], None]) -> str:
+    def send(self, envelope: Envelope, before_commit: Callable[[], None]) -> Answer:
+        where = f"{self.settings.host}:{self.settings.default_port}"
         try:
             smtp = self._connect()
-        except smtplib.SMTPNotSupportedError as e:
-            raise PermanentMailError(f"{self.settings.host}: {e}") from e
         except smtplib.SMTPResponseException as e:
-            raise _classify(e.smtp_code, e.smtp_error) from e
+            # Refused greeting, STARTTLS or AUTH (535): the way in is closed, whatever the message.
+            raise TransportError(f"{where}: {e.smtp_code} {_text(e.smtp_error)}") from e
         except (OSError, smtplib.SMTPException) as e:
-            raise TransientMailError(f"{self.settings.host}:{self.settings.default_port}: {e}") from e
+            raise TransportError(f"{where}: {e}") from e
         try:
-            return _transaction(smtp, raw, _envelope_address(sender), recipients, before_commit)
+            return _transaction(smtp, envelope.raw, _envelope_address(envelope.sender), envelope.recipients,
+                                before_commit)
         except smtplib.SMTPResponseException as e:
             raise _classify(e.smtp_code, e.smtp_error) from e
         except (OSError, smtplib.SMTPException) as e:
@@ -182,21 +202,25 @@ class SMTPTransport:
 
 
 def _transaction(smtp: smtplib.SMTP, raw: bytes, sender: str, recipients: list[str],
-                 before_commit: Callable[[], None]) -> str:
+                 before_commit: Callable[[], None]) -> Answer:
     """MAIL, RCPT, DATA by hand (not smtplib.sendmail) to call before_commit before the final dot."""
     code, answer = smtp.mail(sender)
     if code != 250:
         raise _classify(code, answer)
-    refused: dict[str, tuple[int, bytes]] = {}
+    accepted: list[str] = []
+    refused: dict[str, str] = {}
+    deferred: dict[str, str] = {}
     for rcpt in recipients:
         code, answer = smtp.rcpt(rcpt)
-        if code not in (250, 251):
-            refused[rcpt] = (code, answer)
-    if len(refused) == len(recipients):
+        if code in (250, 251):
+            accepted.append(rcpt)
+        else:
+            (refused if 500 <= code < 600 else deferred)[rcpt] = f"{code} {_text(answer)}"
+    if not accepted:
         smtp.rset()
-        # Any temporary refusal makes the whole message worth retrying.
-        code, answer = min(refused.values(), key=lambda r: r[0])
-        raise _classify(code, answer)
+        if deferred:  # a temporary refusal makes the message worth retrying
+            raise TransientMailError("; ".join(f"{r}: {a}" for r, a in deferred.items()))
+        raise PermanentMailError("; ".join(f"{r}: {a}" for r, a in refused.items()))
     code, answer = smtp.docmd("DATA")
     if code != 354:
         raise _classify(code, answer)
@@ -208,16 +232,16 @@ def _transaction(smtp: smtplib.SMTP, raw: bytes, sender: str, recipients: list[s
     code, answer = smtp.getreply()
     if code != 250:
         raise _classify(code, answer)
-    result = f"{code} {answer.decode('utf-8', 'replace')}"
-    if refused:
-        result += "; refused " + "; ".join(f"{r}: {c} {a.decode('utf-8', 'replace')}" for r, (c, a) in refused.items())
-    return result
+    return Answer(f"{code} {_text(answer)}", accepted=accepted, refused=refused, deferred=deferred)
+
+
+def _text(answer: bytes | str) -> str:
+    return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
 
 
 def _classify(code: int, answer: bytes | str) -> MailError:
-    text = answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
-    error = f"{code} {text}"
-    return PermanentMailError(error) if 500 <= code < 600 else TransientMailError(error, answered=True)
+    error = f"{code} {_text(answer)}"
+    return PermanentMailError(error) if 500 <= code < 600 else TransientMailError(error)
 
 
 def _envelope_address(sender: str) -> str:

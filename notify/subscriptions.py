@@ -19,10 +19,10 @@ from .items import CHINA_TZ, EventItem, parse_time
 
 FREQUENCIES = ("immediate", "daily", "weekly")
 EVENT_KINDS = ("new_document", "new_version", "amended", "repealed", "expiring", "expired",
-               "source_error")
-OPERATOR_KINDS = frozenset({"source_error"})
+               "source_error", "delivery_error")
+OPERATOR_KINDS = frozenset({"source_error", "delivery_error"})
 KIND_NAMES = {"new_document": "新发布", "new_version": "内容更新", "amended": "修改", "repealed": "废止",
-              "expiring": "即将失效", "expired": "已失效", "source_error": "来源出错"}
+              "expiring": "即将失效", "expired": "已失效", "source_error": "来源出错", "delivery_error": "投递出错"}
 CONFIG_PREFIX = "config:"  # subscriptions that come from regwatch.toml (notify.api syncs them)
 
 
@@ -122,11 +122,15 @@ class Subscription:
     name: str | None = None
     id: int | None = None
     created_at: str | None = None
+    channels: list[str] = field(default_factory=list)   # Apprise URLs (notify.channels)
 
     def __post_init__(self) -> None:
+        from .channels import validate
+
         self.emails = [validate_email(e) for e in self.emails]
-        if not self.emails:
-            raise InputError("a subscription needs at least one email address")
+        self.channels = list(dict.fromkeys(validate(c) for c in self.channels))
+        if not self.emails and not self.channels:
+            raise InputError("a subscription needs at least one email address or channel")
         if self.frequency not in FREQUENCIES:
             raise InputError(f"frequency must be one of {', '.join(FREQUENCIES)}, not {self.frequency!r}")
         if not isinstance(self.hour, int) or not 0 <= self.hour <= 23:
@@ -141,21 +145,26 @@ class Subscription:
         emails = data.pop("emails", None) or data.pop("email", None) or []
         if isinstance(emails, str):
             emails = [emails]
+        channels = data.pop("channels", None) or []
+        if isinstance(channels, str):
+            channels = [channels]
         nested = data.pop("filters", None) or {}
         options = {k: data.pop(k) for k in ("frequency", "hour", "heartbeat", "name") if k in data}
+        options["channels"] = list(channels)
         return cls(emails=list(emails), filters=Filters.from_mapping({**nested, **data}), **options)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "Subscription":
         return cls(emails=json.loads(row["emails"]), filters=Filters.from_mapping(json.loads(row["filters"] or "{}")),
                    frequency=row["frequency"], hour=int(row["hour"]), heartbeat=bool(row["heartbeat"]),
-                   name=row["name"], id=row["id"], created_at=row["created_at"])
+                   name=row["name"], id=row["id"], created_at=row["created_at"],
+                   channels=json.loads(row.get("channels") or "[]"))
 
     def to_row(self) -> dict[str, Any]:
         return {"name": self.name, "emails": json.dumps(self.emails, ensure_ascii=False),
                 "filters": json.dumps(self.filters.to_dict(), ensure_ascii=False),
                 "frequency": self.frequency, "hour": self.hour, "heartbeat": int(self.heartbeat),
-                "created_at": self.created_at}
+                "created_at": self.created_at, "channels": json.dumps(self.channels, ensure_ascii=False)}
 
     def footer_lines(self, names: Mapping[str, str] | None = None) -> list[str]:
         """Why the reader got this message and how to change that, in Chinese."""
@@ -186,7 +195,15 @@ class Subscription:
     def describe(self) -> str:
         parts = [f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in self.filters.to_dict().items()]
         when = self.frequency if self.frequency == "immediate" else f"{self.frequency}@{self.hour:02d}"
-        return " ".join([when] + (parts or ["all events"]) + (["heartbeat"] if self.heartbeat else []))
+        from .channels import describe
+
+        return " ".join([when] + (parts or ["all events"]) + (["heartbeat"] if self.heartbeat else [])
+                        + [f"→ {describe(c)}" for c in self.channels])
+
+
+# The keys of a [[subscription]] table: checked when regwatch.toml is loaded.
+SUBSCRIPTION_KEYS = frozenset({"emails", "email", "channels", "filters", "frequency", "hour", "heartbeat", "name",
+                               *Filters.__dataclass_fields__})
 
 
 def validate_email(address: str) -> str:

@@ -105,7 +105,7 @@ def opened(config_path: str | Path | None = None, create: bool = False) -> Itera
     config = load_config(config_path)
     if not create:
         require_store(config, config_path)
-    store = Store(config.store)
+    store = Store(config.store, create=create)
     try:
         yield config, store
     finally:
@@ -275,6 +275,7 @@ def serve(config_path: str | Path | None = None, store_path: str | Path | None =
 
     from review import ReviewConfig
     from review import serve as serve_review
+    from review.access import allowed_hosts
 
     settings = ReviewConfig()
     if os.path.exists(config_path or DEFAULT_CONFIG):
@@ -282,9 +283,9 @@ def serve(config_path: str | Path | None = None, store_path: str | Path | None =
         if store_path is None:
             require_store(config, config_path)
             store_path = config.store
-        # [review] token_env: asked of the config module (Config.review_token_env); absent until it lands.
-        token_env = token_env or getattr(config, "review_token_env", None)
+        token_env = token_env or config.review_token_env
         settings.expiring_days = config.expiring_days
+        settings.hosts = allowed_hosts(config.review_hosts, review_url=config.review_url)
     elif store_path is None:
         raise ConfigError(f"{config_path or DEFAULT_CONFIG} not found: give --config FILE or --store FILE")
     if not Path(store_path).exists():
@@ -338,12 +339,14 @@ def unsubscribe(config: "Config", store: "Store", id_or_email: str) -> list:
 
 
 def digest(config: "Config", store: "Store", dry_run: bool = False, subscriber: str | None = None,
-           due: bool = False):
-    """`regwatch digest`: compose digests of new events and send them now (notify's DigestRun)."""
+           due: bool = False, ignore_backoff: bool = False):
+    """`regwatch digest`: compose digests of new events and send them now (notify's DigestRun);
+    `ignore_backoff` also retries now what waits after a delivery failure."""
     from notify import api as notify
 
     return notify.digest(store, _synced(config, store), review_url=config.review_url, subscriber=subscriber,
-                         dry_run=dry_run, only_due=due, display_names=notify.display_names(config))
+                         dry_run=dry_run, only_due=due, display_names=notify.display_names(config),
+                         ignore_backoff=ignore_backoff)
 
 
 def outbox(config: "Config", store: "Store", status: str | None = None, retry: int | None = None):

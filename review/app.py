@@ -1,20 +1,22 @@
 """The review web UI: ``create_app(store)`` builds the Flask application.
 
 Server-rendered pages over the store and the diff engine; the only JavaScript is
-``static/review.js`` (jump between changes). Every response carries a strict CSP, and when a token
-is configured every request must present it.
+``static/review.js`` (jump between changes). Every response carries a strict CSP; every request
+must name an allowed Host, present the token when one is configured, and pass the CSRF check when
+it changes state (review/access.py). Pages only read: a store that is gone is an error, never
+recreated.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Flask, g, render_template
+from flask import Flask, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from diffs.errors import RegwatchError
+from diffs.errors import RegwatchError, StoreError
 from diffs.render import DIFF_CSS
 from snapshots import Store
 
@@ -42,10 +44,11 @@ SECURITY_HEADERS = {
 
 @dataclass
 class ReviewConfig:
-    """What the UI needs beyond the store: the access token (None: loopback only) and the
-    horizon of the "expiring soon" list."""
+    """What the UI needs beyond the store: the access token (None: loopback only), the horizon of
+    the "expiring soon" list, and the Host names it answers to (``access.allowed_hosts``)."""
     token: str | None = None
     expiring_days: int = 30
+    hosts: tuple[str, ...] = field(default_factory=access.allowed_hosts)
 
 
 def create_app(store: str | Path | Store, config: ReviewConfig | None = None) -> Flask:
@@ -58,13 +61,19 @@ def create_app(store: str | Path | Store, config: ReviewConfig | None = None) ->
     for blueprint in ALL_BLUEPRINTS:
         app.register_blueprint(blueprint)
 
-    app.before_request(access.require_token)
+    access.install(app)
 
     # One Store per request: sqlite3 connections must stay in the thread that opened them, and
     # the threaded server gives each request its own thread.
     @app.before_request
     def open_store():
-        g.store = Store(path)
+        if request.endpoint in access.PUBLIC_ENDPOINTS:
+            return None
+        try:
+            g.store = Store(path, create=False)
+        except StoreError as e:
+            return render_template("error.html", code=503, message=str(e)), 503
+        return None
 
     @app.teardown_request
     def close_store(exc):

@@ -54,12 +54,10 @@ def error_message(message: str | None, code: int) -> str:
 
 
 def install(app: Flask) -> None:
-    """What the templates use; forms carry a CSRF token, so the response may have to set its cookie."""
-    from . import csrf
+    """What the templates use (forms carry review.access's CSRF field)."""
     from .views.reviews import current_reviewer
 
-    app.after_request(csrf.remember)
-    app.jinja_env.globals.update(csrf_token=csrf.token, csrf_field=csrf.FIELD, reviewer=current_reviewer)
+    app.jinja_env.globals.update(reviewer=current_reviewer)
     app.jinja_env.filters["is_web_url"] = is_web_url
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["error_message"] = error_message

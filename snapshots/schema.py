@@ -92,5 +92,37 @@ CREATE TABLE reviews (
 CREATE INDEX reviews_document ON reviews(reviewer, document_id);
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, REVIEWS]
+# Delivery channels and at-least-once mail (issues 13 and 16). An outbox row is for one channel
+# ('' = email, else the Apprise URL as configured); deliveries become unique per channel, so an
+# event reaches each subscriber once on each of its channels. `handed_at`: the whole message was
+# handed over and no answer seen yet; `claimed_by`: the process sending it (host:pid:start), so a
+# restart after a crash resends at once instead of waiting for the lease; `accepted`/`refused`:
+# recipients the server took (250) or refused for good (5xx), so a retry goes to the others only;
+# `transport_failures`: attempts lost to a broken way out (connection, TLS, AUTH), which never use
+# up a message's attempts.
+# Rows a crash left "sending" after the hand-over, and rows earlier versions marked sent without
+# an answer ("unconfirmed"), are queued again: their outcome is unknown, so they are resent.
+OUTBOX_CHANNELS = """
+ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN handed_at TEXT;
+ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+ALTER TABLE outbox ADD COLUMN accepted TEXT;
+ALTER TABLE outbox ADD COLUMN refused TEXT;
+ALTER TABLE outbox ADD COLUMN transport_failures INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE subscriptions ADD COLUMN channels TEXT;
+CREATE TABLE deliveries_by_channel (
+    subscription_id INTEGER NOT NULL, event_id INTEGER NOT NULL REFERENCES events(id),
+    outbox_id INTEGER REFERENCES outbox(id), channel TEXT NOT NULL DEFAULT '',
+    UNIQUE (subscription_id, channel, event_id));
+INSERT INTO deliveries_by_channel (subscription_id, event_id, outbox_id)
+    SELECT subscription_id, event_id, outbox_id FROM deliveries;
+DROP TABLE deliveries;
+ALTER TABLE deliveries_by_channel RENAME TO deliveries;
+UPDATE outbox SET handed_at = sent_at, sent_at = NULL WHERE status = 'sending';
+UPDATE outbox SET status = 'pending', handed_at = sent_at, sent_at = NULL, next_attempt_at = NULL,
+    last_error = 'outcome unknown (no answer after the end of DATA): queued again'
+    WHERE status = 'sent' AND last_error LIKE 'unconfirmed%';
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, REVIEWS, OUTBOX_CHANNELS]
 SCHEMA_VERSION = len(MIGRATIONS)

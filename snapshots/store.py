@@ -20,9 +20,9 @@ from diffs.errors import StoreError
 from diffs.normalize import normalize
 
 from . import blobs, rules as registry, search as fulltext
-from .feed import FeedQueries
 from .identity import number_key, rule_name_key
 from .migrations import migrate
+from .outbox import OutboxTables
 from .reviews import ReviewState
 
 # The metadata keys of an extracted document that become columns of `documents`.
@@ -41,13 +41,20 @@ class SaveResult:
     previous_version_id: int | None
 
 
-class Store(FeedQueries, ReviewState):
-    def __init__(self, path: str | Path) -> None:
+class Store(ReviewState, OutboxTables):
+    def __init__(self, path: str | Path, create: bool = True) -> None:
+        """``create=False``: open an existing store only (read-only commands and the web UI must not
+        leave an empty store behind a typo or a deleted file); a missing file is a StoreError."""
         self.path = Path(path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if create:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                target: str | Path = self.path
+            else:
+                # mode=rw: SQLite itself refuses a missing file, so no check-then-open race.
+                target = f"{self.path.resolve().as_uri()}?mode=rw"
             # isolation_level=None: we issue BEGIN/COMMIT ourselves; check_same_thread stays on.
-            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.conn = sqlite3.connect(target, isolation_level=None, timeout=30, uri=not create)
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -57,6 +64,8 @@ class Store(FeedQueries, ReviewState):
                 self.conn.close()
             if isinstance(e, StoreError):
                 raise
+            if not create and not self.path.is_file():
+                raise StoreError(f"no store at {self.path}: run `regwatch check` first, or give the right --config") from None
             raise StoreError(f"{self.path}: cannot open the store: {e}") from e
         except OSError as e:
             raise StoreError(f"{self.path}: cannot create the store's folder: {e}") from e

@@ -5,12 +5,16 @@ from typing import Any
 
 import click
 
+from diffs.errors import MailError
 from notify.subscriptions import EVENT_KINDS, FREQUENCIES
 from regwatch.commands.options import config_option, echo_json, format_option
 
 
 @click.command()
-@click.argument("emails", nargs=-1, required=True)
+@click.argument("emails", nargs=-1)
+@click.option("--channel", "channels", multiple=True, metavar="URL",
+              help="Also post digests to this Apprise URL: wecombot://KEY, dingtalk://TOKEN, feishu://TOKEN, "
+                   "json://host/path, slack://…, tgram://… (repeatable; ${VAR} is read from the environment).")
 @click.option("--name", help="A name to recognise the subscription by.")
 @click.option("--source", "sources", multiple=True, help="Only events of this source (repeatable).")
 @click.option("--section", "sections", multiple=True, help="Only documents of this gazette section.")
@@ -28,12 +32,12 @@ from regwatch.commands.options import config_option, echo_json, format_option
 @click.option("--heartbeat", is_flag=True, help="Send a digest even when nothing happened.")
 @config_option
 def subscribe(emails: tuple[str, ...], config_path: str | None, **options: Any) -> None:
-    """Add a subscription for EMAIL (one or more addresses)."""
+    """Add a subscription: EMAIL addresses and/or --channel URLs."""
     from regwatch import api
 
     with api.opened(config_path, create=True) as (config, store):
         sub = api.subscribe(config, store, list(emails), **options)
-    click.echo(f"subscription {sub.id}: {', '.join(sub.emails)} — {sub.describe()}")
+    click.echo(f"subscription {sub.id}: {', '.join(sub.emails) or '-'} — {sub.describe()}")
 
 
 @click.command()
@@ -51,7 +55,7 @@ def subscriptions(config_path: str | None, fmt: str) -> None:
     if not subs:
         click.echo("no subscriptions")
     for sub in subs:
-        click.echo(f"{sub.id:>4}  {sub.name or '-':<20}  {', '.join(sub.emails)}  {sub.describe()}")
+        click.echo(f"{sub.id:>4}  {sub.name or '-':<20}  {', '.join(sub.emails) or '-'}  {sub.describe()}")
 
 
 @click.command()
@@ -73,21 +77,40 @@ def unsubscribe(id_or_email: str, config_path: str | None) -> None:
 @click.option("--due", is_flag=True, help="Respect daily/weekly schedules (as the scheduler does).")
 @config_option
 def digest(dry_run: bool, subscriber: str | None, due: bool, config_path: str | None) -> None:
-    """Compose digests of new events and send them (or --dry-run)."""
+    """Compose digests of new events and send them (or --dry-run).
+
+    Exits non-zero when a message could not be delivered (it stays in the outbox and is retried)."""
     from regwatch import api
 
     with api.opened(config_path) as (config, store):
-        run = api.digest(config, store, dry_run=dry_run, subscriber=subscriber, due=due)
+        # Run by hand, it also retries now what waits after a failure (the operator may have fixed it).
+        run = api.digest(config, store, dry_run=dry_run, subscriber=subscriber, due=due, ignore_backoff=not due)
         mail = api.mail_settings(config)
     for d in run.digests:
-        click.echo(f"→ {', '.join(d.subscription.emails)}: {d.message['Subject']} ({len(d.event_ids)} events)")
+        click.echo(f"→ {d.target}: {d.subject} ({len(d.event_ids)} events)")
         if dry_run:
-            click.echo(d.message.get_body(("plain",)).get_content())
+            click.echo(d.message.get_body(("plain",)).get_content() if d.message is not None else d.text)
     if not run.digests:
         click.echo("no new events for any subscription")
     if run.delivery is not None:
-        r = run.delivery
-        click.echo(f"sent {len(r.sent)}, retrying {len(r.retrying)}, failed {len(r.failed)} via {mail.describe()}")
+        _report(run.delivery, mail)
+
+
+def _report(r: Any, mail: Any) -> None:
+    click.echo(f"sent {len(r.sent)}, retrying {len(r.retrying)}, failed {len(r.failed)} via {mail.describe()}"
+               + (f"; {len(r.held)} held" if r.held else ""))
+    if not r.ok:
+        problems = [f"{'mail' if not channel else channel_name(channel)}: {error}" for channel, error in r.errors.items()]
+        if r.failed:
+            problems.append(f"{len(r.failed)} message(s) failed for good (regwatch outbox --status failed)")
+        held = f"; {len(r.held)} message(s) kept in the outbox, retried later" if r.held else ""
+        raise MailError("not delivered: " + "; ".join(problems) + held)
+
+
+def channel_name(url: str) -> str:
+    from notify.channels import describe
+
+    return describe(url)
 
 
 @click.command()
@@ -111,6 +134,7 @@ def outbox(status: str | None, retry_id: int | None, fmt: str, config_path: str 
         click.echo("outbox is empty" if status is None else f"no {status} messages")
     for e in entries:
         when = e.sent_at or e.next_attempt_at or e.created_at
-        click.echo(f"{e.id:>4}  {e.status:<8} {e.attempts}×  {when}  {', '.join(e.recipients)}  {e.subject}")
+        to = channel_name(e.channel) if e.channel else ", ".join(e.recipients)
+        click.echo(f"{e.id:>4}  {e.status:<8} {e.attempts}×  {when}  {to}  {e.subject}")
         if e.last_error:
             click.echo(f"      {e.last_error}")

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, g, redirect, request, url_for
 
 from snapshots.reviews import clean_reviewer
 
-from .. import csrf
+from ..access import csrf_protected
 from ..lookup import document_or_404, version_or_404
 
 bp = Blueprint("reviews", __name__)
@@ -29,8 +29,8 @@ def _back(default: str):
 
 
 @bp.post("/reviewer")
+@csrf_protected
 def set_reviewer():
-    csrf.check()
     name = clean_reviewer(request.form.get("name"))
     response = _back(url_for("changes.index"))
     if name:
@@ -41,9 +41,9 @@ def set_reviewer():
 
 
 @bp.post("/reviewed")
+@csrf_protected
 def mark():
     """Mark the form's ``event`` ids, or every change of ``document`` up to version ``upto``, reviewed."""
-    csrf.check()
     reviewer = current_reviewer()
     if not reviewer:
         abort(400, "请先在“变更”页填写审阅人姓名。")

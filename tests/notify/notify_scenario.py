@@ -23,6 +23,12 @@ NIANJIE_DECISION = "国务院关于修改《全国年节及纪念日放假办法
 NIANJIE_URLS = ("http://127.0.0.1/gongbao/nianjie-2013.htm", "http://127.0.0.1/gongbao/decision-2024.htm",
                 "http://127.0.0.1/gongbao/nianjie-2024.htm")
 DECISION_2024 = "上海市人民代表大会常务委员会关于修改《上海市公路管理条例》等10件地方性法规的决定"
+# A regwatch.toml subscription following the 放假办法: its decision, amendment and both texts (4 events).
+HOLIDAYS = """[[subscription]]
+name = "holidays"
+emails = ["hr@example.cn"]
+rules = ["全国年节及纪念日放假办法"]
+"""
 
 
 def eval_text(case: str, name: str) -> str:

@@ -1,8 +1,8 @@
 """A real SMTP server (aiosmtpd) on 127.0.0.1 with STARTTLS (or implicit TLS) and AUTH.
 
 The server's certificate is self-signed, generated here; clients trust it through ``cafile`` so
-that TLS is verified for real. Handlers can reject (550), defer (451) or stall at RCPT or DATA so
-the tests can kill a sending process at a chosen moment.
+that TLS is verified for real. Handlers can reject (550), defer (451) a message or one recipient,
+or stall at RCPT or DATA so the tests can kill a sending process at a chosen moment.
 """
 from __future__ import annotations
 
@@ -70,29 +70,41 @@ class Handler:
     """What the server does with a message: keep it, refuse it, or stall before answering."""
     received: list[Received] = field(default_factory=list)
     reject: str | None = None          # e.g. "550 5.7.1 ..." answered to DATA
+    rcpt_answers: dict[str, str] = field(default_factory=dict)  # address -> e.g. "550 5.1.1 no such user"
     stall_at: str | None = None        # "RCPT" or "DATA": hang (once) before answering
+    keep_unanswered: bool = True       # a message whose client left before the answer: kept, or discarded
     hang_up_after_data: bool = False   # keep the message, then close the connection without answering
     stalled: threading.Event = field(default_factory=threading.Event)
     logins: list[str] = field(default_factory=list)
 
-    async def _stall(self, where: str) -> None:
-        if self.stall_at == where and not self.stalled.is_set():
-            self.stalled.set()
-            await asyncio.sleep(30)  # far longer than the test needs to kill the client
+    async def _stall(self, server, where: str) -> bool:
+        """Hang before answering (once) until the client goes away; False when it did."""
+        if self.stall_at != where or self.stalled.is_set():
+            return True
+        self.stalled.set()
+        for _ in range(3000):  # 30 s at most: far longer than a test needs to kill the client
+            if server.transport is None or server.transport.is_closing():
+                return False
+            await asyncio.sleep(0.01)
+        return True
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        await self._stall("RCPT")
+        await self._stall(server, "RCPT")
+        if address in self.rcpt_answers:
+            return self.rcpt_answers[address]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.reject:
             return self.reject
-        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content
-                                      or envelope.content))
+        got = Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content or envelope.content)
+        if self.keep_unanswered:
+            self.received.append(got)
         if self.hang_up_after_data:
             server.transport.close()
-        await self._stall("DATA")
+        if await self._stall(server, "DATA") and not self.keep_unanswered:
+            self.received.append(got)  # as RFC 5321 has it: the message is the server's once it answered
         return "250 2.0.0 queued"
 
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from regwatch.cli import cli
 from snapshots import Store
 
-from notify_scenario import SH_GAZETTE, build
+from notify_scenario import HOLIDAYS, SH_GAZETTE, build
 from notify_smtp import PASSWORD
 
 CONFIG = """
@@ -27,11 +27,7 @@ from = "regwatch <alerts@regwatch.test>"
 [review]
 url = "http://127.0.0.1:8000"
 
-[[subscription]]
-name = "holidays"
-emails = ["hr@example.cn"]
-rules = ["全国年节及纪念日放假办法"]
-"""
+""" + HOLIDAYS
 
 
 @pytest.fixture

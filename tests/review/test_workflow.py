@@ -26,7 +26,7 @@ EDITIONS = ["第一条 为了测试，制定本办法。\n第二条 甲应当报
 
 
 def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf" value="([0-9a-f]{32})"', html).group(1)
+    return re.search(r'name="csrf_token" value="([A-Za-z0-9_-]{20,})"', html).group(1)
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def small_site(tmp_path_factory):
 def named_session(base: str, name: str) -> tuple[requests.Session, str]:
     session = requests.Session()
     token = csrf_of(session.get(f"{base}/", timeout=10).text)
-    response = session.post(f"{base}/reviewer", data={"csrf": token, "name": name, "next": "/"}, timeout=10,
+    response = session.post(f"{base}/reviewer", data={"csrf_token": token, "name": name, "next": "/"}, timeout=10,
                             allow_redirects=False)
     assert response.status_code == 303
     return session, token
@@ -62,14 +62,14 @@ def named_session(base: str, name: str) -> tuple[requests.Session, str]:
 def test_marking_needs_the_csrf_token_and_this_origin(small_site):
     base, _, _, events = small_site
     session, token = named_session(base, "张三")
-    assert session.post(f"{base}/reviewed", data={"event": events[0]}, timeout=10).status_code == 400
-    assert session.post(f"{base}/reviewed", data={"event": events[0], "csrf": "0" * 32}, timeout=10).status_code == 400
-    foreign = session.post(f"{base}/reviewed", data={"event": events[0], "csrf": token}, timeout=10,
+    assert session.post(f"{base}/reviewed", data={"event": events[0]}, timeout=10).status_code == 403
+    assert session.post(f"{base}/reviewed", data={"event": events[0], "csrf_token": "0" * 32}, timeout=10).status_code == 403
+    foreign = session.post(f"{base}/reviewed", data={"event": events[0], "csrf_token": token}, timeout=10,
                            headers={"Origin": "http://evil.example"})
-    assert foreign.status_code == 400 and "其他网站" in foreign.text
+    assert foreign.status_code == 403 and "跨站" in foreign.text
     anonymous = requests.Session()
     anonymous_token = csrf_of(anonymous.get(f"{base}/", timeout=10).text)
-    refused = anonymous.post(f"{base}/reviewed", data={"event": events[0], "csrf": anonymous_token}, timeout=10)
+    refused = anonymous.post(f"{base}/reviewed", data={"event": events[0], "csrf_token": anonymous_token}, timeout=10)
     assert refused.status_code == 400 and "审阅人" in refused.text
 
 
@@ -78,7 +78,7 @@ def test_unread_bold_until_reviewed_per_reviewer(small_site):
     zhang, token = named_session(base, "李四")
     page = zhang.get(f"{base}/", timeout=10).text
     assert len(re.findall(r'class="event unread"', page)) == 3
-    done = zhang.post(f"{base}/reviewed", data={"event": events[0], "csrf": token, "next": "/?kind="},
+    done = zhang.post(f"{base}/reviewed", data={"event": events[0], "csrf_token": token, "next": "/?kind="},
                       timeout=10, allow_redirects=False)
     assert done.status_code == 303 and done.headers["Location"].endswith("/?kind=")
     page = zhang.get(f"{base}/", timeout=10).text
@@ -107,12 +107,12 @@ def test_diff_opens_since_last_reviewed(small_site):
     first = session.get(f"{base}/documents/{document_id}/since-reviewed", timeout=10, allow_redirects=False)
     assert first.headers["Location"].endswith(f"/diff/{versions[1]}/{versions[2]}?since=1")
     # Reviewed up to the first version only: from there to the newest, both changes in one table.
-    session.post(f"{base}/reviewed", data={"document": document_id, "upto": versions[0], "csrf": token}, timeout=10)
+    session.post(f"{base}/reviewed", data={"document": document_id, "upto": versions[0], "csrf_token": token}, timeout=10)
     since = session.get(f"{base}/documents/{document_id}/since-reviewed", timeout=10)
     assert since.url.endswith(f"/diff/{versions[0]}/{versions[2]}?since=1")
     assert "第二条" in since.text and "第三条" in since.text and "上次审阅" in since.text
     # The diff page's button marks the second version's changes too.
-    session.post(f"{base}/reviewed", data={"document": document_id, "upto": versions[2], "csrf": token}, timeout=10)
+    session.post(f"{base}/reviewed", data={"document": document_id, "upto": versions[2], "csrf_token": token}, timeout=10)
     page = session.get(f"{base}/diff/{versions[1]}/{versions[2]}", timeout=10).text
     assert "赵六 已审阅到第 3 版" in page
     assert 'class="event unread"' not in session.get(f"{base}/", timeout=10).text
