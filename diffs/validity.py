@@ -12,16 +12,23 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from .numerals import cn_to_int
+from .vocab import SELF_REFERENCE, TERMED_THINGS
 
 _S = r"\s*"
 _DIGITS = r"[0-9０-９〇○零一二三四五六七八九十]"
 DATE = rf"{_DIGITS}{{4}}{_S}年{_S}{_DIGITS}{{1,2}}{_S}月{_S}{_DIGITS}{{1,3}}{_S}日"
 _DATE_PARTS = re.compile(rf"({_DIGITS}{{4}}){_S}年{_S}({_DIGITS}{{1,2}}){_S}月{_S}({_DIGITS}{{1,3}}){_S}日")
 _ORDER_NO = re.compile(rf"令{_S}[（(]?{_S}第{_S}([0-9０-９一二三四五六七八九十百]+){_S}号|第{_S}([0-9０-９]+){_S}号令")
-_DOC_WORD = r"(?:法|条例|规定|办法|细则|决定|规则|意见|通知|措施|方案|文件|文|规划|标准|实施意见)"
 _COMES_INTO_FORCE = r"(?:施行|实施|生效|执行)"
-_EFFECTIVE = re.compile(rf"本{_DOC_WORD}?{_S}自{_S}({DATE}|公布之日|发布之日|印发之日){_S}起{_S}{_COMES_INTO_FORCE}")
+_EFFECTIVE = re.compile(rf"{SELF_REFERENCE}{_S}自{_S}({DATE}|公布之日|发布之日|印发之日){_S}起{_S}{_COMES_INTO_FORCE}")
 _ANY_EFFECTIVE = re.compile(rf"自{_S}({DATE}|公布之日|发布之日|印发之日){_S}起{_S}{_COMES_INTO_FORCE}")
+# A commencement without a subject is the document's own only where a clause starts with it (the
+# order's 现予公布，自…起施行; a final line 自…起施行), never after a quoted name (《Y》自…施行).
+_BARE_EFFECTIVE = re.compile(rf"(?:^|[。；;\n（(]|(?:公布|发布|印发|通过|批准)[，,\s]){_S}自{_S}({DATE}|公布之日|发布之日|印发之日)"
+                             rf"{_S}起{_S}{_COMES_INTO_FORCE}")
+_SELF = re.compile(SELF_REFERENCE)
+_TERMED = re.compile("|".join(sorted(TERMED_THINGS, key=len, reverse=True)))
+_BARE_START = re.compile(rf"^{_S}(?:自{_S}(?:{DATE}|公布之日|发布之日|印发之日){_S}起{_S}{_COMES_INTO_FORCE}{_S}[，,]?)?{_S}$")
 _EXPIRES = re.compile(rf"有效期{_S}至{_S}({DATE})")
 _TERM = re.compile(rf"有效期{_S}(?:为)?{_S}([0-9０-９一二三四五六七八九十两]+){_S}年")
 _EXTENDED = re.compile(rf"有效期{_S}延长{_S}至{_S}({DATE})")
@@ -70,16 +77,16 @@ def extract_validity(text: str, title: str | None = None) -> Validity:
     title = title if title is not None else next((l.strip() for l in text.splitlines() if l.strip()), "")
     published = _published(text)
     v = Validity(published=published, trial="试行" in title, provisional="暂行" in title)
-    m = _EFFECTIVE.search(text) or _ANY_EFFECTIVE.search(text)
+    m = _EFFECTIVE.search(text) or _BARE_EFFECTIVE.search(text)
     if m:
         if m.group(1).endswith("之日"):
             v.effective_on_publication = True
             v.effective = published
         else:
             v.effective = parse_date(m.group(1))
-    m = _EXPIRES.search(text)
+    m = _own(_EXPIRES, text)
     v.expires = parse_date(m.group(1)) if m else None
-    term = _TERM.search(text)
+    term = _own(_TERM, text)
     if v.expires is None and term and v.effective:
         # 有效期为5年: the last day is the day before the same date five years on.
         years = cn_to_int(term.group(1))
@@ -88,9 +95,27 @@ def extract_validity(text: str, title: str | None = None) -> Validity:
         except ValueError:      # 29 February
             end = v.effective.replace(year=v.effective.year + years, day=28) + dt.timedelta(days=1)
         v.expires = end - dt.timedelta(days=1)
-    m = _EXTENDED.search(text)
+    m = _own(_EXTENDED, text)
     v.extended_to = parse_date(m.group(1)) if m else None
     return v
+
+
+def _own(pattern: re.Pattern, text: str) -> re.Match | None:
+    """The first match of a 有效期 pattern whose subject is the document itself.
+
+    本规定自…施行，有效期至… is the rule's own term; 许可证有效期为5年 or 本办法规定的登记证，有效期…
+    is the term of something the rule grants, and an expiry of that kind never ends the rule.
+    """
+    for m in pattern.finditer(text):
+        start = max(text.rfind(c, 0, m.start()) for c in "。；;\n") + 1
+        before = text[start:m.start()]
+        selves = list(_SELF.finditer(before))
+        between = before[selves[-1].end():] if selves else before
+        if _TERMED.search(between):
+            continue
+        if selves or _BARE_START.match(before):
+            return m
+    return None
 
 
 def _published(text: str) -> dt.date | None:
@@ -100,6 +125,52 @@ def _published(text: str) -> dt.date | None:
         return parse_date(m.group(1))
     m = _SIGNED.search(text)
     return parse_date(m.group(1)) if m else None
+
+
+@dataclass
+class Amendment:
+    """One 根据… entry of a 题注: the decision (by date and 令) that amended the rule."""
+    date: dt.date | None
+    number: str | None = None        # 令第13号
+    decision: str | None = None      # the decision's title when the 题注 quotes it
+
+    def to_dict(self) -> dict:
+        return {"date": self.date.isoformat() if self.date else None, "number": self.number,
+                "decision": self.decision}
+
+
+@dataclass
+class Headnote:
+    """The 题注 under a rule's title: （2014年1月11日上海市人民政府令第12号公布　根据2024年4月2日
+    上海市人民政府令第13号修正）. The rule's own 令 and date, then each amendment in order."""
+    published: dt.date | None = None
+    number: str | None = None
+    amendments: list[Amendment] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"published": self.published.isoformat() if self.published else None, "number": self.number,
+                "amendments": [a.to_dict() for a in self.amendments]}
+
+
+_HEADNOTE = re.compile(rf"^\s*[（(]({DATE}[^\n]{{0,1500}}?(?:公布|发布|批准|通过|印发|修正|修订)[^\n（(]{{0,80}})[）)]\s*$",
+                       re.M)
+_AMENDED_BY = re.compile(rf"根据{_S}({DATE})(.{{0,200}}?)(?:第[一二三四五六七八九十]+次)?(?:修正|修订)")
+
+
+def headnote(text: str) -> Headnote | None:
+    """The 题注 among the first lines of ``text``, or None when it has none."""
+    head = "\n".join(text.splitlines()[:8])
+    m = _HEADNOTE.search(head)
+    if not m:
+        return None
+    note = m.group(1)
+    first = note.split("根据", 1)[0]
+    found = Headnote(published=parse_date(first), number=order_number(first))
+    for a in list(_AMENDED_BY.finditer(note))[:50]:
+        title = re.search(r"《([^《》]{2,120})》", a.group(2))
+        found.amendments.append(Amendment(parse_date(a.group(1)), order_number(a.group(2)),
+                                          title.group(1) if title else None))
+    return found
 
 
 @dataclass
