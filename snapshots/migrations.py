@@ -6,7 +6,7 @@ import zlib
 
 from diffs.errors import StoreError
 
-from .identity import number_key, rule_name_key
+from diffs.identity import number_key, rule_name_key
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 

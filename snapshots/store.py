@@ -20,11 +20,18 @@ from diffs.errors import StoreError
 from diffs.normalize import normalize
 
 from . import blobs, rules as registry, search as fulltext
-from .identity import number_key, rule_name_key
+from diffs.identity import issued_year, names_agree, number_key, rule_name_key
 from .migrations import migrate
 
 # The metadata keys of an extracted document that become columns of `documents`.
 DOCUMENT_FIELDS = ("title", "number", "issuer", "doc_type", "section", "issue", "published", "effective", "expires")
+
+
+def _keys(meta: dict, text: str) -> tuple[str | None, str | None]:
+    """(name key, number key) of a page: the number keyed by the year its rule was issued."""
+    number = meta.get("number")
+    year = issued_year(number, meta.get("published"), text)
+    return rule_name_key(meta.get("title")), number_key(number, year)
 
 
 def utc_now() -> str:
@@ -190,7 +197,7 @@ class Store:
                 if state["text_sha"] == text_sha:
                     return SaveResult(document_id, None, "unchanged", self._latest_version_id(document_id))
             else:
-                document_id = self._lineage(source, meta) or self._new_document(source, url, meta, fetched_at)
+                document_id = self._lineage(source, meta, text) or self._new_document(source, url, meta, fetched_at, text)
                 self._insert("urls", dict(url=url, document_id=document_id, etag=etag, last_modified=last_modified))
             self.conn.execute("UPDATE urls SET text_sha = ? WHERE url = ?", [text_sha, url])
             previous = self._row("SELECT id, seq, text_sha FROM versions WHERE document_id = ? ORDER BY seq DESC LIMIT 1",
@@ -209,37 +216,39 @@ class Store:
                 document_id=document_id, seq=(previous["seq"] + 1) if previous else 1, fetched_at=fetched_at,
                 raw_sha=raw_sha, text_sha=text_sha, content_type=content_type, formatting_only=int(formatting_only)))
             if previous is not None:
-                self._refresh_document(document_id, url, meta, fetched_at)
+                self._refresh_document(document_id, url, meta, fetched_at, text)
             outcome = "new" if previous is None else ("formatting" if formatting_only else "changed")
             return SaveResult(document_id, version_id, outcome, previous["id"] if previous else None)
 
-    def _lineage(self, source: str, meta: dict) -> int | None:
-        """A document of this source that the new page continues: same rule name or same rule 文号/令."""
-        name = rule_name_key(meta.get("title"))
+    def _lineage(self, source: str, meta: dict, text: str) -> int | None:
+        """A document of this source that the new page continues: the same rule name, or the same
+        令/文号 in the same year under a name that agrees (diffs.identity)."""
+        name, number = _keys(meta, text)
         if name is None:
             return None
         row = self.conn.execute("SELECT id FROM documents WHERE source = ? AND name_key = ? ORDER BY id DESC LIMIT 1",
                                 [source, name]).fetchone()
-        number = number_key(meta.get("number"))
         if row is None and number:
-            row = self.conn.execute("SELECT id FROM documents WHERE source = ? AND number_key = ? AND name_key IS NOT NULL"
-                                    " ORDER BY id DESC LIMIT 1", [source, number]).fetchone()
+            candidates = self.conn.execute("SELECT id, name_key FROM documents WHERE source = ? AND number_key = ?"
+                                           " AND name_key IS NOT NULL ORDER BY id DESC", [source, number]).fetchall()
+            row = next((c for c in candidates if names_agree(name, c[1])), None)
         return row[0] if row else None
 
-    def _new_document(self, source: str, url: str, meta: dict, at: str) -> int:
+    def _new_document(self, source: str, url: str, meta: dict, at: str, text: str) -> int:
         row = {k: meta.get(k) or None for k in DOCUMENT_FIELDS}
+        name, number = _keys(meta, text)
         return self._insert("documents", dict(source=source, url=url, first_seen=at, last_seen=at,
-                                              name_key=rule_name_key(meta.get("title")),
-                                              number_key=number_key(meta.get("number")), **row))
+                                              name_key=name, number_key=number, **row))
 
-    def _refresh_document(self, document_id: int, url: str, meta: dict, at: str) -> None:
+    def _refresh_document(self, document_id: int, url: str, meta: dict, at: str, text: str) -> None:
         # The newest text's page and metadata describe the document from now on.
         known = {k: meta[k] for k in DOCUMENT_FIELDS if meta.get(k)}
         known.update(url=url, last_seen=at, gone_at=None)
+        name, number = _keys(meta, text)
         if "title" in known:
-            known["name_key"] = rule_name_key(known["title"])
+            known["name_key"] = name
         if "number" in known:
-            known["number_key"] = number_key(known["number"])
+            known["number_key"] = number
         self.conn.execute(f"UPDATE documents SET {', '.join(f'{k} = ?' for k in known)} WHERE id = ?",
                           [*known.values(), document_id])
 
@@ -325,26 +334,30 @@ class Store:
 
     # ---- rules -------------------------------------------------------------------------------
 
-    def find_rule(self, name: str | None = None, number: str | None = None) -> dict | None:
-        """A registered rule by name (edition notes and width ignored) or else by 文号/令."""
+    def find_rule(self, name: str | None = None, number: str | None = None, year: int | None = None) -> dict | None:
+        """A registered rule by name (edition notes and width ignored), else by 文号/令 in its year
+        under a name that agrees."""
         key = rule_name_key(name) or name
         if key:
             row = self._row("SELECT * FROM rules WHERE name_key = ? ORDER BY id LIMIT 1", [key])
             if row:
                 return row
-        number = number_key(number)
-        return self._row("SELECT * FROM rules WHERE number_key = ? ORDER BY id LIMIT 1", [number]) if number else None
+        number = number_key(number, year)
+        if not number:
+            return None
+        return next((r for r in self._rows("SELECT * FROM rules WHERE number_key = ? ORDER BY id", [number])
+                     if names_agree(key, r["name_key"])), None)
 
     def ensure_rule(self, name: str, number: str | None = None, document_id: int | None = None,
-                    effective: str | None = None, expires: str | None = None) -> int:
+                    effective: str | None = None, expires: str | None = None, year: int | None = None) -> int:
         """The rule's id, registering it (in force from `effective`, when known) the first time."""
         with self.transaction():
-            rule = self.find_rule(name, number)
+            rule = self.find_rule(name, number, year)
             if rule is not None:
                 fill = {k: v for k, v in (("number", number), ("document_id", document_id), ("effective", effective),
                                           ("expires", expires)) if v and not rule.get(k)}
                 if "number" in fill:
-                    fill["number_key"] = number_key(number)
+                    fill["number_key"] = number_key(number, year)
                 if fill:
                     self.conn.execute(f"UPDATE rules SET {', '.join(f'{k} = ?' for k in fill)} WHERE id = ?",
                                       [*fill.values(), rule["id"]])
@@ -356,7 +369,8 @@ class Store:
                 return rule["id"]
             rule_id = self._insert("rules", dict(name=name, number=number, document_id=document_id,
                                                  effective=effective, expires=expires,
-                                                 name_key=rule_name_key(name) or name, number_key=number_key(number)))
+                                                 name_key=rule_name_key(name) or name,
+                                                 number_key=number_key(number, year)))
             if effective or document_id:
                 self.set_rule_status(rule_id, registry.IN_FORCE, since=effective, by_document_id=document_id)
             return rule_id
@@ -376,6 +390,20 @@ class Store:
                           by_title=latest["by_title"], by_url=latest["by_url"])
             self.conn.execute(f"UPDATE rules SET {', '.join(f'{k} = ?' for k in fields)} WHERE id = ?",
                               [*fields.values(), rule_id])
+
+    def set_rule_expiry(self, rule_id: int, expires: str) -> None:
+        """The rule's own 有效期 end, as its latest text states it."""
+        with self.transaction():
+            self.conn.execute("UPDATE rules SET expires = ? WHERE id = ?", [expires, rule_id])
+
+    def has_rule_event(self, kind: str, rule_id: int, **payload: Any) -> bool:
+        """Whether an event of this kind about this rule, whichever document it is filed under, has these
+        payload values (a decision and a 题注 must not both report one amendment)."""
+        for (text,) in self.conn.execute("SELECT payload FROM events WHERE kind = ? AND rule_id = ?", [kind, rule_id]):
+            stored = json.loads(text or "{}")
+            if all(stored.get(k) == v for k, v in payload.items()):
+                return True
+        return False
 
     def rule(self, rule_id: int) -> dict | None:
         return self._row("SELECT * FROM rules WHERE id = ?", [rule_id])
@@ -399,6 +427,10 @@ class Store:
             self.conn.execute("INSERT OR REPLACE INTO decisions (document_id, parsed_json, applied_json) VALUES (?, ?, ?)",
                               [document_id, json.dumps(parsed, ensure_ascii=False, default=str),
                                json.dumps(applied, ensure_ascii=False, default=str)])
+
+    def decision_documents(self) -> list[dict]:
+        """The documents read as decisions, oldest first."""
+        return self._rows("SELECT d.* FROM decisions x JOIN documents d ON d.id = x.document_id ORDER BY d.id")
 
     def decision(self, document_id: int) -> dict | None:
         row = self._row("SELECT * FROM decisions WHERE document_id = ?", [document_id])
