@@ -84,5 +84,12 @@ V4 = """
 CREATE INDEX versions_text_sha ON versions(text_sha);
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4]
+# Version 5 (issue 11): 令 numbers keyed by the year they were issued, and lineages that an older
+# regwatch merged on a bare 令 number split again (migrations.py, SPLIT_LINEAGES). Rule events are
+# looked up by rule, whichever document they are filed under.
+V5_LINEAGES = """
+CREATE INDEX events_rule ON events(rule_id, kind);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5_LINEAGES]
 SCHEMA_VERSION = len(MIGRATIONS)
