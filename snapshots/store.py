@@ -21,6 +21,8 @@ from diffs.normalize import normalize
 
 from . import blobs, rules as registry, search as fulltext
 from diffs.identity import issued_year, names_agree, number_key, rule_name_key
+from diffs.rulefacts import Context, Facts, RuleRef, Wanted
+from diffs.validity import order_number
 from .migrations import migrate
 
 # The metadata keys of an extracted document that become columns of `documents`.
@@ -396,15 +398,6 @@ class Store:
         with self.transaction():
             self.conn.execute("UPDATE rules SET expires = ? WHERE id = ?", [expires, rule_id])
 
-    def has_rule_event(self, kind: str, rule_id: int, **payload: Any) -> bool:
-        """Whether an event of this kind about this rule, whichever document it is filed under, has these
-        payload values (a decision and a 题注 must not both report one amendment)."""
-        for (text,) in self.conn.execute("SELECT payload FROM events WHERE kind = ? AND rule_id = ?", [kind, rule_id]):
-            stored = json.loads(text or "{}")
-            if all(stored.get(k) == v for k, v in payload.items()):
-                return True
-        return False
-
     def rule(self, rule_id: int) -> dict | None:
         return self._row("SELECT * FROM rules WHERE id = ?", [rule_id])
 
@@ -419,6 +412,97 @@ class Store:
             history.setdefault(entry["rule_id"], []).append(entry)
         return [registry.status_on(rule, history.get(rule["id"], []), on)
                 for rule in self._rows("SELECT * FROM rules ORDER BY name")]
+
+    # ---- what texts say about rules (diffs.rulefacts) ---------------------------------------------
+
+    def rule_context(self, want: Wanted, quoting_limit: int = 200) -> Context:
+        """The stored rows the facts of one text depend on (see diffs.rulefacts.wanted)."""
+        context = Context()
+        rules: dict[int, dict] = {}
+        for column, values in (("name_key", {rule_name_key(n) or n for n in want.names}),
+                               ("number_key", set(want.numbers))):
+            values = sorted(v for v in values if v)
+            for start in range(0, len(values), 500):
+                chunk = values[start:start + 500]
+                for row in self._rows(f"SELECT * FROM rules WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk):
+                    rules[row["id"]] = row
+        if want.decision_numbers:
+            for decision in self.decision_documents():
+                if order_number(decision.get("number") or "") in want.decision_numbers:
+                    context.decisions.append({**decision, "text": self._latest_text(decision["id"])})
+        if want.quoting:
+            for hit in self.search(want.quoting, limit=quoting_limit):
+                document = self.document(hit["document_id"])
+                if document.get("rule_id"):
+                    rule = self.rule(document["rule_id"])
+                    rules[rule["id"]] = rule
+                    context.quoting.append({**document, "text": self.version_text(document["id"], hit["seq"]),
+                                            "version_id": hit["version_id"], "rule": rule})
+        context.rules = list(rules.values())
+        if want.bases:
+            for rule in context.rules:
+                latest = self._latest_version_id(rule["document_id"]) if rule.get("document_id") else None
+                if latest:
+                    context.bases[rule["id"]] = (latest, self._latest_text(rule["document_id"]))
+        for rule_id in rules:
+            for kind, text in self.conn.execute("SELECT kind, payload FROM events WHERE rule_id = ? AND kind IN"
+                                                " ('amended', 'repealed')", [rule_id]):
+                context.recorded.add((kind, rule_id, json.loads(text or "{}").get("by")))
+        return context
+
+    def validity_context(self, on: str) -> tuple[list[dict], set[tuple[str, int, str]]]:
+        """The rules as they stand on `on`, each with its own document, and the validity events raised."""
+        rules = self.rules(at=on)
+        for rule in rules:
+            rule["document"] = self.document(rule["document_id"]) if rule.get("document_id") else None
+        recorded = {(kind, rule_id, json.loads(text or "{}").get("expires")) for kind, rule_id, text in self.conn.execute(
+            "SELECT kind, rule_id, payload FROM events WHERE kind IN ('expired', 'expiring')")}
+        return rules, recorded
+
+    def record_facts(self, facts: Facts) -> list[int]:
+        """Record what diffs.rulefacts read from a text, in one transaction; returns the event ids added."""
+        with self.transaction():
+            ids: dict[str, int] = {}
+
+            def resolve(ref: RuleRef) -> int:
+                if ref.key not in ids:
+                    ids[ref.key] = self.ensure_rule(ref.name, ref.number, ref.document_id, ref.effective, ref.expires,
+                                                    ref.year)
+                return ids[ref.key]
+
+            if facts.document_rule is not None:
+                rule_id = resolve(facts.document_rule)
+                if facts.document_rule.expires:
+                    self.set_rule_expiry(rule_id, facts.document_rule.expires)
+                self.set_document_rule(facts.document_id, rule_id)
+            for ref in facts.named:
+                resolve(ref)
+            for change in facts.changes:
+                self.set_rule_status(resolve(change.rule), change.status, since=change.since,
+                                     by_document_id=change.by_document_id, by_title=change.by_title,
+                                     by_url=change.by_url)
+            events = []
+            for event in facts.events:
+                rule = self.rule(resolve(event.rule))
+                url = event.url
+                if url is None and event.document_id:
+                    url = self.document(event.document_id)["url"]
+                events.append(self.add_event(event.kind, source=event.source, document_id=event.document_id,
+                                             version_id=event.version_id, rule_id=rule["id"], title=rule["name"],
+                                             url=url, **{**event.payload, "rule": rule["name"]}))
+            if facts.decision is not None:
+                applied = {}
+                for rule_id, outcome in facts.applied.items():
+                    outcome = dict(outcome)
+                    outcome["consolidated_sha"] = self.put_blob(outcome.pop("consolidated").encode("utf-8"))
+                    applied[rule_id] = outcome
+                self.save_decision(facts.document_id, facts.decision, applied)
+            return events
+
+    def _latest_text(self, document_id: int) -> str:
+        row = self.conn.execute("SELECT text_sha FROM versions WHERE document_id = ? ORDER BY seq DESC LIMIT 1",
+                                [document_id]).fetchone()
+        return self.get_blob(row[0]).decode("utf-8") if row else ""
 
     # ---- decisions and search ------------------------------------------------------------------
 
