@@ -105,6 +105,7 @@ class Context:
     decisions: list[dict] = field(default_factory=list)    # decision documents rows, each with "text"
     quoting: list[dict] = field(default_factory=list)      # rule documents rows with "text", "version_id", "rule"
     recorded: set[tuple[str, int, str]] = field(default_factory=set)   # (kind, rule id, by) already reported
+    today: str = ""                                        # ISO date the facts are read on
 
 
 def match_rule(rules: list[dict], name: str | None, number: str | None = None, year: int | None = None) -> dict | None:
@@ -150,6 +151,27 @@ def registration(document: dict, text: str) -> Registration | None:
                         effective=_iso(validity.effective) or document.get("effective"), expires=expires,
                         published=_iso(note.published) if note and note.published else document.get("published"),
                         headnote=note, amended_by=list(note.amendments) if note else [])
+
+
+def legal_dates(text: str, title: str | None = None) -> dict:
+    """A version's legal dates, from its 题注 and own clauses: 公布 (with its 令), each 修正, 施行.
+
+    `label` and `date` are what the version is known by: its latest 修正, else its 公布; the fetch
+    time is only when regwatch saw it."""
+    note = headnote(text)
+    validity = extract_validity(text, title)
+    published = _iso(note.published) if note and note.published else _iso(validity.published)
+    amended = [{"date": _iso(a.date), "number": a.number, "decision": a.decision} for a in note.amendments] \
+        if note else []
+    out = {"published": published, "number": note.number if note else None, "amended": amended,
+           "effective": _iso(validity.effective)}
+    if amended:
+        out.update(label="修正", date=amended[-1]["date"], by=amended[-1]["number"] or amended[-1]["decision"])
+    elif published:
+        out.update(label="公布", date=published, by=out["number"])
+    else:
+        out.update(label=None, date=None, by=None)
+    return out
 
 
 def names_decision(amendment: Amendment, decision: dict) -> bool:
@@ -314,7 +336,7 @@ def _decision_facts(facts: Facts, document: dict, decision, text: str, context: 
             payload=dict(rule=rule.name, by=document["title"], by_url=document["url"], effective=effective,
                          ops=len(part.ops), changes=clause_changes(part.ops),
                          applied=len(outcome["applied"]) if outcome else None,
-                         failed=len(outcome["failed"]) if outcome else None)))
+                         failed=len(outcome["failed"]) if outcome else None, **_pending(effective, context))))
     for repeal in decision.repeals[:_MAX_NAMED]:
         _repeal(facts, document, repeal, _iso(repeal.effective) or effective, context, None)
     facts.decision = decision.to_dict()
@@ -347,7 +369,7 @@ def _amended_by(facts: Facts, decision: dict, rule: RuleRef, document: dict, ver
         "amended", rule, document["id"], document["url"], document["source"], version_id,
         payload=dict(rule=rule.name, by=decision["title"], by_url=decision["url"], effective=effective,
                      linked_by="题注", ops=len(part.ops) if part else None,
-                     changes=clause_changes(part.ops) if part else None)))
+                     changes=clause_changes(part.ops) if part else None, **_pending(effective, context))))
 
 
 def _repeal(facts: Facts, document: dict, repeal, effective: str | None, context: Context,
@@ -366,7 +388,12 @@ def _repeal(facts: Facts, document: dict, repeal, effective: str | None, context
     facts.events.append(Event("repealed", rule, about_id, document["url"] if about_id == document["id"] else None,
                               document["source"],
                               payload=dict(rule=rule.name, by=document["title"], by_url=document["url"],
-                                           effective=effective)))
+                                           effective=effective, **_pending(effective, context))))
+
+
+def _pending(effective: str | None, context: Context) -> dict:
+    """Decided but not yet in force on the day it is read: digests say 尚未生效的修改 with its date."""
+    return {"pending": True} if effective and context.today and effective > context.today else {}
 
 
 def _reported(facts: Facts, context: Context, kind: str, rule: RuleRef, stored: dict | None, by: str) -> bool:

@@ -11,7 +11,7 @@ from typing import Iterator
 from diffs.errors import InputError, StoreError
 
 from monitor.config import Config, load
-from snapshots import Store
+from snapshots import Store, rules
 
 EVENT_KINDS = ("new_document", "new_version", "amended", "repealed", "expiring", "expired", "source_error")
 RULE_EVENT_KINDS = {"amended", "repealed", "expiring", "expired"}
@@ -131,7 +131,11 @@ def stored_input(config_path: str | Path, arg: str) -> tuple[str, str] | None:
 
 
 def status(store: Store, at: str | None = None, repealed: bool = False, expiring: int | None = None) -> list[dict]:
-    """The rules audit: each rule's status on `at` (default today), since when, because of which document."""
+    """The rules audit: each rule's status on `at` (default today), since when, because of which document.
+
+    Each row also has `cause` (the status in words, naming the document and date behind it),
+    `amendments` (the 修正 in force by then) and `pending` (a change decided but not yet in force:
+    尚未生效的修改 with its date, or None)."""
     on = _iso_date(at, "--at") if at else date.today()
     rows = store.rules(at=on.isoformat())
     if repealed:
@@ -139,10 +143,13 @@ def status(store: Store, at: str | None = None, repealed: bool = False, expiring
     if expiring is not None:
         horizon = (on + timedelta(days=expiring)).isoformat()
         rows = [r for r in rows if r.get("expires") and on.isoformat() <= r["expires"] <= horizon
-                and r["status"] in ("现行有效", "已被修改", "尚未施行")]
+                and r["status"] in ("现行有效", "尚未施行")]
     for rule in rows:
         document = store.document(rule["document_id"]) if rule.get("document_id") else None
         rule["url"] = (document or {}).get("url")
+        if rule["status"] == "已失效" and not rule.get("by_title"):
+            rule["by_title"] = (document or {}).get("title") or rule["name"]
+        rule["cause"] = rules.cause(rule)
     return rows
 
 

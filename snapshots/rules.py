@@ -47,3 +47,26 @@ def status_on(rule: dict, history: list[dict], on: str) -> dict:
         result.update(status=EXPIRED, since=day_after, by_document_id=rule.get("document_id"),
                       by_title=None, by_url=None)
     return result
+
+
+def cause(rule: dict) -> str:
+    """A rule's status (a status_on row) in words, as legal databases write it, naming the document
+    and the date behind it; a change decided but not yet in force follows (尚未生效的修改)."""
+    since, by = rule.get("since"), rule.get("by_title")
+    status = rule["status"]
+    if status == REPEALED:
+        text = f"已废止：{since or '日期不详'}起，依据《{by}》" if by else f"已废止：{since or '日期不详'}起（废止文件不详）"
+    elif status == EXPIRED:
+        text = f"已失效：有效期至{rule.get('expires')}" + (f"（《{by}》）" if by else "")
+    elif status == NOT_YET:
+        text = f"尚未施行：{rule['effective']}起施行" if rule.get("effective") else "尚未施行"
+    elif rule.get("amendments"):
+        last = rule["amendments"][-1]
+        text = (f"现行有效（{len(rule['amendments'])}次修正，最近一次{last['since'] or '日期不详'}起"
+                f"依据《{last['by_title']}》）")
+    else:
+        text = f"现行有效（{rule['effective']}起施行）" if rule.get("effective") else "现行有效"
+    pending = rule.get("pending")
+    if pending:
+        text += f"；{pending['status']}：{pending['since']}起，依据《{pending['by_title']}》"
+    return text

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
+from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
@@ -25,6 +26,7 @@ from diffs.rulefacts import Context, Facts, RuleRef, Wanted
 from diffs.validity import order_number
 from .migrations import migrate
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The metadata keys of an extracted document that become columns of `documents`.
 DOCUMENT_FIELDS = ("title", "number", "issuer", "doc_type", "section", "issue", "published", "effective", "expires")
 
@@ -401,6 +403,13 @@ class Store:
     def rule(self, rule_id: int) -> dict | None:
         return self._row("SELECT * FROM rules WHERE id = ?", [rule_id])
 
+    def rule_on(self, rule_id: int, at: str) -> dict | None:
+        """One rule as it stands on `at` (status, cause, amendments, pending), as rules() gives it."""
+        rule = self.rule(rule_id)
+        if rule is None:
+            return None
+        return registry.status_on(rule, self._rows("SELECT * FROM rule_history WHERE rule_id = ?", [rule_id]), at[:10])
+
     def rule_history(self, rule_id: int) -> list[dict]:
         return self._rows("SELECT * FROM rule_history WHERE rule_id = ? ORDER BY coalesce(since, ''), id", [rule_id])
 
@@ -417,7 +426,7 @@ class Store:
 
     def rule_context(self, want: Wanted, quoting_limit: int = 200) -> Context:
         """The stored rows the facts of one text depend on (see diffs.rulefacts.wanted)."""
-        context = Context()
+        context = Context(today=datetime.now(SHANGHAI).date().isoformat())
         rules: dict[int, dict] = {}
         for column, values in (("name_key", {rule_name_key(n) or n for n in want.names}),
                                ("number_key", set(want.numbers))):

@@ -144,7 +144,8 @@ def history(config_path: str, doc: str) -> None:
     click.echo(f"diff two versions: regwatch diff {document['id']}@1 {document['id']}@{len(versions)}", err=True)
 
 
-STATUS_COLUMNS = ("id", "name", "number", "status", "since", "by_title", "by_url", "effective", "expires", "url")
+STATUS_COLUMNS = ("id", "name", "number", "status", "since", "by_title", "by_url", "effective", "expires", "url",
+                  "cause", "pending", "amendments")
 
 
 @click.command()
@@ -165,9 +166,9 @@ def status(config_path: str, at: str | None, repealed: bool, expiring: int | Non
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=STATUS_COLUMNS, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({**r, "pending": (r.get("pending") or {}).get("since"),
+                          "amendments": len(r.get("amendments") or [])} for r in rows)
         click.echo(buffer.getvalue(), nl=False)
     else:
         for r in rows:
-            by = f"  ← {r['by_title']}" if r.get("by_title") else ""
-            click.echo(f"{r['status']:5} {r['since'] or '':10}  {r['name']}{by}")
+            click.echo(f"{r['status']:5} {r['since'] or '':10}  {r['name']}  — {r['cause']}")

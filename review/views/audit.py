@@ -8,11 +8,12 @@ from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 
-from snapshots.rules import AMENDED, IN_FORCE, NOT_YET, REPEALED
+from snapshots.rules import IN_FORCE, NOT_YET, REPEALED, cause
 
 bp = Blueprint("audit", __name__)
 
-CSV_COLUMNS = ("id", "name", "number", "status", "since", "by_title", "by_number", "by_url", "effective", "expires")
+CSV_COLUMNS = ("id", "name", "number", "status", "since", "by_title", "by_number", "by_url", "effective", "expires",
+               "cause", "pending_since")
 
 
 def _chosen_date() -> date:
@@ -28,12 +29,17 @@ def _audit(on: date) -> dict:
     for rule in rules:
         repealing = g.store.document(rule["by_document_id"]) if rule.get("by_document_id") else None
         rule["by_number"] = (repealing or {}).get("number")
+        if repealing and not rule.get("by_title"):   # an expiry computed from the rule's own 有效期
+            rule["by_title"], rule["by_url"] = repealing["title"], repealing["url"]
+        rule["cause"] = cause(rule)
+        rule["pending_since"] = (rule.get("pending") or {}).get("since")
     horizon = (on + timedelta(days=current_app.config["REVIEW"].expiring_days)).isoformat()
     return {
         "rules": rules,
         "repealed": [r for r in rules if r.get("status") == REPEALED],
+        "pending": [r for r in rules if r.get("pending")],
         "expiring": sorted((r for r in rules if r.get("expires") and on.isoformat() <= r["expires"] <= horizon
-                            and r.get("status") in (IN_FORCE, AMENDED, NOT_YET)),
+                            and r.get("status") in (IN_FORCE, NOT_YET)),
                            key=lambda r: r["expires"]),
     }
 
