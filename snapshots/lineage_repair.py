@@ -1,5 +1,6 @@
-"""Split the lineages an older regwatch merged on a bare 令 number (上海市人民政府令第12号 of 1992 and of
-2014 became one document), and key every 令 number by its year.
+"""Repair what an older regwatch recorded wrongly about rules: split the lineages it merged on a bare
+令 number (上海市人民政府令第12号 of 1992 and of 2014 became one document), key every 令 number by its
+year, and drop expiries read from a permit's term (许可证有效期为5年) instead of the rule's own.
 
 Which rule each version was is read from the titles its new_document/new_version events recorded;
 a run of versions whose names cannot be one rule (diffs.identity.names_agree) becomes a document of
@@ -20,6 +21,32 @@ def repair(conn: sqlite3.Connection) -> None:
     for (document_id,) in conn.execute("SELECT id FROM documents ORDER BY id").fetchall():
         _split(conn, document_id)
     _rekey(conn)
+    _revalidate(conn)
+
+
+def _revalidate(conn: sqlite3.Connection) -> None:
+    """Each rule's expiry as its own text states it; an 已失效 that only a misread term caused goes."""
+    rows = conn.execute("SELECT r.id, r.expires, d.id, d.title FROM rules r JOIN documents d ON d.id = r.document_id"
+                        " WHERE r.expires IS NOT NULL").fetchall()
+    for rule_id, stored, document_id, title in rows:
+        sha = conn.execute("SELECT text_sha FROM versions WHERE document_id = ? ORDER BY seq DESC LIMIT 1",
+                           [document_id]).fetchone()
+        if not sha:
+            continue
+        validity = extract_validity(_text(conn, sha[0]), title)
+        own = _iso(validity.extended_to or validity.expires)
+        if own == stored:
+            continue
+        conn.execute("UPDATE rules SET expires = ? WHERE id = ?", [own, rule_id])
+        # The expiry regwatch itself recorded (by the rule's own document) after a date that is not the rule's.
+        conn.execute("DELETE FROM rule_history WHERE rule_id = ? AND status = '已失效' AND by_document_id IS ?"
+                     " AND (? IS NULL OR since <= ?)", [rule_id, document_id, own, own])
+        latest = conn.execute("SELECT status, since, by_document_id, by_title, by_url FROM rule_history"
+                              " WHERE rule_id = ? ORDER BY coalesce(since, '') DESC, id DESC LIMIT 1",
+                              [rule_id]).fetchone()
+        if latest:
+            conn.execute("UPDATE rules SET status = ?, since = ?, by_document_id = ?, by_title = ?, by_url = ?"
+                         " WHERE id = ?", [*latest, rule_id])
 
 
 def _text(conn: sqlite3.Connection, sha: str) -> str:

@@ -69,3 +69,10 @@ def test_a_new_page_under_the_same_number_no_longer_joins_either(repaired):
                                    "published": "1992-02-29"})
     old = next(d for d in repaired.documents() if d["title"] == "上海市保税区车辆出入管理办法")
     assert again.document_id == old["id"] and again.outcome == "changed"
+
+
+def test_an_expiry_read_from_a_licence_term_is_dropped(repaired):
+    # 1ae741a read 许可证有效期为5年 as the rule's own term: 2019-12-31, then 已失效 from 2020-01-01.
+    rule = next(r for r in repaired.rules(at="2026-06-01") if r["name"] == "上海市某某许可管理办法")
+    assert (rule["status"], rule["expires"], rule["effective"]) == ("现行有效", None, "2015-01-01")
+    assert [h["status"] for h in repaired.rule_history(rule["id"])] == ["现行有效"]
