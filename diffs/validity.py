@@ -24,7 +24,8 @@ _EFFECTIVE = re.compile(rf"{SELF_REFERENCE}{_S}自{_S}({DATE}|公布之日|发�
 _ANY_EFFECTIVE = re.compile(rf"自{_S}({DATE}|公布之日|发布之日|印发之日){_S}起{_S}{_COMES_INTO_FORCE}")
 # A commencement without a subject is the document's own only where a clause starts with it (the
 # order's 现予公布，自…起施行; a final line 自…起施行), never after a quoted name (《Y》自…施行).
-_BARE_EFFECTIVE = re.compile(rf"(?:^|[。；;\n（(]|(?:公布|发布|印发|通过|批准)[，,\s]){_S}自{_S}({DATE}|公布之日|发布之日|印发之日)"
+_BARE_EFFECTIVE = re.compile(rf"(?:^|[。；;\n（(]|(?:公布|发布|印发|通过|批准)[，,\s]){_S}"
+                             rf"自{_S}({DATE}|公布之日|发布之日|印发之日)"
                              rf"{_S}起{_S}{_COMES_INTO_FORCE}")
 _SELF = re.compile(SELF_REFERENCE)
 _TERMED = re.compile("|".join(sorted(TERMED_THINGS, key=len, reverse=True)))
@@ -189,10 +190,11 @@ _NAME = r"《([^《》]{2,80})》"
 # 废止 2011 年 12 月 22 日上海市人民政府令第 74 号公布的《X》
 _REPEAL_ONE = re.compile(rf"(?:决定|予以|现)?废止{_S}(?:({DATE})[^《》。；]{{0,60}}?(?:公布|发布|印发|通过|批准)的{_S})?{_NAME}")
 # The head of a list ends its line: 二、对下列政府规章予以废止 / 决定废止下列规章： (not 予以修改和废止).
-_LIST_HEAD = re.compile(r"(?:下列[^。：:\n]{0,30}(?<!修改和)(?<!修改、)废止|废止下列[^。：:\n]{0,30}|^.{0,12}决定废止的[^。：:\n]{0,20})"
+_LIST_HEAD = re.compile(r"(?:下列[^。：:\n]{0,30}(?<!修改和)(?<!修改、)废止|废止下列[^。：:\n]{0,30}"
+                        r"|^.{0,12}决定废止的[^。：:\n]{0,20})"
                         r"[：:]?[ \t]*$", re.M)
-_LIST_ENTRY = re.compile(rf"^\s*(?:[（(][一二三四五六七八九十百]+[）)]|[0-9]+[.．、]|[一二三四五六七八九十]+、)\s*"
-                         rf"《?([^（(《》\n]+?(?:[（(](?:试行|暂行)[）)])?)》?\s*(?:[（(](.*)[）)])?\s*[。；;]?\s*$")
+_LIST_ENTRY = re.compile(r"^\s*(?:[（(][一二三四五六七八九十百]+[）)]|[0-9]+[.．、]|[一二三四五六七八九十]+、)\s*"
+                         r"《?([^（(《》\n]+?(?:[（(](?:试行|暂行)[）)])?)》?\s*(?:[（(](.*)[）)])?\s*[。；;]?\s*$")
 _SIMULTANEOUS = re.compile(rf"((?:(?:{DATE})?[^。；《》]{{0,40}}?{_NAME}[、，和及]*\s*)+)同时\s*废止")
 _PIECE = re.compile(rf"(?:({DATE})[^。；《》]{{0,40}}?)?{_NAME}")
 

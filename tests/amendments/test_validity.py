@@ -73,12 +73,14 @@ def test_a_term_is_the_documents_only_when_the_document_is_its_subject():
     assert extract_validity(own).expires == D(2025, 12, 31)
     bare = "某某通知\n一、证书有效期3年。\n自2021年3月1日起施行，有效期为5年。"
     assert extract_validity(bare).expires == D(2026, 2, 28)
-    extended = "某某办法\n第十条 许可证有效期延长至2030年1月1日。\n第十一条 本办法自2020年1月1日起施行，有效期延长至2027年12月31日。"
+    extended = ("某某办法\n第十条 许可证有效期延长至2030年1月1日。\n"
+                "第十一条 本办法自2020年1月1日起施行，有效期延长至2027年12月31日。")
     assert extract_validity(extended).extended_to == D(2027, 12, 31)
 
 
 def test_the_commencement_is_the_documents_own_clause():
-    quoted = "某某实施细则\n第一条 《某某条例》自2019年1月1日起施行，为实施该条例，制定本细则。\n第二十条 本细则自2021年5月1日起施行。"
+    quoted = ("某某实施细则\n第一条 《某某条例》自2019年1月1日起施行，为实施该条例，制定本细则。\n"
+              "第二十条 本细则自2021年5月1日起施行。")
     assert extract_validity(quoted).effective == D(2021, 5, 1)
     assert extract_validity("某某实施细则\n第一条 《某某条例》自2019年1月1日起施行。").effective is None
     order = "上海市人民政府令\n第9号\n《某某办法》已经市政府常务会议通过，现予公布，自2023年4月1日起施行。"

@@ -60,7 +60,8 @@ def test_order_13_amendments_are_reported_with_their_clause_changes(store):
     amended = {e["rule"]: e for e in api.events(store, kind="amended") if e["by"] == ORDER_13}
     # The six rules whose republished 题注 cites 令第13号 (mirror state 3).
     assert {"上海市医患纠纷预防与调解办法", "上海市市标制作使用管理暂行规定", "上海市安全生产事故隐患排查治理办法",
-            "上海市停车场(库)管理办法", "上海市流动户外广告设置管理规定", "上海市国有土地上房屋征收与补偿实施细则"} <= set(amended)
+            "上海市停车场(库)管理办法", "上海市流动户外广告设置管理规定",
+            "上海市国有土地上房屋征收与补偿实施细则"} <= set(amended)
     for name, event in amended.items():
         assert event["effective"] == "2024-05-15", name
         assert sum(event["changes"].values()) >= 1, name

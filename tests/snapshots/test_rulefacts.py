@@ -63,7 +63,8 @@ def test_a_rules_own_term_does_expire_it():
 
 
 def test_a_commencement_quoted_from_another_rule_is_not_the_documents():
-    text = "上海市某某实施细则\n第一条 根据《上海市某某条例》（自2019年1月1日起施行），制定本细则。\n第二条 本细则自2021年5月1日起施行。"
+    text = ("上海市某某实施细则\n第一条 根据《上海市某某条例》（自2019年1月1日起施行），制定本细则。\n"
+            "第二条 本细则自2021年5月1日起施行。")
     _, facts = _rule(1, "上海市某某实施细则", text)
     assert facts.document_rule.effective == "2021-05-01"
     _, facts = _rule(2, "上海市某某实施细则", "上海市某某实施细则\n第一条 《上海市某某条例》自2019年1月1日起施行。")
@@ -83,7 +84,8 @@ DECISION = """上海市人民政府关于修改部分市政府规章的决定
 2.删去第三条。
 本决定自2024年5月15日起施行。"""
 REPUBLISHED = ("（2010年5月1日上海市人民政府令第30号公布　根据2024年4月2日上海市人民政府令第13号修正）\n"
-               "第一条 为了规范乙事项，制定本规定。\n第二条 乙事项由市乙部门负责管理和监督。\n第三条 本规定自2010年6月1日起施行。")
+               "第一条 为了规范乙事项，制定本规定。\n第二条 乙事项由市乙部门负责管理和监督。\n"
+               "第三条 本规定自2010年6月1日起施行。")
 
 
 def test_a_tinote_links_a_republished_text_to_its_decision_and_its_own_part():
