@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
+from understood_pages import save_understood as _save
 from diffs.identity import issued_year, names_agree, number_key
 from diffs.rulefacts import Context, match_rule, read, wanted
-from snapshots import Store
 from snapshots.decisions import understand
 
 ORDER_1992 = "（1992年2月29日上海市人民政府令第12号发布）\n第一条 为了管理保税区车辆出入，制定本办法。"
@@ -105,20 +103,6 @@ def test_a_tinote_links_a_republished_text_to_its_decision_and_its_own_part():
     # A 令第13号 of another year is another decision.
     other_year = {**decision, "published": "2019-04-02"}
     assert read(document, 30, REPUBLISHED, Context(decisions=[other_year])).events == []
-
-
-@pytest.fixture
-def store(tmp_path):
-    s = Store(tmp_path / "regwatch.db")
-    yield s
-    s.close()
-
-
-def _save(store, url, title, text, **meta):
-    with store.transaction():
-        result = store.save_version("s", url, None, text, {"title": title, **meta})
-        understand(store, store.document(result.document_id), result.version_id, text)
-    return store.document(result.document_id)
 
 
 def test_two_rules_under_one_ling_number_stay_apart_in_the_store(store):

@@ -16,13 +16,6 @@ URL = "http://127.0.0.1/doc/1.html"
 RULE = "第一条 为了规范音像制品管理，制定本条例。\n第二条 本条例适用于本市行政区域。"
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = Store(tmp_path / "regwatch.db")
-    yield s
-    s.close()
-
-
 def count(store, table):
     return store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
