@@ -13,6 +13,7 @@ from snapshots import Store
 from test_pipeline_helpers import write_config
 
 ORDER_13 = "上海市人民政府关于修改和废止部分市政府规章的决定"
+MEDICAL = "上海市医患纠纷预防与调解办法"
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +69,13 @@ def test_order_13_amendments_are_reported_with_their_clause_changes(store):
     # 市标 part: 第四条、第五条 modified, 删去第六条, 第九条改为第八条 …, 增加一条.
     changes = amended["上海市市标制作使用管理暂行规定"]["changes"]
     assert changes["deleted"] >= 1 and changes["added"] >= 1 and changes["renumbered"] >= 1
+
+
+def test_status_at_a_date_shows_the_amendment_decided_but_not_yet_in_force(store):
+    before = {r["name"]: r for r in api.status(store, at="2024-05-01")}[MEDICAL]
+    assert before["status"] == "现行有效" and before["amendments"] == []
+    assert (before["pending"]["status"], before["pending"]["since"], before["pending"]["by_title"]) == \
+        ("尚未生效的修改", "2024-05-15", ORDER_13)
+    assert "尚未生效的修改：2024-05-15起" in before["cause"]
+    after = {r["name"]: r for r in api.status(store, at="2024-05-15")}[MEDICAL]
+    assert after["pending"] is None and "1次修正" in after["cause"]
