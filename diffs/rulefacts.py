@@ -18,7 +18,7 @@ from .amendments.ops import DELETE, INSERT, RENUMBER, LawPart, Op
 from .errors import ParseError
 from .identity import issued_year, names_agree, number_key, rule_name_key
 from .structure import parse
-from .validity import Amendment, Headnote, extract_validity, find_repeals, headnote, order_number
+from .validity import Amendment, extract_validity, find_repeals, headnote, order_number
 
 # Document types that are rules even when their title does not end like one.
 RULE_TYPES = {"规章", "地方性法规", "行政法规", "规范性文件", "法律"}
@@ -27,7 +27,6 @@ NOT_UNDERSTOOD = {"gazette-pdf"}
 _DECISION_TITLE = re.compile(r"(?:关于.*(?:修改|废止).*决定|修正案)")
 # A bare part heading of a Shanghai 令 (（一） alone on its line, the rule's name set apart or lost).
 _BARE_HEAD = re.compile(r"^\s*[（(][一二三四五六七八九十]{1,3}[）)]\s*$")
-_CLAUSE = re.compile(r"^\s*第[一二三四五六七八九十百零〇0-9]+条", re.M)
 # Status words, as the registry records them (snapshots.rules reads them back on a date).
 IN_FORCE, AMENDED, REPEALED, EXPIRED = "现行有效", "已被修改", "已废止", "已失效"
 # Bounds on what one text may name: a decision lists at most a few hundred rules.
@@ -127,9 +126,7 @@ class Registration:
     year: int | None
     effective: str | None
     expires: str | None
-    published: str | None
-    headnote: Headnote | None = None
-    amended_by: list[Amendment] = field(default_factory=list)
+    amended_by: list[Amendment] = field(default_factory=list)   # each 修正 its 题注 lists
 
 
 def registration(document: dict, text: str) -> Registration | None:
@@ -149,8 +146,7 @@ def registration(document: dict, text: str) -> Registration | None:
     return Registration(name=name or title, number=number,
                         year=issued_year(number, document.get("published"), text),
                         effective=_iso(validity.effective) or document.get("effective"), expires=expires,
-                        published=_iso(note.published) if note and note.published else document.get("published"),
-                        headnote=note, amended_by=list(note.amendments) if note else [])
+                        amended_by=list(note.amendments) if note else [])
 
 
 def legal_dates(text: str, title: str | None = None) -> dict:
@@ -212,10 +208,15 @@ def split_bare_parts(part: LawPart, decision_text: str) -> list[LawPart]:
         return [part]
     segments = ["\n".join(lines[a:b]) for a, b in zip(heads, heads[1:] + [len(lines)])]
     out = [LawPart("") for _ in segments]
+    current = 0
     for op in part.ops:
-        where = next((i for i, s in enumerate(segments) if op.source and op.source.strip() in s), None)
+        # Ops come in the decision's order: an instruction repeated in a later part (删去第三条。) is
+        # looked for from the part the previous op was in onwards.
+        where = next((i for i in range(current, len(segments)) if op.source and op.source.strip() in segments[i]),
+                     None)
         if where is not None:
             out[where].ops.append(op)
+            current = where
     return [p for p in out if p.ops]
 
 
@@ -235,11 +236,6 @@ def clause_changes(ops: list[Op]) -> dict:
     for op in ops:
         counts[kind.get(op.action, "modified")] += 1
     return counts
-
-
-def has_clauses(text: str) -> bool:
-    """Whether a text holds any 第N条 (a rule's page before its text was published holds none)."""
-    return bool(_CLAUSE.search(text))
 
 
 def _squash(text: str) -> str:

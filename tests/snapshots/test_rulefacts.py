@@ -76,6 +76,7 @@ DECISION = """上海市人民政府关于修改部分市政府规章的决定
 （一）
 1.将第一条修改为：
 为了规范甲事项，保障甲方合法权益，制定本办法。
+2.删去第三条。
 （二）
 1.将第二条修改为：
 乙事项由市乙部门负责管理和监督。
@@ -95,7 +96,8 @@ def test_a_tinote_links_a_republished_text_to_its_decision_and_its_own_part():
     [event] = facts.events
     assert (event.kind, event.rule.name, event.payload["by"], event.payload["effective"]) == \
         ("amended", "上海市乙事项管理规定", decision["title"], "2024-05-15")
-    # Part （二） is this rule's: its new 第二条 wording is in the republished text; part （一） is another rule's.
+    # Part （二） is this rule's: its new 第二条 wording is in the republished text; part （一） is another
+    # rule's, though both say 删去第三条。
     assert event.payload["changes"] == {"modified": 1, "added": 0, "deleted": 1, "renumbered": 0}
     assert event.payload["pending"] is True and event.version_id == 30
     [change] = facts.changes
