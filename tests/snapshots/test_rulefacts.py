@@ -150,3 +150,15 @@ def test_the_decision_links_rules_stored_before_it(store):
     [event] = store.events(kind="amended")
     assert event["document_id"] == document["id"] and event["payload"]["linked_by"] == "题注"
     assert dt.date.fromisoformat(event["payload"]["effective"]) == dt.date(2024, 5, 15)
+
+
+def test_parts_headed_by_the_rules_name_without_quotes_amend_those_rules():
+    named = DECISION.replace("（一）\n", "（一）上海市甲事项管理办法\n").replace("（二）\n", "（二）上海市乙事项管理规定\n")
+    decision = {"id": 7, "title": "上海市人民政府关于修改部分市政府规章的决定", "url": "http://127.0.0.1/7.html",
+                "source": "s", "number": "上海市人民政府令第13号", "published": "2024-04-02"}
+    facts = read(decision, 70, named, Context(today="2024-06-01"))
+    changes = {e.rule.name: e.payload["changes"] for e in facts.events if e.kind == "amended"}
+    assert changes == {"上海市甲事项管理办法": {"modified": 1, "added": 0, "deleted": 1, "renumbered": 0},
+                       "上海市乙事项管理规定": {"modified": 1, "added": 0, "deleted": 1, "renumbered": 0}}
+    assert all("pending" not in e.payload for e in facts.events)     # in force by 2024-06-01
+    assert {c.since for c in facts.changes} == {"2024-05-15"}
