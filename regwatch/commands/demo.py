@@ -73,6 +73,8 @@ def findings(store) -> dict:
         "documents": len(store.documents()),
         "new_documents": len(api.events(store, kind="new_document")),
         "amended": sorted({(e["rule"], e["by"], e["effective"]) for e in api.events(store, kind="amended")}),
+        # The clause changes each amendment makes, counted from the decision's part for that rule.
+        "amended_changes": {(e["rule"], e["by"]): e.get("changes") or {} for e in api.events(store, kind="amended")},
         "repealed": sorted({(e["rule"], e["by"], e["effective"]) for e in api.events(store, kind="repealed")}),
         "changed": [(e["document"], e.get("summary") or {}, e.get("document_id")) for e in versions],
         "formatting": store.conn.execute("SELECT count(*) FROM versions WHERE formatting_only = 1").fetchone()[0],
@@ -89,7 +91,8 @@ def print_findings(found: dict, directory: Path, echo=print) -> None:
     echo(f"  (+ {found['formatting']} formatting-only version(s), no alert)")
     echo(f"\n{len(found['amended'])} rules amended:")
     for rule, by, effective in found["amended"]:
-        echo(f"  {rule}  ← {by} (effective {effective})")
+        changes = ", ".join(f"{k} {v}" for k, v in found["amended_changes"].get((rule, by), {}).items() if v)
+        echo(f"  {rule}  ← {by} (effective {effective}{'; ' + changes if changes else ''})")
     echo(f"\n{len(found['repealed'])} rules repealed:")
     for rule, by, effective in found["repealed"][:8]:
         echo(f"  {rule}  ← {by} (effective {effective})")
