@@ -52,21 +52,26 @@ def status_on(rule: dict, history: list[dict], on: str) -> dict:
 def cause(rule: dict) -> str:
     """A rule's status (a status_on row) in words, as legal databases write it, naming the document
     and the date behind it; a change decided but not yet in force follows (尚未生效的修改)."""
-    since, by = rule.get("since"), rule.get("by_title")
+    since, by = rule.get("since"), _inner(rule.get("by_title"))
     status = rule["status"]
     if status == REPEALED:
         text = f"已废止：{since or '日期不详'}起，依据《{by}》" if by else f"已废止：{since or '日期不详'}起（废止文件不详）"
     elif status == EXPIRED:
-        text = f"已失效：有效期至{rule.get('expires')}" + (f"（《{by}》）" if by else "")
+        text = f"已失效：{since or '日期不详'}起（有效期至{rule.get('expires')}" + (f"，《{by}》）" if by else "）")
     elif status == NOT_YET:
         text = f"尚未施行：{rule['effective']}起施行" if rule.get("effective") else "尚未施行"
     elif rule.get("amendments"):
         last = rule["amendments"][-1]
         text = (f"现行有效（{len(rule['amendments'])}次修正，最近一次{last['since'] or '日期不详'}起"
-                f"依据《{last['by_title']}》）")
+                f"依据《{_inner(last['by_title'])}》）")
     else:
         text = f"现行有效（{rule['effective']}起施行）" if rule.get("effective") else "现行有效"
     pending = rule.get("pending")
     if pending:
-        text += f"；{pending['status']}：{pending['since']}起，依据《{pending['by_title']}》"
+        text += f"；{pending['status']}：{pending['since']}起，依据《{_inner(pending['by_title'])}》"
     return text
+
+
+def _inner(title: str | None) -> str | None:
+    """A title quoted inside 《》 takes 〈〉 for the names it quotes itself, as Chinese typesetting does."""
+    return title.replace("《", "〈").replace("》", "〉") if title else title
