@@ -28,6 +28,7 @@ def test_repeal_and_expiry_name_their_document_and_date():
     expired = status_on({**RULE, "expires": "2019-12-31"},
                         history({"status": "现行有效", "since": "2015-01-01", "by_title": None}), "2020-01-01")
     assert (expired["status"], expired["since"]) == ("已失效", "2020-01-01")
-    assert cause({**expired, "by_title": "上海市某某管理办法"}) == "已失效：2020-01-01起（有效期至2019-12-31，《上海市某某管理办法》）"
+    assert cause({**expired, "by_title": "上海市某某管理办法"}) == \
+        "已失效：2020-01-01起（有效期至2019-12-31，《上海市某某管理办法》）"
     not_yet = status_on(RULE, history({"status": "现行有效", "since": "2015-01-01", "by_title": None}), "2014-12-31")
     assert cause(not_yet) == "尚未施行：2015-01-01起施行"
