@@ -180,6 +180,9 @@ def names_decision(amendment: Amendment, decision: dict) -> bool:
         return False
     if order_number(decision["number"]) != amendment.number:
         return False
+    # 令 numbers are per issuer: 国务院令第13号 is not 上海市人民政府令第13号.
+    if amendment.issuer and _squash(decision["number"]).split("令")[0] not in ("", amendment.issuer):
+        return False
     published = decision.get("published") or ""
     # 令 numbers restart each term: the number names the decision only in the year the 题注 gives.
     return bool(amendment.date) and published[:4] == str(amendment.date.year)

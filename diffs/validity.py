@@ -134,10 +134,11 @@ class Amendment:
     date: dt.date | None
     number: str | None = None        # 令第13号
     decision: str | None = None      # the decision's title when the 题注 quotes it
+    issuer: str | None = None        # 上海市人民政府 in 上海市人民政府令第13号: 令 numbers are per issuer
 
     def to_dict(self) -> dict:
         return {"date": self.date.isoformat() if self.date else None, "number": self.number,
-                "decision": self.decision}
+                "decision": self.decision, "issuer": self.issuer}
 
 
 @dataclass
@@ -158,6 +159,9 @@ _HEADNOTE = re.compile(rf"^\s*[（(]({DATE}[^\n]{{0,1500}}?(?:公布|发布|批�
 _AMENDED_BY = re.compile(rf"根据{_S}({DATE})(.{{0,200}}?)(?:第[一二三四五六七八九十]+次)?(?:修正|修订)")
 
 
+_ORDER_ISSUER = re.compile(r"([\u4e00-\u9fff]{2,30}?(?:人民政府|常务委员会|国务院|委员会|部|局|署|院))\s*(?:令|第)")
+
+
 def headnote(text: str) -> Headnote | None:
     """The 题注 among the first lines of ``text``, or None when it has none."""
     head = "\n".join(text.splitlines()[:8])
@@ -169,8 +173,9 @@ def headnote(text: str) -> Headnote | None:
     found = Headnote(published=parse_date(first), number=order_number(first))
     for a in list(_AMENDED_BY.finditer(note))[:50]:
         title = re.search(r"《([^《》]{2,120})》", a.group(2))
+        issuer = _ORDER_ISSUER.search(a.group(2))
         found.amendments.append(Amendment(parse_date(a.group(1)), order_number(a.group(2)),
-                                          title.group(1) if title else None))
+                                          title.group(1) if title else None, issuer.group(1) if issuer else None))
     return found
 
 

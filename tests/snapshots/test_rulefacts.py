@@ -105,6 +105,9 @@ def test_a_tinote_links_a_republished_text_to_its_decision_and_its_own_part():
     # A 令第13号 of another year is another decision.
     other_year = {**decision, "published": "2019-04-02"}
     assert read(document, 30, REPUBLISHED, Context(decisions=[other_year])).events == []
+    # …and so is another issuer's 令第13号 of the same year.
+    other_issuer = {**decision, "number": "国务院令第13号"}
+    assert read(document, 30, REPUBLISHED, Context(decisions=[other_issuer])).events == []
 
 
 def test_two_rules_under_one_ling_number_stay_apart_in_the_store(store):
