@@ -92,6 +92,7 @@ class Wanted:
     names: list[str] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)       # number keys (with year)
     decision_numbers: list[str] = field(default_factory=list)   # 令第13号 named by a 题注
+    decision_titles: list[str] = field(default_factory=list)    # decisions a 题注 names by title only
     quoting: str | None = None                     # a decision's 令 number, to find the rules whose 题注 name it
     bases: bool = False                            # the named rules' stored texts (a decision consolidates them)
 
@@ -173,19 +174,21 @@ def legal_dates(text: str, title: str | None = None) -> dict:
 def names_decision(amendment: Amendment, decision: dict) -> bool:
     """Whether a 题注 entry (根据2024年4月2日…令第13号修正) names this stored decision
     (a documents row: number, published, title)."""
-    if amendment.decision and rule_name_key(amendment.decision) is None and decision.get("title"):
-        if _squash(amendment.decision) == _squash(decision["title"]):
-            return True
+    published = decision.get("published") or ""
+    # 令 numbers restart each term and decision titles repeat (关于修改本市部分地方性法规的决定): either
+    # names a decision only in the year the 题注 gives.
+    if not amendment.date or published[:4] != str(amendment.date.year):
+        return False
+    cited = title_key(amendment.decision or "")
+    # The 题注 quotes the title without its issuer (…会议《关于修改〈X条例〉等10件地方性法规的决定》).
+    if len(cited) >= 8 and title_key(decision.get("title") or "").endswith(cited):
+        return True
     if not amendment.number or not decision.get("number"):
         return False
     if order_number(decision["number"]) != amendment.number:
         return False
     # 令 numbers are per issuer: 国务院令第13号 is not 上海市人民政府令第13号.
-    if amendment.issuer and _squash(decision["number"]).split("令")[0] not in ("", amendment.issuer):
-        return False
-    published = decision.get("published") or ""
-    # 令 numbers restart each term: the number names the decision only in the year the 题注 gives.
-    return bool(amendment.date) and published[:4] == str(amendment.date.year)
+    return not (amendment.issuer and title_key(decision["number"]).split("令")[0] not in ("", amendment.issuer))
 
 
 def part_for(parts: list[LawPart], decision_text: str, rule: str, text: str) -> LawPart | None:
@@ -241,7 +244,8 @@ def clause_changes(ops: list[Op]) -> dict:
     return counts
 
 
-def _squash(text: str) -> str:
+def title_key(text: str) -> str:
+    """A title without spaces and quotation marks: how a 题注's quotation of a decision compares."""
     return re.sub(r"[\s《》〈〉<>]", "", text)
 
 
@@ -282,6 +286,8 @@ def wanted(document: dict, text: str) -> Wanted:
         if (k := number_key(found.number, found.year)):
             want.numbers.append(k)
         want.decision_numbers = [a.number for a in found.amended_by if a.number][:_MAX_NAMED]
+        want.decision_titles = [title_key(a.decision) for a in found.amended_by
+                                if a.decision and not a.number][:_MAX_NAMED]
     want.names += [r.name for r in find_repeals(text) if r.form == "simultaneous"][:_MAX_NAMED]
     return want
 

@@ -157,21 +157,41 @@ class Headnote:
 _HEADNOTE = re.compile(rf"^\s*[（(]({DATE}[^\n]{{0,1500}}?(?:公布|发布|批准|通过|印发|修正|修订)[^\n（(]{{0,80}})[）)]\s*$",
                        re.M)
 _AMENDED_BY = re.compile(rf"根据{_S}({DATE})(.{{0,200}}?)(?:第[一二三四五六七八九十]+次)?(?:修正|修订)")
+# The line-per-step layout: each line a date, who acted, and 通过/公布/修正.
+_DATED_STEP = re.compile(rf"^\s*[（(]?\s*{DATE}[^\n]{{0,200}}(?:通过|公布|发布|批准|修正|修订)[^\n]{{0,20}}$")
+_CLAUSE_START = re.compile(r"^\s*第[一二三四五六七八九十百零〇0-9]+[章条]")
+_HEAD_LINES = 12
 
 
-_ORDER_ISSUER = re.compile(r"([\u4e00-\u9fff]{2,30}?(?:人民政府|常务委员会|国务院|委员会|部|局|署|院))\s*(?:令|第)")
+_ORDER_ISSUER = re.compile(r"([\u4e00-\u9fff]{2,30}?(?:人民政府|常务委员会|国务院|委员会|部|局|署|院))\s*"
+                           r"(?:令|第\s*[0-9０-９一二三四五六七八九十百]+\s*号令)")
 
 
 def headnote(text: str) -> Headnote | None:
-    """The 题注 among the first lines of ``text``, or None when it has none."""
-    head = "\n".join(text.splitlines()[:8])
-    m = _HEADNOTE.search(head)
-    if not m:
-        return None
-    note = m.group(1)
-    first = note.split("根据", 1)[0]
+    """The 题注 among the first lines of ``text``, or None when it has none.
+
+    Two layouts: one bracketed paragraph (（2014年1月11日…令第12号公布　根据…令第13号修正）), or one
+    line per step, as legal databases print it (1997年5月28日…会议通过 / 2003年6月26日…《决定》第一次修正)."""
+    lines = text.splitlines()[:_HEAD_LINES]
+    m = _HEADNOTE.search("\n".join(lines))
+    if m:
+        first, *steps = m.group(1).split("根据")
+        steps = ["根据" + step for step in steps]
+    else:
+        dated = []
+        for line in lines:
+            if _DATED_STEP.match(line):
+                dated.append(line)
+            elif dated or _CLAUSE_START.match(line):
+                break
+        if not dated:
+            return None
+        first, steps = dated[0], ["根据" + line for line in dated[1:]]
     found = Headnote(published=parse_date(first), number=order_number(first))
-    for a in list(_AMENDED_BY.finditer(note))[:50]:
+    for step in steps[:50]:
+        a = _AMENDED_BY.match(step.strip())
+        if not a:
+            continue
         title = re.search(r"《([^《》]{2,120})》", a.group(2))
         issuer = _ORDER_ISSUER.search(a.group(2))
         found.amendments.append(Amendment(parse_date(a.group(1)), order_number(a.group(2)),

@@ -99,12 +99,16 @@ def find_document(store: Store, ref: str) -> dict:
 
 
 def history(store: Store, ref: str) -> tuple[dict, list[dict]]:
-    """The document and its versions (seq, fetched_at, formatting_only, diff summary)."""
+    """The document and its versions (seq, fetched_at, formatting_only, diff summary, and `legal`: the
+    version's 公布/修正/施行 dates read from its 题注 and own clauses, diffs.rulefacts.legal_dates)."""
+    from diffs.rulefacts import legal_dates
+
     document = find_document(store, ref)
     versions = store.versions(document["id"])
     for version in versions:
         version["summary"] = (version.pop("diff") or {}).get("summary")
         version.pop("diff_json")
+        version["legal"] = legal_dates(store.version_text(document["id"], version["seq"]), document.get("title"))
     return document, versions
 
 

@@ -22,7 +22,7 @@ from diffs.normalize import normalize
 
 from . import blobs, rules as registry, search as fulltext
 from diffs.identity import issued_year, names_agree, number_key, rule_name_key
-from diffs.rulefacts import Context, Facts, RuleRef, Wanted
+from diffs.rulefacts import Context, Facts, RuleRef, Wanted, title_key
 from diffs.validity import order_number
 from .migrations import migrate
 
@@ -435,9 +435,11 @@ class Store:
                 chunk = values[start:start + 500]
                 for row in self._rows(f"SELECT * FROM rules WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk):
                     rules[row["id"]] = row
-        if want.decision_numbers:
+        if want.decision_numbers or want.decision_titles:
             for decision in self.decision_documents():
-                if order_number(decision.get("number") or "") in want.decision_numbers:
+                title = title_key(decision.get("title") or "")
+                if order_number(decision.get("number") or "") in want.decision_numbers or \
+                        any(title.endswith(cited) for cited in want.decision_titles):
                     context.decisions.append({**decision, "text": self._latest_text(decision["id"])})
         if want.quoting:
             for hit in self.search(want.quoting, limit=quoting_limit):

@@ -140,7 +140,9 @@ def history(config_path: str, doc: str) -> None:
     for version in versions:
         note = " (formatting only)" if version["formatting_only"] else ""
         summary = ", ".join(f"{k} {v}" for k, v in (version["summary"] or {}).items() if v)
-        click.echo(f"  @{version['seq']}  {version['fetched_at'][:19]}{note}  {summary}")
+        legal = version["legal"]
+        known_as = f"{legal['date']} {legal['label']}" if legal["date"] else "legal date unknown"
+        click.echo(f"  @{version['seq']}  {known_as:16} (fetched {version['fetched_at'][:19]}){note}  {summary}")
     click.echo(f"diff two versions: regwatch diff {document['id']}@1 {document['id']}@{len(versions)}", err=True)
 
 

@@ -36,6 +36,13 @@ def show(document_id: int):
     timeline = [{**v, "decision": decision_for_version(g.store, v),
                  "legal": legal_dates(g.store.version_text(document_id, v["seq"]), document.get("title"))}
                 for v in versions]
+    for version in timeline:
+        if version["decision"] and not version["legal"]["amended"]:
+            # A republished text without a 题注 of its own is dated by the decision that made it.
+            decision = version["decision"]
+            version["legal"].update(label="修正", date=decision.get("published"), by=decision.get("number"),
+                                    amended=[{"date": decision.get("published"), "number": decision.get("number"),
+                                              "decision": decision.get("title")}])
     for older, newer in zip(timeline, timeline[1:]):
         older["superseded"] = bool(newer["legal"]["amended"]) and newer["legal"]["date"] != older["legal"]["date"]
     today = date.today().isoformat()

@@ -6,7 +6,8 @@ import datetime as dt
 
 from understood_pages import save_understood as _save
 from diffs.identity import issued_year, names_agree, number_key
-from diffs.rulefacts import Context, match_rule, read, wanted
+from diffs.rulefacts import Context, match_rule, names_decision, read, wanted
+from diffs.validity import headnote
 from snapshots.decisions import understand
 
 ORDER_1992 = "（1992年2月29日上海市人民政府令第12号发布）\n第一条 为了管理保税区车辆出入，制定本办法。"
@@ -165,3 +166,16 @@ def test_parts_headed_by_the_rules_name_without_quotes_amend_those_rules():
                        "上海市乙事项管理规定": {"modified": 1, "added": 0, "deleted": 1, "renumbered": 0}}
     assert all("pending" not in e.payload for e in facts.events)     # in force by 2024-06-01
     assert {c.since for c in facts.changes} == {"2024-05-15"}
+
+
+def test_a_tinote_line_quoting_a_decisions_title_names_it_in_its_year():
+    note = headnote("2010年5月1日 上海市人民代表大会常务委员会第九次会议通过\n"
+                    "2024年12月31日 上海市人民代表大会常务委员会第十八次会议"
+                    "《关于修改〈上海市甲条例〉等2件地方性法规的决定》修正\n"
+                    "第一条 为了甲，制定本条例。")
+    [amendment] = note.amendments
+    stored = {"title": "上海市人民代表大会常务委员会关于修改《上海市甲条例》等2件地方性法规的决定", "number": None,
+              "published": "2024-12-31"}
+    assert names_decision(amendment, stored)
+    assert not names_decision(amendment, {**stored, "published": "2019-12-31"})
+    assert not names_decision(amendment, {**stored, "title": "上海市人民代表大会常务委员会关于修改《上海市乙条例》的决定"})
