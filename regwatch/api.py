@@ -215,12 +215,16 @@ def find_document(store: "Store", ref: str, config_path: str | Path | None = Non
 
 
 def history(store: "Store", ref: str, config_path: str | Path | None = None) -> tuple[dict, list[dict]]:
-    """The document and its versions (seq, fetched_at, formatting_only, diff summary)."""
+    """The document and its versions (seq, fetched_at, formatting_only, diff summary, and `legal`: the
+    version's 公布/修正/施行 dates read from its 题注 and own clauses, diffs.rulefacts.legal_dates)."""
+    from diffs.rulefacts import legal_dates
+
     document = find_document(store, ref, config_path)
     versions = store.versions(document["id"])
     for version in versions:
         version["summary"] = (version.pop("diff") or {}).get("summary")
         version.pop("diff_json")
+        version["legal"] = legal_dates(store.version_text(document["id"], version["seq"]), document.get("title"))
     return document, versions
 
 
@@ -239,7 +243,11 @@ def stored_version(store: "Store", arg: str, config_path: str | Path | None = No
 
 
 def status(store: "Store", at: str | None = None, repealed: bool = False, expiring: int | None = None) -> list[dict]:
-    """The rules audit: each rule's status on `at` (default today), since when, because of which document."""
+    """The rules audit: each rule's status on `at` (default today), since when, because of which document.
+
+    Each row also has `cause` (the status in words, naming the document and date behind it),
+    `amendments` (the 修正 in force by then) and `pending` (a change decided but not yet in force:
+    尚未生效的修改 with its date, or None)."""
     on = _iso_date(at, "--at") if at else date.today()
     rows = store.rules(at=on.isoformat())
     if repealed:
@@ -247,10 +255,15 @@ def status(store: "Store", at: str | None = None, repealed: bool = False, expiri
     if expiring is not None:
         horizon = (on + timedelta(days=expiring)).isoformat()
         rows = [r for r in rows if r.get("expires") and on.isoformat() <= r["expires"] <= horizon
-                and r["status"] in ("现行有效", "已被修改", "尚未施行")]
+                and r["status"] in ("现行有效", "尚未施行")]
+    from snapshots import rules
+
     for rule in rows:
         document = store.document(rule["document_id"]) if rule.get("document_id") else None
         rule["url"] = (document or {}).get("url")
+        if rule["status"] == "已失效" and not rule.get("by_title"):
+            rule["by_title"] = (document or {}).get("title") or rule["name"]
+        rule["cause"] = rules.cause(rule)
     return rows
 
 

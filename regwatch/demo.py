@@ -77,6 +77,8 @@ def findings(store) -> dict:
         "documents": len(store.documents()),
         "new_documents": len(api.events(store, kind="new_document")),
         "amended": sorted({(e["rule"], e["by"], e["effective"]) for e in api.events(store, kind="amended")}),
+        # The clause changes each amendment makes, counted from the decision's part for that rule.
+        "amended_changes": {(e["rule"], e["by"]): e.get("changes") or {} for e in api.events(store, kind="amended")},
         "repealed": sorted({(e["rule"], e["by"], e["effective"]) for e in api.events(store, kind="repealed")}),
         "changed": [(e["document"], e.get("summary") or {}, e.get("document_id")) for e in versions],
         "formatting": store.formatting_only_count(),

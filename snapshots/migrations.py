@@ -6,8 +6,12 @@ import zlib
 
 from diffs.errors import StoreError
 
-from .identity import number_key, rule_name_key
-from .schema import MIGRATIONS, SCHEMA_VERSION
+from diffs.identity import number_key, rule_name_key
+from . import lineage_repair
+from .schema import MIGRATIONS, SCHEMA_VERSION, V5_LINEAGES
+
+# The step after which merged lineages are split (issue 11), wherever the list puts it.
+SPLIT_LINEAGES = MIGRATIONS.index(V5_LINEAGES) + 1
 
 
 def current_version(conn: sqlite3.Connection) -> int:
@@ -36,7 +40,7 @@ def _key_existing_documents(conn: sqlite3.Connection) -> None:
 
 
 # Data steps that SQL alone cannot do, run right after the migration of that version.
-AFTER = {2: _key_existing_documents, 3: _index_existing_texts}
+AFTER = {2: _key_existing_documents, 3: _index_existing_texts, SPLIT_LINEAGES: lineage_repair.repair}
 
 
 def migrate(conn: sqlite3.Connection) -> int:

@@ -84,6 +84,14 @@ V4 = """
 CREATE INDEX versions_text_sha ON versions(text_sha);
 """
 
+# Version 5 (issue 11): 令 numbers keyed by the year they were issued, and lineages that an older
+# regwatch merged on a bare 令 number split again (migrations.py, SPLIT_LINEAGES). Rule events are
+# looked up by rule, whichever document they are filed under.
+V5_LINEAGES = """
+CREATE INDEX events_rule ON events(rule_id, kind);
+"""
+
+
 # The review workflow (snapshots/reviews.py): who has read which change. Creates its own table only.
 REVIEWS = """
 CREATE TABLE reviews (
@@ -124,5 +132,5 @@ UPDATE outbox SET status = 'pending', handed_at = sent_at, sent_at = NULL, next_
     WHERE status = 'sent' AND last_error LIKE 'unconfirmed%';
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, REVIEWS, OUTBOX_CHANNELS]
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5_LINEAGES, REVIEWS, OUTBOX_CHANNELS]
 SCHEMA_VERSION = len(MIGRATIONS)

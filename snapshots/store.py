@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
+from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
@@ -20,13 +21,23 @@ from diffs.errors import StoreError
 from diffs.normalize import normalize
 
 from . import blobs, rules as registry, search as fulltext
-from .identity import number_key, rule_name_key
+from diffs.identity import issued_year, names_agree, number_key, rule_name_key
+from diffs.rulefacts import Context, Facts, RuleRef, Wanted, title_key
+from diffs.validity import order_number
 from .migrations import migrate
 from .outbox import OutboxTables
 from .reviews import ReviewState
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The metadata keys of an extracted document that become columns of `documents`.
 DOCUMENT_FIELDS = ("title", "number", "issuer", "doc_type", "section", "issue", "published", "effective", "expires")
+
+
+def _keys(meta: dict, text: str) -> tuple[str | None, str | None]:
+    """(name key, number key) of a page: the number keyed by the year its rule was issued."""
+    number = meta.get("number")
+    year = issued_year(number, meta.get("published"), text)
+    return rule_name_key(meta.get("title")), number_key(number, year)
 
 
 def utc_now() -> str:
@@ -201,7 +212,7 @@ class Store(ReviewState, OutboxTables):
                 if state["text_sha"] == text_sha:
                     return SaveResult(document_id, None, "unchanged", self._latest_version_id(document_id))
             else:
-                document_id = self._lineage(source, meta) or self._new_document(source, url, meta, fetched_at)
+                document_id = self._lineage(source, meta, text) or self._new_document(source, url, meta, fetched_at, text)
                 self._insert("urls", dict(url=url, document_id=document_id, etag=etag, last_modified=last_modified))
             self.conn.execute("UPDATE urls SET text_sha = ? WHERE url = ?", [text_sha, url])
             previous = self._row("SELECT id, seq, text_sha FROM versions WHERE document_id = ? ORDER BY seq DESC LIMIT 1",
@@ -220,37 +231,39 @@ class Store(ReviewState, OutboxTables):
                 document_id=document_id, seq=(previous["seq"] + 1) if previous else 1, fetched_at=fetched_at,
                 raw_sha=raw_sha, text_sha=text_sha, content_type=content_type, formatting_only=int(formatting_only)))
             if previous is not None:
-                self._refresh_document(document_id, url, meta, fetched_at)
+                self._refresh_document(document_id, url, meta, fetched_at, text)
             outcome = "new" if previous is None else ("formatting" if formatting_only else "changed")
             return SaveResult(document_id, version_id, outcome, previous["id"] if previous else None)
 
-    def _lineage(self, source: str, meta: dict) -> int | None:
-        """A document of this source that the new page continues: same rule name or same rule 文号/令."""
-        name = rule_name_key(meta.get("title"))
+    def _lineage(self, source: str, meta: dict, text: str) -> int | None:
+        """A document of this source that the new page continues: the same rule name, or the same
+        令/文号 in the same year under a name that agrees (diffs.identity)."""
+        name, number = _keys(meta, text)
         if name is None:
             return None
         row = self.conn.execute("SELECT id FROM documents WHERE source = ? AND name_key = ? ORDER BY id DESC LIMIT 1",
                                 [source, name]).fetchone()
-        number = number_key(meta.get("number"))
         if row is None and number:
-            row = self.conn.execute("SELECT id FROM documents WHERE source = ? AND number_key = ? AND name_key IS NOT NULL"
-                                    " ORDER BY id DESC LIMIT 1", [source, number]).fetchone()
+            candidates = self.conn.execute("SELECT id, name_key FROM documents WHERE source = ? AND number_key = ?"
+                                           " AND name_key IS NOT NULL ORDER BY id DESC", [source, number]).fetchall()
+            row = next((c for c in candidates if names_agree(name, c[1])), None)
         return row[0] if row else None
 
-    def _new_document(self, source: str, url: str, meta: dict, at: str) -> int:
+    def _new_document(self, source: str, url: str, meta: dict, at: str, text: str) -> int:
         row = {k: meta.get(k) or None for k in DOCUMENT_FIELDS}
+        name, number = _keys(meta, text)
         return self._insert("documents", dict(source=source, url=url, first_seen=at, last_seen=at,
-                                              name_key=rule_name_key(meta.get("title")),
-                                              number_key=number_key(meta.get("number")), **row))
+                                              name_key=name, number_key=number, **row))
 
-    def _refresh_document(self, document_id: int, url: str, meta: dict, at: str) -> None:
+    def _refresh_document(self, document_id: int, url: str, meta: dict, at: str, text: str) -> None:
         # The newest text's page and metadata describe the document from now on.
         known = {k: meta[k] for k in DOCUMENT_FIELDS if meta.get(k)}
         known.update(url=url, last_seen=at, gone_at=None)
+        name, number = _keys(meta, text)
         if "title" in known:
-            known["name_key"] = rule_name_key(known["title"])
+            known["name_key"] = name
         if "number" in known:
-            known["number_key"] = number_key(known["number"])
+            known["number_key"] = number
         self.conn.execute(f"UPDATE documents SET {', '.join(f'{k} = ?' for k in known)} WHERE id = ?",
                           [*known.values(), document_id])
 
@@ -336,26 +349,30 @@ class Store(ReviewState, OutboxTables):
 
     # ---- rules -------------------------------------------------------------------------------
 
-    def find_rule(self, name: str | None = None, number: str | None = None) -> dict | None:
-        """A registered rule by name (edition notes and width ignored) or else by 文号/令."""
+    def find_rule(self, name: str | None = None, number: str | None = None, year: int | None = None) -> dict | None:
+        """A registered rule by name (edition notes and width ignored), else by 文号/令 in its year
+        under a name that agrees."""
         key = rule_name_key(name) or name
         if key:
             row = self._row("SELECT * FROM rules WHERE name_key = ? ORDER BY id LIMIT 1", [key])
             if row:
                 return row
-        number = number_key(number)
-        return self._row("SELECT * FROM rules WHERE number_key = ? ORDER BY id LIMIT 1", [number]) if number else None
+        number = number_key(number, year)
+        if not number:
+            return None
+        return next((r for r in self._rows("SELECT * FROM rules WHERE number_key = ? ORDER BY id", [number])
+                     if names_agree(key, r["name_key"])), None)
 
     def ensure_rule(self, name: str, number: str | None = None, document_id: int | None = None,
-                    effective: str | None = None, expires: str | None = None) -> int:
+                    effective: str | None = None, expires: str | None = None, year: int | None = None) -> int:
         """The rule's id, registering it (in force from `effective`, when known) the first time."""
         with self.transaction():
-            rule = self.find_rule(name, number)
+            rule = self.find_rule(name, number, year)
             if rule is not None:
                 fill = {k: v for k, v in (("number", number), ("document_id", document_id), ("effective", effective),
                                           ("expires", expires)) if v and not rule.get(k)}
                 if "number" in fill:
-                    fill["number_key"] = number_key(number)
+                    fill["number_key"] = number_key(number, year)
                 if fill:
                     self.conn.execute(f"UPDATE rules SET {', '.join(f'{k} = ?' for k in fill)} WHERE id = ?",
                                       [*fill.values(), rule["id"]])
@@ -367,7 +384,8 @@ class Store(ReviewState, OutboxTables):
                 return rule["id"]
             rule_id = self._insert("rules", dict(name=name, number=number, document_id=document_id,
                                                  effective=effective, expires=expires,
-                                                 name_key=rule_name_key(name) or name, number_key=number_key(number)))
+                                                 name_key=rule_name_key(name) or name,
+                                                 number_key=number_key(number, year)))
             if effective or document_id:
                 self.set_rule_status(rule_id, registry.IN_FORCE, since=effective, by_document_id=document_id)
             return rule_id
@@ -388,8 +406,20 @@ class Store(ReviewState, OutboxTables):
             self.conn.execute(f"UPDATE rules SET {', '.join(f'{k} = ?' for k in fields)} WHERE id = ?",
                               [*fields.values(), rule_id])
 
+    def set_rule_expiry(self, rule_id: int, expires: str) -> None:
+        """The rule's own 有效期 end, as its latest text states it."""
+        with self.transaction():
+            self.conn.execute("UPDATE rules SET expires = ? WHERE id = ?", [expires, rule_id])
+
     def rule(self, rule_id: int) -> dict | None:
         return self._row("SELECT * FROM rules WHERE id = ?", [rule_id])
+
+    def rule_on(self, rule_id: int, at: str) -> dict | None:
+        """One rule as it stands on `at` (status, cause, amendments, pending), as rules() gives it."""
+        rule = self.rule(rule_id)
+        if rule is None:
+            return None
+        return registry.status_on(rule, self._rows("SELECT * FROM rule_history WHERE rule_id = ?", [rule_id]), at[:10])
 
     def rule_history(self, rule_id: int) -> list[dict]:
         return self._rows("SELECT * FROM rule_history WHERE rule_id = ? ORDER BY coalesce(since, ''), id", [rule_id])
@@ -403,6 +433,99 @@ class Store(ReviewState, OutboxTables):
         return [registry.status_on(rule, history.get(rule["id"], []), on)
                 for rule in self._rows("SELECT * FROM rules ORDER BY name")]
 
+    # ---- what texts say about rules (diffs.rulefacts) ---------------------------------------------
+
+    def rule_context(self, want: Wanted, quoting_limit: int = 200) -> Context:
+        """The stored rows the facts of one text depend on (see diffs.rulefacts.wanted)."""
+        context = Context(today=datetime.now(SHANGHAI).date().isoformat())
+        rules: dict[int, dict] = {}
+        for column, values in (("name_key", {rule_name_key(n) or n for n in want.names}),
+                               ("number_key", set(want.numbers))):
+            values = sorted(v for v in values if v)
+            for start in range(0, len(values), 500):
+                chunk = values[start:start + 500]
+                for row in self._rows(f"SELECT * FROM rules WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk):
+                    rules[row["id"]] = row
+        if want.decision_numbers or want.decision_titles:
+            for decision in self.decision_documents():
+                title = title_key(decision.get("title") or "")
+                if order_number(decision.get("number") or "") in want.decision_numbers or \
+                        any(title.endswith(cited) for cited in want.decision_titles):
+                    context.decisions.append({**decision, "text": self._latest_text(decision["id"])})
+        if want.quoting:
+            for hit in self.search(want.quoting, limit=quoting_limit):
+                document = self.document(hit["document_id"])
+                if document.get("rule_id"):
+                    rule = self.rule(document["rule_id"])
+                    rules[rule["id"]] = rule
+                    context.quoting.append({**document, "text": self.version_text(document["id"], hit["seq"]),
+                                            "version_id": hit["version_id"], "rule": rule})
+        context.rules = list(rules.values())
+        if want.bases:
+            for rule in context.rules:
+                latest = self._latest_version_id(rule["document_id"]) if rule.get("document_id") else None
+                if latest:
+                    context.bases[rule["id"]] = (latest, self._latest_text(rule["document_id"]))
+        for rule_id in rules:
+            for kind, text in self.conn.execute("SELECT kind, payload FROM events WHERE rule_id = ? AND kind IN"
+                                                " ('amended', 'repealed')", [rule_id]):
+                context.recorded.add((kind, rule_id, json.loads(text or "{}").get("by")))
+        return context
+
+    def validity_context(self, on: str) -> tuple[list[dict], set[tuple[str, int, str]]]:
+        """The rules as they stand on `on`, each with its own document, and the validity events raised."""
+        rules = self.rules(at=on)
+        for rule in rules:
+            rule["document"] = self.document(rule["document_id"]) if rule.get("document_id") else None
+        recorded = {(kind, rule_id, json.loads(text or "{}").get("expires")) for kind, rule_id, text in self.conn.execute(
+            "SELECT kind, rule_id, payload FROM events WHERE kind IN ('expired', 'expiring')")}
+        return rules, recorded
+
+    def record_facts(self, facts: Facts) -> list[int]:
+        """Record what diffs.rulefacts read from a text, in one transaction; returns the event ids added."""
+        with self.transaction():
+            ids: dict[str, int] = {}
+
+            def resolve(ref: RuleRef) -> int:
+                if ref.key not in ids:
+                    ids[ref.key] = self.ensure_rule(ref.name, ref.number, ref.document_id, ref.effective, ref.expires,
+                                                    ref.year)
+                return ids[ref.key]
+
+            if facts.document_rule is not None:
+                rule_id = resolve(facts.document_rule)
+                if facts.document_rule.expires:
+                    self.set_rule_expiry(rule_id, facts.document_rule.expires)
+                self.set_document_rule(facts.document_id, rule_id)
+            for ref in facts.named:
+                resolve(ref)
+            for change in facts.changes:
+                self.set_rule_status(resolve(change.rule), change.status, since=change.since,
+                                     by_document_id=change.by_document_id, by_title=change.by_title,
+                                     by_url=change.by_url)
+            events = []
+            for event in facts.events:
+                rule = self.rule(resolve(event.rule))
+                url = event.url
+                if url is None and event.document_id:
+                    url = self.document(event.document_id)["url"]
+                events.append(self.add_event(event.kind, source=event.source, document_id=event.document_id,
+                                             version_id=event.version_id, rule_id=rule["id"], title=rule["name"],
+                                             url=url, **{**event.payload, "rule": rule["name"]}))
+            if facts.decision is not None:
+                applied = {}
+                for rule_id, outcome in facts.applied.items():
+                    outcome = dict(outcome)
+                    outcome["consolidated_sha"] = self.put_blob(outcome.pop("consolidated").encode("utf-8"))
+                    applied[rule_id] = outcome
+                self.save_decision(facts.document_id, facts.decision, applied)
+            return events
+
+    def _latest_text(self, document_id: int) -> str:
+        row = self.conn.execute("SELECT text_sha FROM versions WHERE document_id = ? ORDER BY seq DESC LIMIT 1",
+                                [document_id]).fetchone()
+        return self.get_blob(row[0]).decode("utf-8") if row else ""
+
     # ---- decisions and search ------------------------------------------------------------------
 
     def save_decision(self, document_id: int, parsed: Any, applied: Any) -> None:
@@ -410,6 +533,10 @@ class Store(ReviewState, OutboxTables):
             self.conn.execute("INSERT OR REPLACE INTO decisions (document_id, parsed_json, applied_json) VALUES (?, ?, ?)",
                               [document_id, json.dumps(parsed, ensure_ascii=False, default=str),
                                json.dumps(applied, ensure_ascii=False, default=str)])
+
+    def decision_documents(self) -> list[dict]:
+        """The documents read as decisions, oldest first."""
+        return self._rows("SELECT d.* FROM decisions x JOIN documents d ON d.id = x.document_id ORDER BY d.id")
 
     def decision(self, document_id: int) -> dict | None:
         row = self._row("SELECT * FROM decisions WHERE document_id = ?", [document_id])

@@ -6,8 +6,10 @@ import csv
 import io
 from typing import Any, Iterable
 
+from .rules import cause
+
 RULE_COLUMNS = ("id", "name", "number", "status", "since", "by_title", "by_number", "by_url", "effective",
-                "expires", "url")
+                "expires", "url", "cause", "pending_since")
 
 
 def _cell(value: Any) -> Any:
@@ -37,8 +39,16 @@ def audit_rows(store: Any, rules: list[dict]) -> list[dict]:
             documents[document_id] = store.document(document_id)
         return documents[document_id] or {}
 
-    return [{**rule, "by_number": document(rule.get("by_document_id")).get("number"),
-             "url": document(rule.get("document_id")).get("url")} for rule in rules]
+    rows = []
+    for rule in rules:
+        deciding = document(rule.get("by_document_id"))
+        row = {**rule, "by_number": deciding.get("number"), "url": document(rule.get("document_id")).get("url")}
+        if deciding and not row.get("by_title"):   # an expiry computed from the rule's own 有效期
+            row["by_title"], row["by_url"] = deciding.get("title"), deciding.get("url")
+        row["cause"] = cause(row)
+        row["pending_since"] = (row.get("pending") or {}).get("since")
+        rows.append(row)
+    return rows
 
 
 def rules_csv(store: Any, rules: list[dict]) -> str:

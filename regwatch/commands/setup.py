@@ -47,7 +47,8 @@ def print_findings(found: dict, directory: Path) -> None:
     echo(f"  (+ {found['formatting']} formatting-only version(s), no alert)")
     echo(f"\n{len(found['amended'])} rules amended:")
     for rule, by, effective in found["amended"]:
-        echo(f"  {rule}  ← {by} (effective {effective})")
+        changes = ", ".join(f"{k} {v}" for k, v in found["amended_changes"].get((rule, by), {}).items() if v)
+        echo(f"  {rule}  ← {by} (effective {effective}{'; ' + changes if changes else ''})")
     echo(f"\n{len(found['repealed'])} rules repealed:")
     for rule, by, effective in found["repealed"][:8]:
         echo(f"  {rule}  ← {by} (effective {effective})")

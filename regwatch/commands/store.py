@@ -166,13 +166,16 @@ def history(config_path: str | None, doc: str, fmt: str) -> None:
     for version in versions:
         note = " (formatting only)" if version["formatting_only"] else ""
         summary = ", ".join(f"{k} {v}" for k, v in (version["summary"] or {}).items() if v)
-        click.echo(f"  @{version['seq']}  {version['fetched_at'][:19]}{note}  {summary}")
+        legal = version["legal"]
+        known_as = f"{legal['date']} {legal['label']}" if legal["date"] else "legal date unknown"
+        click.echo(f"  @{version['seq']}  {known_as:16} (fetched {version['fetched_at'][:19]}){note}  {summary}")
     if len(versions) > 1:
         versions_pair = f"diff {document['id']}@1 {document['id']}@{len(versions)}"
         click.echo(f"diff two versions: {api.hint(versions_pair, config_path)}", err=True)
 
 
-STATUS_COLUMNS = ("id", "name", "number", "status", "since", "by_title", "by_url", "effective", "expires", "url")
+STATUS_COLUMNS = ("id", "name", "number", "status", "since", "by_title", "by_url", "effective", "expires", "url",
+                  "cause", "pending", "amendments")
 
 
 @click.command()
@@ -199,5 +202,4 @@ def status(config_path: str | None, at: str | None, repealed: bool, expiring: in
         echo_json([{k: r.get(k) for k in STATUS_COLUMNS} for r in rows])
     else:
         for r in rows:
-            by = f"  ← {r['by_title']}" if r.get("by_title") else ""
-            click.echo(f"{r['status']:5} {r['since'] or '':10}  {r['name']}{by}")
+            click.echo(f"{r['status']:5} {r['since'] or '':10}  {r['name']}  — {r['cause']}")

@@ -6,10 +6,11 @@ from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 
-from snapshots.rules import AMENDED, IN_FORCE, NOT_YET, REPEALED
+from snapshots.rules import IN_FORCE, NOT_YET, REPEALED
 from snapshots.tables import audit_rows, rules_csv
 
 bp = Blueprint("audit", __name__)
+
 
 def _chosen_date() -> date:
     raw = request.args.get("date") or date.today().isoformat()
@@ -20,13 +21,14 @@ def _chosen_date() -> date:
 
 
 def _audit(on: date) -> dict:
-    rules = audit_rows(g.store, g.store.rules(at=on.isoformat()))
+    rules = audit_rows(g.store, g.store.rules(at=on.isoformat()))   # with cause, 文号 and pending date
     horizon = (on + timedelta(days=current_app.config["REVIEW"].expiring_days)).isoformat()
     return {
         "rules": rules,
         "repealed": [r for r in rules if r.get("status") == REPEALED],
+        "pending": [r for r in rules if r.get("pending")],
         "expiring": sorted((r for r in rules if r.get("expires") and on.isoformat() <= r["expires"] <= horizon
-                            and r.get("status") in (IN_FORCE, AMENDED, NOT_YET)),
+                            and r.get("status") in (IN_FORCE, NOT_YET)),
                            key=lambda r: r["expires"]),
     }
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from diffs.validity import RuleFacts, extract_validity, find_repeals, order_number, parse_date, status_on
+from diffs.validity import RuleFacts, extract_validity, find_repeals, headnote, order_number, parse_date, status_on
 
 D = dt.date
 
@@ -60,3 +60,39 @@ def test_status_on_a_date():
 def test_term_in_years_gives_the_last_day():
     assert extract_validity("某办法\n本办法自2022年3月1日起施行，有效期为5年。").expires == D(2027, 2, 28)
     assert extract_validity("某办法\n本办法自2024年2月29日起施行，有效期两年。").expires == D(2026, 2, 28)
+
+
+def test_a_term_is_the_documents_only_when_the_document_is_its_subject():
+    permit = "某某管理办法\n第八条 许可证有效期为5年。\n第九条 本办法自2020年1月1日起施行。"
+    assert extract_validity(permit).expires is None
+    granted = "某某管理办法\n第八条 本办法规定的登记证，有效期至2021年6月30日。\n第九条 本办法自2020年1月1日起施行。"
+    assert extract_validity(granted).expires is None
+    before = "某某条例\n第五十条 本条例施行前取得的排放许可证，有效期届满前继续有效。\n第五十一条 本条例自2020年1月1日起施行。"
+    assert extract_validity(before).expires is None
+    own = "某某实施意见\n六、本意见自2021年1月1日起施行，有效期至2025年12月31日。"
+    assert extract_validity(own).expires == D(2025, 12, 31)
+    bare = "某某通知\n一、证书有效期3年。\n自2021年3月1日起施行，有效期为5年。"
+    assert extract_validity(bare).expires == D(2026, 2, 28)
+    extended = ("某某办法\n第十条 许可证有效期延长至2030年1月1日。\n"
+                "第十一条 本办法自2020年1月1日起施行，有效期延长至2027年12月31日。")
+    assert extract_validity(extended).extended_to == D(2027, 12, 31)
+
+
+def test_the_commencement_is_the_documents_own_clause():
+    quoted = ("某某实施细则\n第一条 《某某条例》自2019年1月1日起施行，为实施该条例，制定本细则。\n"
+              "第二十条 本细则自2021年5月1日起施行。")
+    assert extract_validity(quoted).effective == D(2021, 5, 1)
+    assert extract_validity("某某实施细则\n第一条 《某某条例》自2019年1月1日起施行。").effective is None
+    order = "上海市人民政府令\n第9号\n《某某办法》已经市政府常务会议通过，现予公布，自2023年4月1日起施行。"
+    assert extract_validity(order).effective == D(2023, 4, 1)
+
+
+def test_the_tinote_gives_the_rules_own_order_and_each_amendment():
+    note = headnote("某某办法\n（2010年12月30日上海市人民政府令第57号公布　根据2017年7月13日上海市人民政府令第53号"
+                    "第一次修正　根据2024年4月2日上海市人民政府令第13号第二次修正）\n第一条 甲。")
+    assert (note.published, note.number) == (D(2010, 12, 30), "令第57号")
+    assert [(a.date, a.number) for a in note.amendments] == [(D(2017, 7, 13), "令第53号"), (D(2024, 4, 2), "令第13号")]
+    quoted = headnote("（1996年2月18日发布　根据2010年12月20日上海市人民政府令第52号公布的《上海市人民政府关于修改〈上海市某某"
+                      "暂行规定〉等148件市政府规章的决定》修正并重新发布）")
+    assert quoted.number is None and quoted.amendments[0].decision.startswith("上海市人民政府关于修改〈")
+    assert headnote("第一条 本办法自2020年1月1日起施行。") is None

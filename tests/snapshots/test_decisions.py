@@ -4,27 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
-from snapshots import Store
-from snapshots.decisions import understand, validity_events
+from understood_pages import save_understood as save
+from snapshots.decisions import validity_events
 
 RULE_TEXT = ("上海市试点管理办法\n第一条 为了规范试点工作，制定本办法。\n"
              "第二条 本办法自2020年4月1日起施行，有效期至2025年3月31日。")
-
-
-@pytest.fixture
-def store(tmp_path):
-    s = Store(tmp_path / "regwatch.db")
-    yield s
-    s.close()
-
-
-def save(store, url, title, text, **meta):
-    with store.transaction():
-        result = store.save_version("s", url, None, text, {"title": title, **meta})
-        understand(store, store.document(result.document_id), result.version_id, text)
-    return store.document(result.document_id)
 
 
 def kinds(store):

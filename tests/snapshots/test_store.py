@@ -16,13 +16,6 @@ URL = "http://127.0.0.1/doc/1.html"
 RULE = "第一条 为了规范音像制品管理，制定本条例。\n第二条 本条例适用于本市行政区域。"
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = Store(tmp_path / "regwatch.db")
-    yield s
-    s.close()
-
-
 def count(store, table):
     return store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
@@ -105,7 +98,13 @@ def test_rule_status_on_dates_and_history(store):
     store.set_rule_status(rule_id, "已被修改", since="2025-01-01", by_title="修改决定", by_url="http://x/d")
     store.set_rule_status(rule_id, "已废止", since="2026-03-01", by_title="废止决定", by_url="http://x/r")
     status = {on: store.rules(at=on)[0] for on in ("2020-06-01", "2022-01-01", "2025-06-01", "2026-03-01")}
-    assert [status[d]["status"] for d in sorted(status)] == ["尚未施行", "现行有效", "已被修改", "已废止"]
+    # The amended rule is in force in its amended text (as legal databases show it), with its 修正 listed;
+    # the amendment decided but not yet in force shows as pending.
+    assert [status[d]["status"] for d in sorted(status)] == ["尚未施行", "现行有效", "现行有效", "已废止"]
+    assert status["2022-01-01"]["pending"] == {"status": "尚未生效的修改", "since": "2025-01-01",
+                                               "by_document_id": None, "by_title": "修改决定", "by_url": "http://x/d"}
+    assert [a["by_title"] for a in status["2025-06-01"]["amendments"]] == ["修改决定"]
+    assert status["2025-06-01"]["pending"]["status"] == "尚未生效的废止"
     assert status["2026-03-01"]["by_title"] == "废止决定" and status["2026-03-01"]["since"] == "2026-03-01"
     assert [h["status"] for h in store.rule_history(rule_id)] == ["现行有效", "已被修改", "已废止"]
     assert store.ensure_rule("上海市音像制品管理条例（2025年修正）") == rule_id
