@@ -13,7 +13,8 @@ from diffs.errors import InputError, StoreError
 from monitor.config import Config, load
 from snapshots import Store
 
-EVENT_KINDS = ("new_document", "new_version", "amended", "repealed", "expiring", "expired", "source_error")
+EVENT_KINDS = ("new_document", "new_version", "amended", "repealed", "expiring", "expired", "source_error",
+               "suspect_version")
 RULE_EVENT_KINDS = {"amended", "repealed", "expiring", "expired"}
 VERSION_RE = re.compile(r"^(?P<doc>.+)@(?P<seq>\d+)$")
 
