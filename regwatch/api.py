@@ -100,8 +100,10 @@ def find_document(store: Store, ref: str) -> dict:
 
 
 def history(store: Store, ref: str) -> tuple[dict, list[dict]]:
-    """The document and its versions (seq, fetched_at, formatting_only, diff summary)."""
+    """The document and its versions (seq, fetched_at, formatting_only, diff summary); the document's
+    `suspects` lists the texts held or flagged as error pages (status, reasons, held_at, version_id)."""
     document = find_document(store, ref)
+    document["suspects"] = store.suspects(document["id"])
     versions = store.versions(document["id"])
     for version in versions:
         version["summary"] = (version.pop("diff") or {}).get("summary")

@@ -10,7 +10,7 @@ import click
 
 config_option = click.option("--config", "config_path", default="regwatch.toml", show_default=True,
                              type=click.Path(dir_okay=False), help="regwatch.toml naming the store and sources.")
-OUTCOME_ORDER = ("new", "changed", "formatting", "unchanged", "not_modified", "gone", "skipped", "error")
+OUTCOME_ORDER = ("new", "changed", "formatting", "suspect", "unchanged", "not_modified", "gone", "skipped", "error")
 
 
 @click.command()
@@ -137,10 +137,17 @@ def history(config_path: str, doc: str) -> None:
     with api.opened(config_path) as (_, store):
         document, versions = api.history(store, doc)
     click.echo(f"{document['id']}  {document['title']}\n    {document['url']}")
+    flagged = {s["version_id"]: s for s in document["suspects"] if s["version_id"] and s["status"] != "confirmed"}
     for version in versions:
         note = " (formatting only)" if version["formatting_only"] else ""
+        if version["id"] in flagged:
+            note += f" (suspect: {'; '.join(flagged[version['id']]['reasons'])})"
         summary = ", ".join(f"{k} {v}" for k, v in (version["summary"] or {}).items() if v)
         click.echo(f"  @{version['seq']}  {version['fetched_at'][:19]}{note}  {summary}")
+    for held in document["suspects"]:
+        if held["version_id"] is None or held["status"] == "confirmed":
+            click.echo(f"  suspect text {held['status']}, fetched {held['held_at'][:19]}: {held['title'] or ''}"
+                       f"  ({'; '.join(held['reasons'])})")
     click.echo(f"diff two versions: regwatch diff {document['id']}@1 {document['id']}@{len(versions)}", err=True)
 
 

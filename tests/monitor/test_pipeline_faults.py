@@ -140,3 +140,15 @@ def test_a_pathological_page_is_an_error_within_the_budget_and_the_cycle_goes_on
     assert elapsed < 10  # the list, one small page and half a second for the huge one (plus its download)
     fetch = store.conn.execute("SELECT outcome, error FROM fetches WHERE url LIKE '%huge.html'").fetchone()
     assert fetch[0] == "error" and "rolled back" in fetch[1]
+
+
+def test_a_page_with_a_5000_digit_article_number_is_stored_and_can_still_be_updated(watched):
+    pages, config, store = watched
+    absurd = "第" + "九" * 5000 + "条　编号荒谬的一行。"
+    pages["/doc.html"] = page(TITLE, statute(ARTICLES) + [absurd])
+    assert run_cycle(config, store, today=TODAY).total("new") == 1
+    pages["/doc.html"] = page(TITLE, statute(ARTICLES[:5] + ["本办法自2025年4月1日起施行。"]) + [absurd])
+    report = run_cycle(config, store, today=TODAY)
+    assert report.ok and report.total("changed") == 1
+    (document,) = store.documents()
+    assert store.versions(document["id"])[1]["diff"]["summary"]["modified"] == 1
