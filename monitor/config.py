@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from diffs.errors import ConfigError
+from monitor.encoding import ensure_regular_file
 
 INTERVAL_RE = re.compile(r"^(\d+)\s*(s|m|h|d)$")
 INTERVAL_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -108,6 +109,8 @@ def parse_schedule(value: Any) -> Schedule:
 
 def load(path: str | Path) -> Config:
     path = Path(path)
+    if path.exists():
+        ensure_regular_file(path, error=ConfigError)  # a named pipe would block the read forever
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

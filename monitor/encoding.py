@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import codecs
 import re
+import stat
 from dataclasses import dataclass
+from pathlib import Path
 
 from diffs.errors import InputError
 
@@ -107,3 +109,19 @@ def _guess(data: bytes) -> Decoded | None:
 
 def _fail(what: str, why: str):
     raise InputError(f"cannot decode {what}: {why}")
+
+
+def ensure_regular_file(path: str | Path, error: type[Exception] = InputError) -> Path:
+    """`path` when it names an existing regular file; otherwise `error` with one clear line. A named
+    pipe would block a read forever and a device never end, so only regular files are inputs."""
+    try:
+        mode = Path(path).stat().st_mode
+    except FileNotFoundError:
+        raise error(f"{path}: no such file") from None
+    except OSError as e:
+        raise error(f"{path}: cannot read: {e.strerror or e}") from None
+    if stat.S_ISDIR(mode):
+        raise error(f"{path}: is a directory, not a file")
+    if not stat.S_ISREG(mode):
+        raise error(f"{path}: not a regular file (a named pipe, socket or device); give a file")
+    return Path(path)

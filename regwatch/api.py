@@ -12,6 +12,7 @@ from diffs.errors import InputError, StoreError
 
 from monitor.config import Config, load
 from snapshots import Store
+from snapshots.bounds import stored_id
 
 EVENT_KINDS = ("new_document", "new_version", "amended", "repealed", "expiring", "expired", "source_error",
                "suspect_version")
@@ -82,7 +83,8 @@ def find_document(store: Store, ref: str) -> dict:
     """A document by id, URL, or a unique part of its title."""
     ref = ref.strip()
     if ref.isdigit():
-        document = store.document(int(ref))
+        number = stored_id(ref)
+        document = store.document(number) if number is not None else None
     elif re.match(r"^https?://", ref):
         document = store.document_by_url(ref)
     else:
@@ -117,12 +119,14 @@ def stored_version(store: Store, arg: str) -> tuple[str, str] | None:
     if not match:
         return None
     document = find_document(store, match["doc"])
-    seq = int(match["seq"])
+    seq = stored_id(match["seq"])
     try:
+        if seq is None:
+            raise StoreError(match["seq"])
         return f"{document['title'] or document['url']} @{seq}", store.version_text(document["id"], seq)
     except StoreError:
         count = len(store.versions(document["id"]))
-        raise InputError(f"{arg}: document {document['id']} has versions 1..{count}, not {seq}") from None
+        raise InputError(f"{arg}: document {document['id']} has versions 1..{count}, not {match['seq']}") from None
 
 
 def stored_input(config_path: str | Path, arg: str) -> tuple[str, str] | None:

@@ -16,12 +16,9 @@ format_option = click.option("--format", "fmt", type=click.Choice(["text", "json
 
 def read_document(path: str) -> str:
     """A file's text, UTF-8 or GBK (read as gb18030); InputError when missing, binary or empty."""
-    from monitor.encoding import decode
+    from monitor.encoding import decode, ensure_regular_file
 
-    file = Path(path)
-    if not file.is_file():
-        raise InputError(f"{path}: no such file")
-    text = decode(file.read_bytes(), what=path).text
+    text = decode(ensure_regular_file(path).read_bytes(), what=path).text
     if not text.strip():
         raise InputError(f"{path}: the file is empty")
     return text

@@ -24,7 +24,7 @@ def resolve_input(arg: str, config_path: str = "regwatch.toml") -> tuple[str, st
 
     Raises InputError (missing, unreadable, empty, binary or undecodable file; unknown DOC or N).
     """
-    from monitor.encoding import decode
+    from monitor.encoding import decode, ensure_regular_file
 
     path = Path(arg)
     if not path.exists() and "@" in arg:
@@ -33,10 +33,7 @@ def resolve_input(arg: str, config_path: str = "regwatch.toml") -> tuple[str, st
         stored = stored_input(config_path, arg)
         if stored is not None:
             return stored
-    if not path.exists():
-        raise InputError(f"{arg}: no such file")
-    if path.is_dir():
-        raise InputError(f"{arg}: is a directory, not a file")
+    ensure_regular_file(path)
     try:
         data = path.read_bytes()
     except OSError as e:

@@ -113,7 +113,7 @@ def digest(dry_run: bool, subscriber: str | None, due: bool, config_path: str) -
 
 @click.command()
 @click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]), help="Only this status.")
-@click.option("--retry", "retry_id", type=int, help="Send this failed message again, then list.")
+@click.option("--retry", "retry_id", type=click.IntRange(1, 2**63 - 1), help="Send this failed message again, then list.")
 @config_option
 def outbox(status: str | None, retry_id: int | None, config_path: str) -> None:
     """Show pending, sent and failed messages."""

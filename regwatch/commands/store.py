@@ -10,6 +10,10 @@ import click
 
 config_option = click.option("--config", "config_path", default="regwatch.toml", show_default=True,
                              type=click.Path(dir_okay=False), help="regwatch.toml naming the store and sources.")
+# Beyond this a limit means nothing more than "all"; SQLite cannot take it.
+MAX_LIMIT = 2**63 - 1
+# A century: rules expiring later than that are not "expiring"; dates beyond year 9999 do not exist.
+MAX_DAYS = 36_500
 OUTCOME_ORDER = ("new", "changed", "formatting", "suspect", "unchanged", "not_modified", "gone", "skipped", "error")
 
 
@@ -88,7 +92,7 @@ def summary_lines(report) -> list[str]:
 @click.option("--since", help="Only events at or after this date (YYYY-MM-DD).")
 @click.option("--kind", help="Only this kind: new_document, new_version, amended, repealed, expiring, expired, source_error.")
 @click.option("--source", help="Only events of this source.")
-@click.option("--limit", type=click.IntRange(1), help="At most this many (newest first).")
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), help="At most this many (newest first).")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
 def events(config_path: str, since: str | None, kind: str | None, source: str | None, limit: int | None,
            fmt: str) -> None:
@@ -158,7 +162,7 @@ STATUS_COLUMNS = ("id", "name", "number", "status", "since", "by_title", "by_url
 @config_option
 @click.option("--at", help="Status on this date (YYYY-MM-DD); default today.")
 @click.option("--repealed", is_flag=True, help="Only repealed rules.")
-@click.option("--expiring", type=click.IntRange(0), help="Only rules whose validity ends within DAYS.")
+@click.option("--expiring", type=click.IntRange(0, MAX_DAYS), help="Only rules whose validity ends within DAYS.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json", "csv")), default="text", show_default=True)
 def status(config_path: str, at: str | None, repealed: bool, expiring: int | None, fmt: str) -> None:
     """Audit rules: status on a date, since when and because of which document."""
