@@ -253,6 +253,22 @@ def hold_if_suspect(store: Store, source: str, url: str, fetched, cycle: str) ->
     return "suspect"
 
 
+def record_revert(store: Store, document: dict, seq: int, title: str | None) -> int:
+    """The document's page shows the text of version `seq` again although a later version was
+    stored (found by `regwatch repair`): a new version with that text, diffed and alerted as a revert."""
+    at = utc_now()
+    with store.transaction():
+        latest = store.latest_version(document["id"])
+        version_id = store.append_revert(document["id"], seq, at, title)
+        text = store.version_text(document["id"], seq)
+        diff = compare(store.text_of(latest["text_sha"]), text)
+        store.set_version_diff(version_id, diff.to_dict())
+        store.add_event("new_version", at=at, source=document["source"], document_id=document["id"],
+                        version_id=version_id, title=title or document["title"], url=document["url"],
+                        summary=diff.summary, previous_version_id=latest["id"], reverted_to=seq)
+    return version_id
+
+
 def _source_failed(store: Store, source: SourceConfig, report: SourceReport, started: str, error: Exception) -> SourceReport:
     report.failed = str(error)
     store.add_event("source_error", source=source.name, url=getattr(error, "url", source.url), error=str(error),

@@ -161,6 +161,50 @@ def send_digests(config: Config, store: Store, only_due: bool = False):
     return notify.digest_for_config(store, config, only_due=only_due)
 
 
+def repair(store: Store, dry_run: bool = False) -> list[dict]:
+    """Re-examine every history for versions that look like error pages (monitor.suspects), stored
+    before suspect texts were held: flag each (a `suspect_version` event) and, where the document's
+    page has since come back to an earlier text, record that text as a new version (a revert, with
+    the title it had). Returns the findings: document_id, title, seq, reasons, action."""
+    from monitor.pipeline import record_revert
+    from monitor.suspects import reasons
+    from snapshots.store import utc_now
+
+    titles = {e["version_id"]: e["title"] for e in reversed(store.events())
+              if e["kind"] in ("new_document", "new_version") and e["version_id"]}
+    findings = []
+    for document in store.documents():
+        versions = store.versions(document["id"])
+        already = {s["version_id"] for s in store.suspects(document["id"]) if s["status"] == "flagged"}
+        good = None
+        for version in versions:
+            text = store.text_of(version["text_sha"])
+            found = reasons(good[1], text, titles.get(good[0]["id"]), titles.get(version["id"])) if good else []
+            if not found:
+                good = (version, text)
+                continue
+            finding = dict(document_id=document["id"], title=document["title"], seq=version["seq"], reasons=found,
+                           action="already flagged" if version["id"] in already else ("would flag" if dry_run else "flagged"))
+            findings.append(finding)
+            if not dry_run and version["id"] not in already:
+                with store.transaction():
+                    store.flag_version(version["id"], found, utc_now())
+                    store.add_event("suspect_version", source=document["source"], document_id=document["id"],
+                                    version_id=version["id"], title=document["title"], url=document["url"],
+                                    reasons=found, seq=version["seq"], repaired=True)
+        state = store.url_state(document["url"])
+        latest = versions[-1] if versions else None
+        if good is None or latest is good[0] or not state or state["text_sha"] == latest["text_sha"]:
+            continue
+        back = [v for v in versions if v["text_sha"] == state["text_sha"] and v is not latest]
+        if back:  # the page shows an earlier text again: the version the old code never recorded
+            findings.append(dict(document_id=document["id"], title=document["title"], seq=back[-1]["seq"],
+                                 reasons=[], action="reverted" if not dry_run else "would revert"))
+            if not dry_run:
+                record_revert(store, document, back[-1]["seq"], titles.get(back[-1]["id"]))
+    return findings
+
+
 def _iso_date(value: str, option: str) -> date:
     try:
         return date.fromisoformat(value[:10])

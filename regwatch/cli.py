@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "documents": ("regwatch.commands.store:documents", "List stored documents."),
     "history": ("regwatch.commands.store:history", "List the versions of one document."),
     "status": ("regwatch.commands.store:status", "Audit rules: status on a date, repealed, expiring."),
+    "repair": ("regwatch.commands.repair:repair", "Re-examine histories: flag error pages stored as versions, record reverts."),
     "subscribe": ("regwatch.commands.notify:subscribe", "Add a subscription."),
     "subscriptions": ("regwatch.commands.notify:subscriptions", "List subscriptions."),
     "unsubscribe": ("regwatch.commands.notify:unsubscribe", "Remove a subscription."),
