@@ -152,3 +152,37 @@ def test_a_page_with_a_5000_digit_article_number_is_stored_and_can_still_be_upda
     assert report.ok and report.total("changed") == 1
     (document,) = store.documents()
     assert store.versions(document["id"])[1]["diff"]["summary"]["modified"] == 1
+
+
+def test_the_scheduler_is_not_stalled_by_a_pathological_page(site, tmp_path):
+    import threading
+
+    from monitor.scheduler import run
+
+    pages = {"/doc.html": REAL_V1, "/huge.html": page("上海市巨大文件", [f"第{i}段内容。" for i in range(120_000)])}
+    serve(site, pages)
+    site.routes["/other.html"] = lambda handler, before: site.reply(
+        handler, 200, b"<html><body><ul class='list'><li><a href='/doc.html'>doc</a></li></ul></body></html>",
+        {"Content-Type": "text/html; charset=utf-8"})
+    options = '[source.options]\nlinks = "ul.list a"\nbody = "div.body"\ntitle = "h1"\n'
+    (tmp_path / "regwatch.toml").write_text(
+        '[store]\npath = "regwatch.db"\n\n'
+        f'[[source]]\nname = "heavy"\nkind = "generic"\nurl = "{site.url("/list.html")}"\nschedule = "1h"\n{options}\n'
+        f'[[source]]\nname = "light"\nkind = "generic"\nurl = "{site.url("/other.html")}"\nschedule = "1h"\n{options}',
+        encoding="utf-8")
+    config = load(tmp_path / "regwatch.toml")
+    stop, cycles = threading.Event(), []
+    daemon = threading.Thread(target=run, args=(config, stop, cycles.append, False, 0.5))
+    start = time.monotonic()
+    daemon.start()
+    while len(cycles) < 2 and time.monotonic() - start < 60:
+        time.sleep(0.1)
+    elapsed = time.monotonic() - start
+    stop.set()
+    daemon.join(30)
+    assert len(cycles) == 2 and not daemon.is_alive()
+    assert elapsed < 20   # both sources ran; the huge page cost its half-second budget, not minutes
+    with Store(config.store) as store:
+        sources = {s["name"]: s for s in store.sources()}
+        assert "time limit of 0.5s" in sources["heavy"]["last_error"] and sources["light"]["last_error"] is None
+        assert [d["url"].rsplit("/", 1)[1] for d in store.documents()] == ["doc.html"]
