@@ -69,14 +69,27 @@ def kinds(store) -> list[str]:
     return [e["kind"] for e in reversed(store.events())]
 
 
-def test_an_error_page_between_two_real_versions_is_held_not_alerted(watched):
+def digested_kinds(store, outbox) -> list[list[str]]:
+    """Send the digests due now as .eml files; the event kinds each one carried."""
+    from notify import api as notify
+
+    run = notify.digest(store, {"outbox_dir": str(outbox)})
+    return [sorted(e["kind"] for e in store.events() if e["id"] in d.event_ids) for d in run.digests]
+
+
+def test_an_error_page_between_two_real_versions_is_held_not_alerted(watched, tmp_path):
+    from notify import api as notify
+
     pages, config, store = watched
+    notify.subscribe(store, ["reader@example.org"])
     assert run_cycle(config, store, today=TODAY).total("new") == 1
+    assert digested_kinds(store, tmp_path) == [["new_document"]]
     (document,) = store.documents()
 
     pages["/doc.html"] = BUSY
     report = run_cycle(config, store, today=TODAY)
     assert report.total("suspect") == 1 and report.ok
+    assert digested_kinds(store, tmp_path) == []   # nobody is told "6 articles deleted"
     assert len(store.versions(document["id"])) == 1
     assert store.document(document["id"])["title"] == TITLE
     assert kinds(store) == ["new_document", "suspect_version"]
@@ -92,6 +105,7 @@ def test_an_error_page_between_two_real_versions_is_held_not_alerted(watched):
     # Diffed against the real first version, not the error page: one article modified, none deleted.
     assert versions[1]["diff"]["summary"]["modified"] == 1 and versions[1]["diff"]["summary"]["deleted"] == 0
     assert kinds(store) == ["new_document", "suspect_version", "new_version"]
+    assert digested_kinds(store, tmp_path) == [["new_version"]]
     assert store.suspects(document["id"])[0]["status"] == "dropped"
     assert store.document(document["id"])["title"] == TITLE
 
