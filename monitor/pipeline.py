@@ -226,7 +226,8 @@ def save(store: Store, source: str, url: str, fetched) -> str:
 
 def hold_if_suspect(store: Store, source: str, url: str, fetched, cycle: str) -> str | None:
     """"suspect" when the fetched text is held instead of stored (a `suspect_version` event, no
-    alert, the URL's state untouched so the next cycle fetches it in full); None to store it."""
+    alert, the URL's state untouched so the next cycle fetches it in full); None to store it as usual.
+    A held text fetched again by a later cycle is stored here (its outcome returned) and confirmed."""
     state = store.url_state(url)
     latest = store.latest_version(state["document_id"]) if state else None
     text_sha = sha_of(fetched.text)
@@ -242,8 +243,9 @@ def hold_if_suspect(store: Store, source: str, url: str, fetched, cycle: str) ->
             store.resolve_held(url, DROPPED, at)
         return None
     if held and held["text_sha"] == text_sha and held["cycle"] != cycle:
-        store.resolve_held(url, CONFIRMED, at)  # seen again a cycle later: the site really says this
-        return None
+        outcome = save(store, source, url, fetched)  # seen again a cycle later: the site really says this
+        store.resolve_held(url, CONFIRMED, at, store.latest_version(document["id"])["id"])
+        return outcome
     if held and held["text_sha"] == text_sha:
         return "suspect"
     store.hold_version(document["id"], url, fetched.text, fetched.raw, (fetched.meta or {}).get("title"), found,

@@ -118,7 +118,8 @@ def test_an_error_page_seen_again_next_cycle_becomes_a_version_and_the_real_text
     assert run_cycle(config, store, today=TODAY).total("suspect") == 1
     assert run_cycle(config, store, today=TODAY).total("changed") == 1   # still there a cycle later
     assert [v["seq"] for v in store.versions(document["id"])] == [1, 2]
-    assert store.suspects(document["id"])[0]["status"] == "confirmed"
+    (confirmed,) = store.suspects(document["id"])
+    assert confirmed["status"] == "confirmed" and confirmed["version_id"] == store.versions(document["id"])[1]["id"]
 
     pages["/doc.html"] = REAL_V1
     report = run_cycle(config, store, today=TODAY)
