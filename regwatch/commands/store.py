@@ -90,7 +90,8 @@ def summary_lines(report) -> list[str]:
 @click.command()
 @config_option
 @click.option("--since", help="Only events at or after this date (YYYY-MM-DD).")
-@click.option("--kind", help="Only this kind: new_document, new_version, amended, repealed, expiring, expired, source_error, suspect_version.")
+@click.option("--kind", help="Only this kind: new_document, new_version, amended, repealed, expiring, expired, "
+                             "source_error, suspect_version.")
 @click.option("--source", help="Only events of this source.")
 @click.option("--limit", type=click.IntRange(1, MAX_LIMIT), help="At most this many (newest first).")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
