@@ -236,8 +236,8 @@ def hold_if_suspect(store: Store, source: str, url: str, fetched, cycle: str) ->
     at = utc_now()
     document = store.document(state["document_id"])
     held = store.held_version(url)
-    found = suspects.reasons(store.text_of(latest["text_sha"]), fetched.text, document["title"],
-                             (fetched.meta or {}).get("title"))
+    found = suspects.reasons(store.text_of(_last_good(store, document["id"])["text_sha"]), fetched.text,
+                             document["title"], (fetched.meta or {}).get("title"))
     if not found:
         if held:
             store.resolve_held(url, DROPPED, at)
@@ -253,6 +253,13 @@ def hold_if_suspect(store: Store, source: str, url: str, fetched, cycle: str) ->
     store.add_event("suspect_version", at=at, source=source, document_id=document["id"], title=document["title"],
                     url=url, reasons=found, held_title=(fetched.meta or {}).get("title"))
     return "suspect"
+
+
+def _last_good(store: Store, document_id: int) -> dict:
+    """The newest version not flagged as an error page (by `regwatch repair`): what a new text is judged by."""
+    flagged = {s["version_id"] for s in store.suspects(document_id) if s["status"] == "flagged"}
+    versions = store.versions(document_id)
+    return next((v for v in reversed(versions) if v["id"] not in flagged), versions[-1])
 
 
 def record_revert(store: Store, document: dict, seq: int, title: str | None) -> int:

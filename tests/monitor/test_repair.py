@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from monitor.pipeline import save
+from monitor.pipeline import hold_if_suspect, save
+from regwatch import api
 from monitor.sources.base import DocumentRef, FetchedDocument
 from snapshots import Store
 
@@ -69,3 +70,16 @@ def test_repair_flags_the_error_page_and_records_the_revert(tmp_path):
     assert [(f["seq"], f["action"]) for f in json.loads(again.stdout)] == [(2, "already flagged")]
     history = regwatch("history", "1", cwd=home)
     assert "@2" in history.stdout and "(suspect: error phrase '系统繁忙'" in history.stdout
+
+
+def test_after_repair_another_error_page_is_judged_by_the_last_real_version(tmp_path):
+    home = corrupted_store(tmp_path)
+    with Store(home / "regwatch.db") as store:
+        # The page still shows the error page: the URL's last text is version 2's.
+        store.conn.execute("UPDATE urls SET text_sha = (SELECT text_sha FROM versions WHERE seq = 2) WHERE url = ?", [URL])
+        assert [f["action"] for f in api.repair(store)] == ["flagged"]
+        # Another placeholder, in no list of error phrases: next to the flagged 系统繁忙 page it looks
+        # ordinary (as short, no articles either); next to the real version 1 it is suspect.
+        with store.transaction():
+            outcome = hold_if_suspect(store, "test", URL, fetched("本站正在升级，敬请谅解。\n", TITLE), "cycle-2")
+        assert outcome == "suspect" and len(store.versions(1)) == 2
