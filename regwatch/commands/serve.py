@@ -20,7 +20,8 @@ def _token(env_name: str | None) -> str | None:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind; anything but loopback needs an access token.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port (1-65535).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="TCP port (0: any free port).")
 @click.option("--config", "config_path", default="regwatch.toml", show_default=True,
               type=click.Path(dir_okay=False), help="regwatch.toml naming the store.")
 @click.option("--store", "store_path", type=click.Path(dir_okay=False),

@@ -41,7 +41,7 @@ def home(tmp_path_factory) -> Path:
     (("events", "--limit", BIG), "'--limit': 99999999999999999999 is not in the range 1<=x<=9223372036854775807"),
     (("status", "--expiring", BIG), "'--expiring': 99999999999999999999 is not in the range 0<=x<=36500"),
     (("outbox", "--retry", BIG), "'--retry': 99999999999999999999 is not in the range"),
-    (("serve", "--port", "99999"), "'--port': 99999 is not in the range 1<=x<=65535"),
+    (("serve", "--port", "99999"), "'--port': 99999 is not in the range 0<=x<=65535"),
     (("diff", "pipe.txt", "law.txt"), "pipe.txt: not a regular file (a named pipe, socket or device)"),
     (("ops", "pipe.txt"), "pipe.txt: not a regular file"),
     (("events", "--config", "pipe.txt"), "pipe.txt: not a regular file"),
