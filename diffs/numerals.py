@@ -17,8 +17,12 @@ _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789"
 
 #: A character class matching any Chinese numeral character (for use inside regexes).
 CN_NUM_CHARS = "〇零○一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟廿卅"
-CN_NUM = f"[{CN_NUM_CHARS}]+"
-ANY_NUM = f"(?:[{CN_NUM_CHARS}]+|[0-9０-９]+)"
+#: The longest numeral read: 一百二十三万四千五百六十七 has 13 characters; no article, chapter,
+#: item or year comes near. A longer run (a page with a 5000-digit 第…条) is text, not a number:
+#: that line is not a heading, and the rest of the document still parses.
+MAX_NUMERAL = 16
+CN_NUM = f"[{CN_NUM_CHARS}]{{1,{MAX_NUMERAL}}}"
+ANY_NUM = f"(?:[{CN_NUM_CHARS}]{{1,{MAX_NUMERAL}}}|[0-9０-９]{{1,{MAX_NUMERAL}}})"
 
 
 def cn_to_int(text: str) -> int:
@@ -30,6 +34,8 @@ def cn_to_int(text: str) -> int:
     s = text.strip().translate(_FULLWIDTH_DIGITS)
     if not s:
         raise ValueError("empty numeral")
+    if len(s) > MAX_NUMERAL:
+        raise ValueError(f"numeral of {len(s)} characters (at most {MAX_NUMERAL} are read)")
     if s.isdigit():
         return int(s)
     if s in _SPECIAL:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from diffs.errors import ConfigError
+from monitor.encoding import read_regular_file
 
 INTERVAL_RE = re.compile(r"^(\d+)\s*(s|m|h|d)$")
 INTERVAL_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -21,6 +22,7 @@ REVIEW_KEYS = {"url", "token_env", "hosts"}
 DISPLAY_NAMES = {"shanghai-gazette": "上海市人民政府公报", "shanghai-series": "上海市人民政府文件",
                  "shanghai-rules": "上海市现行有效规章", "gov-gongbao": "国务院公报"}
 DEFAULT_SCHEDULE = "6h"
+MAX_CONFIG_BYTES = 1 << 20
 
 
 @dataclass
@@ -115,11 +117,12 @@ def parse_schedule(value: Any) -> Schedule:
 
 def load(path: str | Path) -> Config:
     path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: no such configuration file (write one with `regwatch init {path}`, "
+                          "or pass --config)")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such configuration file (write one with `regwatch init {path}`, or pass --config)") from None
-    except (OSError, UnicodeDecodeError) as e:
+        text = read_regular_file(path, MAX_CONFIG_BYTES, error=ConfigError).decode("utf-8")
+    except UnicodeDecodeError as e:
         raise ConfigError(f"{path}: cannot read: {e}") from None
     try:
         data = tomllib.loads(text)

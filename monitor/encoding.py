@@ -9,8 +9,11 @@ superset of both, so characters outside GB2312 that the sites use anyway decode 
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from dataclasses import dataclass
+from pathlib import Path
 
 from diffs.errors import InputError
 
@@ -107,3 +110,33 @@ def _guess(data: bytes) -> Decoded | None:
 
 def _fail(what: str, why: str):
     raise InputError(f"cannot decode {what}: {why}")
+
+
+def read_regular_file(name: str | Path, max_bytes: int, error: type[Exception] = InputError) -> bytes:
+    """The bytes of `name` when it is a regular file of at most `max_bytes`; otherwise `error` with
+    one clear line. A named pipe would block a read forever and a device never end."""
+    # Opened non-blocking and checked with fstat before reading: opening a FIFO for reading would
+    # otherwise wait for a writer, and checking the path first would leave a window to swap it.
+    try:
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise error(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise error(f"{name}: is a directory, not a file") from None
+    except OSError as e:
+        raise error(f"{name}: cannot read: {e.strerror or e}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise error(f"{name}: is a directory, not a file")
+        kind = "a named pipe" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) \
+            else "a device"
+        raise error(f"{name}: is {kind}, not a regular file; save the document to a file first")
+    with os.fdopen(fd, "rb") as file:
+        if info.st_size > max_bytes:
+            raise error(f"{name}: {info.st_size} bytes; a document may have at most {max_bytes} bytes")
+        try:
+            return file.read(max_bytes + 1)[:max_bytes]
+        except OSError as e:
+            raise error(f"{name}: cannot read: {e.strerror or e}") from None

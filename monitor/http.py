@@ -18,8 +18,10 @@ from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 
 from diffs.errors import FetchError, InputError
+from monitor.budget import OverBudget, time_limit
 from monitor.encoding import decode
 
 # Identifies the crawler to site operators; a deployment passes its own contact (user_agent=...).
@@ -28,7 +30,13 @@ DEFAULT_INTERVAL = 5.0
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 MAX_REDIRECTS = 5
-CHUNK = 64 * 1024
+# Socket reads return whatever has arrived, at most this much: a server dripping a byte at a time
+# gives control back after every byte, so the deadline is checked whatever the drip rate.
+SMALL_READ = 16 * 1024
+# The watchdog behind the socket timeouts (a status line and headers dripped slowly never trip a
+# per-read timeout) strikes this long after the deadline, leaving the checks between reads to
+# report first.
+WATCHDOG_GRACE = 1.0
 
 
 @dataclass
@@ -226,8 +234,9 @@ class PoliteSession:
         connect, read = self.timeout
         timeout = (min(connect, remaining), min(read, remaining))
         try:
-            with self._http.get(url, headers=headers, timeout=timeout, stream=True,
-                                allow_redirects=False) as response:
+            with time_limit(remaining + WATCHDOG_GRACE), \
+                    self._http.get(url, headers=headers, timeout=timeout, stream=True,
+                                   allow_redirects=False) as response:
                 response_headers = {k.lower(): v for k, v in response.headers.items()}
                 declared = response_headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > self.max_bytes:
@@ -235,8 +244,11 @@ class PoliteSession:
                                      f"{self.max_bytes} bytes", url=url)
                 content = self._read_body(url, response, deadline)
                 return response.status_code, response_headers, content
+        except OverBudget:
+            raise FetchError(f"GET {url}: still running at the {self.deadline:.0f}s deadline; stopped", url=url) from None
         except (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError) as err:
+                requests.exceptions.ContentDecodingError, urllib3.exceptions.ReadTimeoutError,
+                urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError) as err:
             raise _Transient(f"{type(err).__name__}: {_short(err)}") from err
         except requests.RequestException as err:
             raise FetchError(f"GET {url}: {type(err).__name__}: {_short(err)}", url=url) from err
@@ -244,14 +256,17 @@ class PoliteSession:
     def _read_body(self, url: str, response: requests.Response, deadline: float) -> bytes:
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_content(CHUNK):
+        while True:
+            if time.monotonic() > deadline:
+                raise FetchError(f"GET {url}: download still running at the {self.deadline:.0f}s deadline; stopped",
+                                 url=url)
+            chunk = response.raw.read1(SMALL_READ, decode_content=True)
+            if not chunk:
+                return b"".join(chunks)
             size += len(chunk)
             if size > self.max_bytes:
                 raise FetchError(f"GET {url}: body exceeds the limit of {self.max_bytes} bytes; download stopped", url=url)
-            if time.monotonic() > deadline:
-                raise FetchError(f"GET {url}: download still running at the {self.deadline:.0f}s deadline; stopped", url=url)
             chunks.append(chunk)
-        return b"".join(chunks)
 
 
 class _Transient(Exception):

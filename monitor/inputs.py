@@ -13,12 +13,11 @@ Heavy readers (BeautifulSoup, pdfium, python-docx) are imported only for their o
 from __future__ import annotations
 
 import io
-import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from diffs.errors import InputError
+from monitor.encoding import read_regular_file
 
 MAX_BYTES = 100 * 1024 * 1024            # a whole gazette issue as PDF is tens of MB
 MAX_DOCX_XML = 200 * 1024 * 1024         # uncompressed word/document.xml: a zip bomb stops here
@@ -44,7 +43,7 @@ def read_file(path: str | Path) -> Input:
     """The text of the document file at `path`. Raises InputError with one clear sentence (missing,
     not a regular file, too large, empty, binary, undecodable, unsupported format)."""
     name = str(path)
-    data = _read_regular_file(name)
+    data = read_regular_file(name, MAX_BYTES)
     if not data.strip():
         raise InputError(f"{name}: the file is empty")
     suffix = Path(name).suffix.lower()
@@ -62,34 +61,6 @@ def read_file(path: str | Path) -> Input:
         raise InputError(f"{name}: looks like a binary file, not a text document")
     fmt = "md" if suffix in _MARKDOWN else "text" if suffix == ".txt" else "auto"
     return Input(label, _nonblank(name, text), fmt)
-
-
-def _read_regular_file(name: str) -> bytes:
-    # Opened non-blocking and checked with fstat before reading: opening a FIFO for reading would
-    # otherwise wait for a writer, and checking the path first would leave a window to swap it.
-    try:
-        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not a file") from None
-    except OSError as e:
-        raise InputError(f"{name}: cannot read: {e.strerror or e}") from None
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode):
-        os.close(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError(f"{name}: is a directory, not a file")
-        kind = "a named pipe" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) \
-            else "a device"
-        raise InputError(f"{name}: is {kind}, not a regular file; save the document to a file first")
-    with os.fdopen(fd, "rb") as file:
-        if info.st_size > MAX_BYTES:
-            raise InputError(f"{name}: {info.st_size} bytes; a document may have at most {MAX_BYTES} bytes")
-        try:
-            return file.read(MAX_BYTES + 1)[:MAX_BYTES]
-        except OSError as e:
-            raise InputError(f"{name}: cannot read: {e.strerror or e}") from None
 
 
 def _decode(name: str, data: bytes) -> str:

@@ -2,12 +2,16 @@
 
 Each document is one transaction (store.transaction): a crash or a signal leaves the store as it
 was before that document, and the next cycle does the rest. A source that fails is recorded
-(`source_error`) and the other sources still run.
+(`source_error`) and the other sources still run. Each document has a time budget (download,
+extraction, diff, understanding): past it the document is rolled back and recorded as an error,
+and the cycle goes on. A text that looks like an error page is held as suspect (monitor.suspects),
+not stored, until a later cycle fetches it again.
 """
 from __future__ import annotations
 
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
@@ -16,15 +20,23 @@ from urllib.parse import urlsplit
 from diffs.compare import compare
 from diffs.errors import ConfigError, FetchError, RegwatchError, SourceError, StoreError
 from monitor import sources as adapters
+from monitor import suspects
+from monitor.budget import OverBudget, time_limit
 from monitor.config import Config, SourceConfig
 from monitor.http import PoliteSession
 from snapshots import Store
+from snapshots.suspects import CONFIRMED, DROPPED, sha_of
 from snapshots.decisions import check_republished, is_decision, understand, validity_events
 from snapshots.store import utc_now
 
 # A page that answers 404/410 has disappeared: the document is marked gone, not deleted.
 GONE_STATUSES = (404, 410)
 Progress = Callable[[str, int, int, str], None]  # (source, done, total, url)
+# Seconds one document may take, download included (the download alone stops at 60 s): a 15 MB
+# page of 120k paragraphs or a pathological tag soup is recorded as an error, not a stalled cycle.
+DOCUMENT_BUDGET = 180.0
+# Seconds for a source's listing pages (each download bounded; a few pages at most).
+DISCOVERY_BUDGET = 600.0
 
 
 @dataclass
@@ -61,7 +73,8 @@ class CycleReport:
 
 
 def run_cycle(config: Config, store: Store, only: str | None = None, progress: Progress | None = None,
-              today: date | None = None, stop: threading.Event | None = None) -> CycleReport:
+              today: date | None = None, stop: threading.Event | None = None,
+              budget: float | None = DOCUMENT_BUDGET) -> CycleReport:
     """Run every configured source (or only the one named `only`) once."""
     chosen = [s for s in config.sources if only is None or s.name == only]
     if only is not None and not chosen:
@@ -74,7 +87,7 @@ def run_cycle(config: Config, store: Store, only: str | None = None, progress: P
         if stop is not None and stop.is_set():
             report.interrupted = True
             break
-        source_report = run_source(source, store, progress, stop)
+        source_report = run_source(source, store, progress, stop, budget)
         report.sources.append(source_report)
         if source_report.interrupted:
             report.interrupted = True
@@ -87,17 +100,21 @@ def run_cycle(config: Config, store: Store, only: str | None = None, progress: P
 
 
 def run_source(source: SourceConfig, store: Store, progress: Progress | None = None,
-               stop: threading.Event | None = None) -> SourceReport:
+               stop: threading.Event | None = None, budget: float | None = DOCUMENT_BUDGET) -> SourceReport:
     report = SourceReport(source.name)
+    cycle = uuid.uuid4().hex  # a held suspect text is confirmed only by another cycle
     started = utc_now()
     store.upsert_source(source.name, source.kind, source.url)
     previous_run = (next((s for s in store.sources() if s["name"] == source.name), {}) or {}).get("last_run")
     adapter = adapters.get(source.kind)(source.name, source.url, source.options)
     with PoliteSession(min_interval=source.min_interval, allowed_hosts={urlsplit(source.url).hostname}) as session:
         try:
-            refs = _unique(adapter.discover(session))
+            with time_limit(DISCOVERY_BUDGET):
+                refs = _unique(adapter.discover(session))
         except RegwatchError as e:
             return _source_failed(store, source, report, started, e)
+        except OverBudget as e:
+            return _source_failed(store, source, report, started, SourceError(f"{source.url}: listing {e}"))
         # Oldest first, so a lineage's versions follow publication order; on one date a decision goes
         # before the republished text, so it applies to the version before it.
         refs.sort(key=lambda ref: (ref.published or "", not is_decision(ref.title)))
@@ -113,7 +130,7 @@ def run_source(source: SourceConfig, store: Store, progress: Progress | None = N
                 break
             if progress:
                 progress(source.name, index, len(work), ref.url)
-            outcome = process(store, source, adapter, session, ref, report)
+            outcome = process_within(budget, store, source, adapter, session, ref, report, cycle)
             report.count(outcome)
         if progress:
             progress(source.name, len(work), len(work), "")
@@ -126,7 +143,23 @@ def run_source(source: SourceConfig, store: Store, progress: Progress | None = N
     return report
 
 
-def process(store: Store, source: SourceConfig, adapter, session: PoliteSession, ref, report: SourceReport) -> str:
+def process_within(budget: float | None, store: Store, source: SourceConfig, adapter, session: PoliteSession, ref,
+                   report: SourceReport, cycle: str = "") -> str:
+    """`process` within the per-document time budget; past it the document is an error and the cycle goes on."""
+    started = time.monotonic()
+    try:
+        with time_limit(budget):
+            return process(store, source, adapter, session, ref, report, cycle)
+    except OverBudget as e:
+        elapsed = int((time.monotonic() - started) * 1000)
+        error = f"{ref.url}: processing stopped: {e}; rolled back, retried next cycle"
+        store.record_fetch(source.name, ref.url, None, "error", elapsed, None, error)
+        report.errors.append(error)
+        return "error"
+
+
+def process(store: Store, source: SourceConfig, adapter, session: PoliteSession, ref, report: SourceReport,
+            cycle: str = "") -> str:
     """Fetch one document and record everything it brings, in one transaction. Returns the outcome."""
     state = store.url_state(ref.url) or {}
     started = time.monotonic()
@@ -154,7 +187,7 @@ def process(store: Store, source: SourceConfig, adapter, session: PoliteSession,
         return "not_modified"
     try:
         with store.transaction():
-            outcome = save(store, source.name, ref.url, fetched)
+            outcome = hold_if_suspect(store, source.name, ref.url, fetched, cycle) or save(store, source.name, ref.url, fetched)
             store.record_fetch(source.name, ref.url, fetched.http_status, outcome, elapsed, len(fetched.raw))
     except Exception as e:  # noqa: BLE001 — one document's failure (rolled back) must not stop the cycle
         if isinstance(e, StoreError):
@@ -186,9 +219,63 @@ def save(store: Store, source: str, url: str, fetched) -> str:
             return "formatting"
         discrepancies = check_republished(store, document, previous["id"], fetched.text)
         store.add_event("new_version", at=at, summary=diff.summary, previous_version_id=previous["id"],
-                        discrepancies=discrepancies or None, **common)
+                        discrepancies=discrepancies or None, reverted_to=result.reverted_to, **common)
     understand(store, store.document(document["id"]), result.version_id, fetched.text)
     return result.outcome
+
+
+def hold_if_suspect(store: Store, source: str, url: str, fetched, cycle: str) -> str | None:
+    """"suspect" when the fetched text is held instead of stored (a `suspect_version` event, no
+    alert, the URL's state untouched so the next cycle fetches it in full); None to store it as usual.
+    A held text fetched again by a later cycle is stored here (its outcome returned) and confirmed."""
+    state = store.url_state(url)
+    latest = store.latest_version(state["document_id"]) if state else None
+    text_sha = sha_of(fetched.text)
+    if latest is None or text_sha in (state["text_sha"], latest["text_sha"]):
+        return None
+    at = utc_now()
+    document = store.document(state["document_id"])
+    held = store.held_version(url)
+    found = suspects.reasons(store.text_of(_last_good(store, document["id"])["text_sha"]), fetched.text,
+                             document["title"], (fetched.meta or {}).get("title"))
+    if not found:
+        if held:
+            store.resolve_held(url, DROPPED, at)
+        return None
+    if held and held["text_sha"] == text_sha and held["cycle"] != cycle:
+        outcome = save(store, source, url, fetched)  # seen again a cycle later: the site really says this
+        store.resolve_held(url, CONFIRMED, at, store.latest_version(document["id"])["id"])
+        return outcome
+    if held and held["text_sha"] == text_sha:
+        return "suspect"
+    store.hold_version(document["id"], url, fetched.text, fetched.raw, (fetched.meta or {}).get("title"), found,
+                       cycle, at)
+    store.add_event("suspect_version", at=at, source=source, document_id=document["id"], title=document["title"],
+                    url=url, reasons=found, held_title=(fetched.meta or {}).get("title"))
+    return "suspect"
+
+
+def _last_good(store: Store, document_id: int) -> dict:
+    """The newest version not flagged as an error page (by `regwatch repair`): what a new text is judged by."""
+    flagged = {s["version_id"] for s in store.suspects(document_id) if s["status"] == "flagged"}
+    versions = store.versions(document_id)
+    return next((v for v in reversed(versions) if v["id"] not in flagged), versions[-1])
+
+
+def record_revert(store: Store, document: dict, seq: int, title: str | None) -> int:
+    """The document's page shows the text of version `seq` again although a later version was
+    stored (found by `regwatch repair`): a new version with that text, diffed and alerted as a revert."""
+    at = utc_now()
+    with store.transaction():
+        latest = store.latest_version(document["id"])
+        version_id = store.append_revert(document["id"], seq, at, title)
+        text = store.version_text(document["id"], seq)
+        diff = compare(store.text_of(latest["text_sha"]), text)
+        store.set_version_diff(version_id, diff.to_dict())
+        store.add_event("new_version", at=at, source=document["source"], document_id=document["id"],
+                        version_id=version_id, title=title or document["title"], url=document["url"],
+                        summary=diff.summary, previous_version_id=latest["id"], reverted_to=seq)
+    return version_id
 
 
 def _source_failed(store: Store, source: SourceConfig, report: SourceReport, started: str, error: Exception) -> SourceReport:

@@ -1,6 +1,7 @@
 """`regwatch run`: one APScheduler job per source, one daemon per store.
 
-Jobs run one at a time (a single worker thread) so the store sees one writer; each job opens its
+Jobs run one at a time (a single worker thread) so the store sees one writer, and each document of
+a job has a time budget (pipeline.DOCUMENT_BUDGET) so no page holds the worker; each job opens its
 own Store because SQLite connections belong to the thread that opened them. A lock file next to
 the database keeps a second `regwatch run` off the same store. SIGTERM/SIGINT set `stop`: the
 running source finishes or rolls back its current document, then the daemon exits.
@@ -92,10 +93,15 @@ def build_scheduler(config: Config, job: Callable[[str], None], last_runs: dict[
 
 
 def run(config: Config, stop: threading.Event | None = None, after_cycle: Callable[[Store], None] | None = None,
-        install_signals: bool = True, on_schedule: Callable[[str, datetime | None], None] | None = None) -> None:
+        install_signals: bool = True, on_schedule: Callable[[str, datetime | None], None] | None = None,
+        budget: float | None = None) -> None:
     """The daemon: blocks until `stop` is set (SIGTERM/SIGINT set it). `on_schedule(source, next_run)`
-    hears each source's next run time when the daemon starts and after each of its runs."""
-    from monitor.pipeline import run_cycle
+    hears each source's next run time when the daemon starts and after each of its runs. `budget`:
+    seconds per document (default pipeline.DOCUMENT_BUDGET), so that one pathological page never
+    holds the single worker."""
+    from monitor.pipeline import DOCUMENT_BUDGET, run_cycle
+
+    budget = DOCUMENT_BUDGET if budget is None else budget
 
     stop = stop or threading.Event()
     with run_lock(config.lock_path):
@@ -108,7 +114,7 @@ def run(config: Config, stop: threading.Event | None = None, after_cycle: Callab
                 return
             with Store(config.store) as store:
                 try:
-                    report = run_cycle(config, store, only=name, stop=stop)
+                    report = run_cycle(config, store, only=name, stop=stop, budget=budget)
                     log.info("source %s: %s, %d events", name, report.sources[0].outcomes if report.sources else {},
                              report.events)
                     if after_cycle:

@@ -19,10 +19,13 @@ from .items import CHINA_TZ, EventItem, parse_time
 
 FREQUENCIES = ("immediate", "daily", "weekly")
 EVENT_KINDS = ("new_document", "new_version", "amended", "repealed", "expiring", "expired",
-               "source_error", "delivery_error")
-OPERATOR_KINDS = frozenset({"source_error", "delivery_error"})
+               "source_error", "delivery_error", "suspect_version")
+# For the operator, not alerted unless named: a suspect version is held back precisely so that
+# nobody is told "43 articles deleted" by an error page.
+OPERATOR_KINDS = frozenset({"source_error", "delivery_error", "suspect_version"})
 KIND_NAMES = {"new_document": "新发布", "new_version": "内容更新", "amended": "修改", "repealed": "废止",
-              "expiring": "即将失效", "expired": "已失效", "source_error": "来源出错", "delivery_error": "投递出错"}
+              "expiring": "即将失效", "expired": "已失效", "source_error": "来源出错", "delivery_error": "投递出错",
+              "suspect_version": "疑似错误页"}
 CONFIG_PREFIX = "config:"  # subscriptions that come from regwatch.toml (notify.api syncs them)
 
 

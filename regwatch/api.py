@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from snapshots import Store
 
 DEFAULT_CONFIG = "regwatch.toml"
-EVENT_KINDS = ("new_document", "new_version", "amended", "repealed", "expiring", "expired", "source_error")
+EVENT_KINDS = ("new_document", "new_version", "amended", "repealed", "expiring", "expired", "source_error",
+               "delivery_error", "suspect_version")
 RULE_EVENT_KINDS = {"amended", "repealed", "expiring", "expired"}
 VERSION_RE = re.compile(r"^(?P<doc>.+)@(?P<seq>\d+)$")
 
@@ -194,9 +195,12 @@ def documents(store: "Store", source: str | None = None) -> list[dict]:
 
 def find_document(store: "Store", ref: str, config_path: str | Path | None = None) -> dict:
     """A document by id, URL, or a unique part of its title (`config_path` only shapes the hint)."""
+    from snapshots.bounds import stored_id
+
     ref = ref.strip()
     if ref.isdigit():
-        document = store.document(int(ref))
+        number = stored_id(ref)
+        document = store.document(number) if number is not None else None
     elif re.match(r"^https?://", ref):
         document = store.document_by_url(ref)
     else:
@@ -216,10 +220,12 @@ def find_document(store: "Store", ref: str, config_path: str | Path | None = Non
 
 def history(store: "Store", ref: str, config_path: str | Path | None = None) -> tuple[dict, list[dict]]:
     """The document and its versions (seq, fetched_at, formatting_only, diff summary, and `legal`: the
-    version's 公布/修正/施行 dates read from its 题注 and own clauses, diffs.rulefacts.legal_dates)."""
+    version's 公布/修正/施行 dates read from its 题注 and own clauses, diffs.rulefacts.legal_dates); the
+    document's `suspects` lists the texts held or flagged as error pages (status, reasons, held_at, version_id)."""
     from diffs.rulefacts import legal_dates
 
     document = find_document(store, ref, config_path)
+    document["suspects"] = store.suspects(document["id"])
     versions = store.versions(document["id"])
     for version in versions:
         version["summary"] = (version.pop("diff") or {}).get("summary")
@@ -230,16 +236,20 @@ def history(store: "Store", ref: str, config_path: str | Path | None = None) -> 
 
 def stored_version(store: "Store", arg: str, config_path: str | Path | None = None) -> tuple[str, str]:
     """(label, text) of `DOC@N`, the N-th stored version of DOC; InputError for another form."""
+    from snapshots.bounds import stored_id
+
     match = VERSION_RE.match(arg)
     if not match:
         raise InputError(f"{arg}: not a stored version (DOC@N)")
     document = find_document(store, match["doc"], config_path)
-    seq = int(match["seq"])
+    seq = stored_id(match["seq"])
     try:
+        if seq is None:
+            raise StoreError(match["seq"])
         return f"{document['title'] or document['url']} @{seq}", store.version_text(document["id"], seq)
     except StoreError:
         count = len(store.versions(document["id"]))
-        raise InputError(f"{arg}: document {document['id']} has versions 1..{count}, not {seq}") from None
+        raise InputError(f"{arg}: document {document['id']} has versions 1..{count}, not {match['seq']}") from None
 
 
 def status(store: "Store", at: str | None = None, repealed: bool = False, expiring: int | None = None) -> list[dict]:
@@ -376,6 +386,50 @@ def send_digests(config: "Config", store: "Store", only_due: bool = False):
     from notify import api as notify
 
     return notify.digest_for_config(store, config, only_due=only_due)
+
+
+def repair(store: Store, dry_run: bool = False) -> list[dict]:
+    """Re-examine every history for versions that look like error pages (monitor.suspects), stored
+    before suspect texts were held: flag each (a `suspect_version` event) and, where the document's
+    page has since come back to an earlier text, record that text as a new version (a revert, with
+    the title it had). Returns the findings: document_id, title, seq, reasons, action."""
+    from monitor.pipeline import record_revert
+    from monitor.suspects import reasons
+    from snapshots.store import utc_now
+
+    titles = {e["version_id"]: e["title"] for e in reversed(store.events())
+              if e["kind"] in ("new_document", "new_version") and e["version_id"]}
+    findings = []
+    for document in store.documents():
+        versions = store.versions(document["id"])
+        already = {s["version_id"] for s in store.suspects(document["id"]) if s["status"] == "flagged"}
+        good = None
+        for version in versions:
+            text = store.text_of(version["text_sha"])
+            found = reasons(good[1], text, titles.get(good[0]["id"]), titles.get(version["id"])) if good else []
+            if not found:
+                good = (version, text)
+                continue
+            finding = dict(document_id=document["id"], title=document["title"], seq=version["seq"], reasons=found,
+                           action="already flagged" if version["id"] in already else ("would flag" if dry_run else "flagged"))
+            findings.append(finding)
+            if not dry_run and version["id"] not in already:
+                with store.transaction():
+                    store.flag_version(version["id"], found, utc_now())
+                    store.add_event("suspect_version", source=document["source"], document_id=document["id"],
+                                    version_id=version["id"], title=document["title"], url=document["url"],
+                                    reasons=found, seq=version["seq"], repaired=True)
+        state = store.url_state(document["url"])
+        latest = versions[-1] if versions else None
+        if good is None or latest is good[0] or not state or state["text_sha"] == latest["text_sha"]:
+            continue
+        back = [v for v in versions if v["text_sha"] == state["text_sha"] and v is not latest]
+        if back:  # the page shows an earlier text again: the version the old code never recorded
+            findings.append(dict(document_id=document["id"], title=document["title"], seq=back[-1]["seq"],
+                                 reasons=[], action="reverted" if not dry_run else "would revert"))
+            if not dry_run:
+                record_revert(store, document, back[-1]["seq"], titles.get(back[-1]["id"]))
+    return findings
 
 
 def _iso_date(value: str, option: str) -> date:

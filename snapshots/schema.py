@@ -132,5 +132,18 @@ UPDATE outbox SET status = 'pending', handed_at = sent_at, sent_at = NULL, next_
     WHERE status = 'sent' AND last_error LIKE 'unconfirmed%';
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5_LINEAGES, REVIEWS, OUTBOX_CHANNELS]
+# Suspect versions (issue 16): a fetched text that looks like an error or placeholder page is held
+# here instead of becoming a version until a later cycle sees it again ('held' -> 'confirmed' or
+# 'dropped'); `regwatch repair` flags versions stored before this existed ('flagged', version_id set).
+SUSPECTS = """
+CREATE TABLE held_versions (
+    id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id), url TEXT NOT NULL,
+    text_sha TEXT NOT NULL REFERENCES blobs(sha256), raw_sha TEXT REFERENCES blobs(sha256), title TEXT,
+    reasons TEXT NOT NULL, held_at TEXT NOT NULL, cycle TEXT, status TEXT NOT NULL DEFAULT 'held',
+    resolved_at TEXT, version_id INTEGER REFERENCES versions(id));
+CREATE INDEX held_versions_url ON held_versions(url, status);
+CREATE INDEX held_versions_document ON held_versions(document_id);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5_LINEAGES, REVIEWS, OUTBOX_CHANNELS, SUSPECTS]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -2,6 +2,7 @@
 (a trigram index cannot answer a one- or two-character Chinese query)."""
 from __future__ import annotations
 
+import re
 import sqlite3
 
 _HITS = """
@@ -12,6 +13,16 @@ WHERE v.text_sha IN ({matching})
 ORDER BY v.fetched_at DESC, v.id DESC
 LIMIT ?
 """
+
+
+# C0/C1 controls and DEL: no stored text is searched for them, and SQLite ends a string at a NUL
+# (FTS5 then reports an unterminated phrase). A control character separates words like a space.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean_query(query: str) -> str:
+    """A search query as it can be matched: controls become spaces, the ends are trimmed."""
+    return _CONTROL.sub(" ", query).strip()
 
 
 def index_text(conn: sqlite3.Connection, text_sha: str, text: str) -> None:
@@ -25,7 +36,7 @@ def index_text(conn: sqlite3.Connection, text_sha: str, text: str) -> None:
 
 def search(conn: sqlite3.Connection, query: str, limit: int = 50) -> list[dict]:
     """The latest matching version of each document, newest first."""
-    query = query.strip()
+    query = clean_query(query)
     if not query:
         return []
     if len(query) >= 3:

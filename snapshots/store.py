@@ -27,6 +27,7 @@ from diffs.validity import order_number
 from .migrations import migrate
 from .outbox import OutboxTables
 from .reviews import ReviewState
+from .suspects import SuspectsMixin
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The metadata keys of an extracted document that become columns of `documents`.
@@ -50,9 +51,10 @@ class SaveResult:
     version_id: int | None
     outcome: str  # new | changed | formatting | unchanged
     previous_version_id: int | None
+    reverted_to: int | None = None  # the earlier version (seq) whose text came back
 
 
-class Store(ReviewState, OutboxTables):
+class Store(ReviewState, OutboxTables, SuspectsMixin):
     def __init__(self, path: str | Path, create: bool = True) -> None:
         """``create=False``: open an existing store only (read-only commands and the web UI must not
         leave an empty store behind a typo or a deleted file); a missing file is a StoreError."""
@@ -217,10 +219,12 @@ class Store(ReviewState, OutboxTables):
             self.conn.execute("UPDATE urls SET text_sha = ? WHERE url = ?", [text_sha, url])
             previous = self._row("SELECT id, seq, text_sha FROM versions WHERE document_id = ? ORDER BY seq DESC LIMIT 1",
                                  [document_id])
-            # A text this lineage already holds (the same rule at two URLs, an old text re-served)
-            # is not a new version: comparing with the latest alone would ping-pong between them.
-            if self.conn.execute("SELECT 1 FROM versions WHERE document_id = ? AND text_sha = ?",
-                                 [document_id, text_sha]).fetchone():
+            # A text this lineage already holds (the same rule at two URLs, an old text re-served
+            # at another URL) is not a new version: comparing with the latest alone would ping-pong
+            # between them. Back on the document's current page after another text, it is a revert.
+            reverted_to = self.conn.execute("SELECT max(seq) FROM versions WHERE document_id = ? AND text_sha = ?",
+                                            [document_id, text_sha]).fetchone()[0]
+            if reverted_to is not None and not self._reverts(document_id, url, previous, text_sha):
                 return SaveResult(document_id, None, "unchanged", previous["id"] if previous else None)
             formatting_only = previous is not None and (
                 normalize(self.get_blob(previous["text_sha"]).decode("utf-8")) == normalize(text))
@@ -233,7 +237,7 @@ class Store(ReviewState, OutboxTables):
             if previous is not None:
                 self._refresh_document(document_id, url, meta, fetched_at, text)
             outcome = "new" if previous is None else ("formatting" if formatting_only else "changed")
-            return SaveResult(document_id, version_id, outcome, previous["id"] if previous else None)
+            return SaveResult(document_id, version_id, outcome, previous["id"] if previous else None, reverted_to)
 
     def _lineage(self, source: str, meta: dict, text: str) -> int | None:
         """A document of this source that the new page continues: the same rule name, or the same

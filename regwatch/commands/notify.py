@@ -115,7 +115,7 @@ def channel_name(url: str) -> str:
 
 @click.command()
 @click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]), help="Only this status.")
-@click.option("--retry", "retry_id", type=int, help="Send this failed message again, then list.")
+@click.option("--retry", "retry_id", type=click.IntRange(1, 2**63 - 1), help="Send this failed message again, then list.")
 @format_option("text", "json")
 @config_option
 def outbox(status: str | None, retry_id: int | None, fmt: str, config_path: str | None) -> None:

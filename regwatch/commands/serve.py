@@ -9,7 +9,8 @@ from regwatch.commands.options import config_option
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind; anything but loopback needs an access token.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="TCP port (0: any free port).")
 @config_option
 @click.option("--store", "store_path", type=click.Path(dir_okay=False),
               help="Serve this store file instead of the config's.")

@@ -7,7 +7,11 @@ import click
 
 from regwatch.commands.options import color_option, config_option, echo_json, format_option, use_color
 
-OUTCOME_ORDER = ("new", "changed", "formatting", "unchanged", "not_modified", "gone", "skipped", "error")
+# Beyond this a limit means nothing more than "all"; SQLite cannot take it.
+MAX_LIMIT = 2**63 - 1
+# A century: rules expiring later than that are not "expiring"; dates beyond year 9999 do not exist.
+MAX_DAYS = 36_500
+OUTCOME_ORDER = ("new", "changed", "formatting", "suspect", "unchanged", "not_modified", "gone", "skipped", "error")
 
 
 @click.command()
@@ -102,9 +106,10 @@ def summary_lines(report) -> list[str]:
 @click.command()
 @config_option
 @click.option("--since", help="Only events at or after this date (YYYY-MM-DD).")
-@click.option("--kind", help="Only this kind: new_document, new_version, amended, repealed, expiring, expired, source_error.")
+@click.option("--kind", help="Only this kind: new_document, new_version, amended, repealed, expiring, expired, "
+                             "source_error, suspect_version.")
 @click.option("--source", help="Only events of this source.")
-@click.option("--limit", type=click.IntRange(1), help="At most this many (newest first).")
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), help="At most this many (newest first).")
 @format_option("text", "json")
 def events(config_path: str | None, since: str | None, kind: str | None, source: str | None, limit: int | None,
            fmt: str) -> None:
@@ -163,12 +168,19 @@ def history(config_path: str | None, doc: str, fmt: str) -> None:
         echo_json({"document": document, "versions": versions})
         return
     click.echo(f"{document['id']}  {document['title']}\n    {document['url']}")
+    flagged = {s["version_id"]: s for s in document["suspects"] if s["version_id"] and s["status"] != "confirmed"}
     for version in versions:
         note = " (formatting only)" if version["formatting_only"] else ""
+        if version["id"] in flagged:
+            note += f" (suspect: {'; '.join(flagged[version['id']]['reasons'])})"
         summary = ", ".join(f"{k} {v}" for k, v in (version["summary"] or {}).items() if v)
         legal = version["legal"]
         known_as = f"{legal['date']} {legal['label']}" if legal["date"] else "legal date unknown"
         click.echo(f"  @{version['seq']}  {known_as:16} (fetched {version['fetched_at'][:19]}){note}  {summary}")
+    for held in document["suspects"]:
+        if held["version_id"] is None or held["status"] == "confirmed":
+            click.echo(f"  suspect text {held['status']}, fetched {held['held_at'][:19]}: {held['title'] or ''}"
+                       f"  ({'; '.join(held['reasons'])})")
     if len(versions) > 1:
         versions_pair = f"diff {document['id']}@1 {document['id']}@{len(versions)}"
         click.echo(f"diff two versions: {api.hint(versions_pair, config_path)}", err=True)
@@ -182,7 +194,7 @@ STATUS_COLUMNS = ("id", "name", "number", "status", "since", "by_title", "by_url
 @config_option
 @click.option("--at", help="Status on this date (YYYY-MM-DD); default today.")
 @click.option("--repealed", is_flag=True, help="Only repealed rules.")
-@click.option("--expiring", type=click.IntRange(0), help="Only rules whose validity ends within DAYS.")
+@click.option("--expiring", type=click.IntRange(0, MAX_DAYS), help="Only rules whose validity ends within DAYS.")
 @format_option("text", "json", "csv")
 def status(config_path: str | None, at: str | None, repealed: bool, expiring: int | None, fmt: str) -> None:
     """Audit rules: status on a date, since when and why.

@@ -35,3 +35,22 @@ def test_not_a_numeral_is_an_error():
         cn_to_int("十六条")
     with pytest.raises(ValueError):
         cn_to_int("")
+
+
+def test_an_absurd_numeral_is_refused_not_computed():
+    with pytest.raises(ValueError, match="5000 characters"):
+        cn_to_int("一" * 5000)
+    assert cn_to_int("一百二十三万四千五百六十七") == 1234567   # the longest a rule plausibly writes
+
+
+def test_a_5000_digit_article_number_is_a_line_of_text_and_the_document_still_parses():
+    from diffs.structure import parse
+    absurd = "九" * 5000
+    text = ("上海市测试办法\n第一条　为了测试，制定本办法。\n第二条　本办法适用于本市。\n"
+            f"第{absurd}条　这一行的编号荒谬。\n（{absurd}）荒谬的项。\n第三条　本办法自公布之日起施行。\n")
+    document = parse(text)
+    assert document.kind == "statute"
+    assert [(node.kind, node.num) for node in document.root.children] == [("条", 1), ("条", 2), ("条", 3)]
+    second = document.root.children[1]
+    # The absurd lines stay in the text, as paragraphs of the article before them.
+    assert [p.text[:6] for p in second.children] == ["本办法适用于", f"第{absurd[:5]}", f"（{absurd[:5]}"]

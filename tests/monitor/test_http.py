@@ -195,6 +195,47 @@ def test_overall_deadline_stops_a_dripping_body(site):
     assert time.monotonic() - start < 5  # the body would take 10 s
 
 
+def _drip(data: bytes, every: float):
+    """Write `data` one byte at a time, `every` seconds apart (far below any read timeout)."""
+    def write(handler) -> None:
+        for byte in data:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            time.sleep(every)
+    return write
+
+
+def seconds_to_fail(site, path: str) -> float:
+    """How long a GET with a 1.5 s deadline took to fail on the deadline."""
+    with fast_session(deadline=1.5, timeout=(1.0, 1.0), retries=0) as session:
+        start = time.monotonic()
+        with pytest.raises(FetchError, match="deadline"):
+            session.get(site.url(path))
+        return time.monotonic() - start
+
+
+def test_deadline_holds_when_the_body_drips_one_byte_at_a_time(site):
+    body = ("<html><body>" + "第一条　上海市" * 200 + "</body></html>").encode("utf-8")
+
+    def drip(handler, before):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Content-Length", str(len(body)))  # 3 kB at 50 bytes/s: a minute
+        handler.end_headers()
+        _drip(body, 0.02)(handler)
+    site.routes["/drip1.html"] = drip
+    assert seconds_to_fail(site, "/drip1.html") < 1.5 + 0.5
+
+
+def test_deadline_holds_when_the_status_line_and_headers_drip(site):
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + b"X-Padding: " + b"a" * 400 + b"\r\n\r\n"
+
+    def drip(handler, before):
+        _drip(head, 0.02)(handler)  # 460 bytes at 50 bytes/s: nine seconds before the body starts
+    site.routes["/drip2.html"] = drip
+    assert seconds_to_fail(site, "/drip2.html") < 1.5 + 1.5  # the watchdog's grace (1 s) plus a margin
+
+
 def test_truncated_body_is_retried_then_reported(site):
     def truncated(handler, before):
         handler.send_response(200)
