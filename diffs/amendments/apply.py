@@ -54,9 +54,14 @@ def apply(base: Document, ops: list[Op]) -> Consolidation:
             work.run(op)
         except _Fail as e:
             result.failed.append((op, str(e)))
+        except Exception as e:  # noqa: BLE001 - one op the engine cannot carry out must not cost the others
+            result.failed.append((op, f"无法执行此操作（{type(e).__name__}: {str(e)[:60]}）"))
         else:
             result.applied.append(op)
-    result.adjustments = work.finish()
+    try:
+        result.adjustments = work.finish()
+    except Exception as e:  # noqa: BLE001 - the text is still the amended one, only its numbering is in doubt
+        result.adjustments = [f"条文编号未能相应调整（{type(e).__name__}）"]
     return result
 
 

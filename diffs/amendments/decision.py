@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..errors import ParseError
 from ..validity import DATE, Repeal, extract_validity, find_repeals, order_number, parse_date
-from .ops import LawPart
+from .ops import LawPart, Problem
 from .parse import parse_ops
 
 _NUM_HEAD = r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|[0-9]{1,2}[.．、]|附件[0-9一二三四五六七八九十]*[：:.．、]?)"
@@ -196,7 +196,10 @@ def _parts(body: list[str], single: str | None) -> list[LawPart]:
         current.append(line)
     out = []
     for part, chunk in parts.values():
-        part.ops, part.problems = parse_ops(chunk)
+        try:
+            part.ops, part.problems = parse_ops(chunk)
+        except Exception as e:  # noqa: BLE001 - one unreadable part must not hide the decision's other laws
+            part.ops, part.problems = [], [Problem("\n".join(chunk)[:200], f"无法解析此部分（{type(e).__name__}）")]
         if part.ops or part.problems:
             out.append(part)
     return out

@@ -216,9 +216,11 @@ def read_sentence(sentence: str, ctx: _Context | None = None) -> tuple[list[Op],
         start = cur.i
         try:
             clause = _clause(cur, ctx)
-        except _Unreadable as e:
+        except (_Unreadable, ValueError, IndexError, KeyError, AttributeError, TypeError) as e:
+            # Unreadable, or a form the reader trips over: reported, never guessed.
+            reason = str(e) if isinstance(e, _Unreadable) else "无法识别的修改指令"
             if not problems:     # one message per sentence; later clauses are still read
-                problems.append(Problem(sentence, f"{e}：{sentence[start:start + 40]}"))
+                problems.append(Problem(sentence, f"{reason}：{sentence[start:start + 40]}"))
             cur.i = start
             if not cur.eat(r"[^，,；;。]+"):
                 break
@@ -228,6 +230,11 @@ def read_sentence(sentence: str, ctx: _Context | None = None) -> tuple[list[Op],
                 problems.append(Problem(sentence, f"无法识别的修改指令：{sentence[start:start + 40]}"))
             # Read on from the next clause: one unreadable clause must not hide the others.
             if not cur.eat(r"[^，,；;。]*"):
+                break
+            continue
+        if cur.i == start:       # nothing consumed: report and step on, never loop
+            problems.append(Problem(sentence, f"无法识别的修改指令：{sentence[start:start + 40]}"))
+            if not cur.eat(r"[^，,；;。]*[，,；;。]?"):
                 break
             continue
         for op in clause:
