@@ -14,13 +14,13 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from ..model import ARTICLE, CHAPTER, ITEM, PARAGRAPH, SECTION, STATUTE_CONTAINERS, Document, Node, article_label
+from ..model import ARTICLE, CHAPTER, ITEM, PARAGRAPH, SECTION, STATUTE_CONTAINERS, Document, Loc, Node, article_label
 from ..numerals import ANY_NUM, cn_to_int, int_to_cn
 from ..structure import parse
 from .ops import (APPEND, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, INSERT, INSERT_PHRASE, MERGE,
                   PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, place_label)
-from .wording import (ITEM_ENDS, append_clause, article_body, article_pieces, delete_all, items, replace_all,
-                      replace_merged, replace_opening)
+from .wording import (ITEM_ENDS, append_clause, article_body, article_pieces, delete_all, insert_beside, items,
+                      punctuate_list, replace_all, replace_merged, replace_opening, sentences)
 
 _CROSS_REF = re.compile(rf"(本(?:法|条例|办法|规定|细则|规则|决定|实施细则|实施办法))"
                         rf"((?:第{ANY_NUM}条(?:之{ANY_NUM})?(?:第{ANY_NUM}款)?(?:第[（(]?{ANY_NUM}[）)]?项)?"
@@ -79,6 +79,7 @@ class _Work:
         self.touched: set[int] = set()                   # parents whose children changed
         self.explicit: set[int] = set()                  # articles the decision renumbers itself
         self.inserted_phrases: dict[int, list[str]] = {}  # node -> wording phrase ops put into it
+        self.replaced: dict[int, Node] = {}              # rewritten provision -> the node now in its place
         self._index(doc.root, "")
 
     # -- the old numbering -------------------------------------------------------------------
@@ -107,6 +108,10 @@ class _Work:
             node = self.index[path[:-3]]      # an article without separate paragraphs
         if node is None:
             raise _Fail(f"基础文本中没有{place_label(path)}")
+        for _ in range(100):         # a provision rewritten is still the place later ops name
+            if id(node) not in self.replaced:
+                break
+            node = self.replaced[id(node)]
         if id(node) in self.deleted:
             raise _Fail(f"{place_label(path)}已被删除")
         return node
@@ -125,6 +130,9 @@ class _Work:
     def _replace(self, op: Op) -> None:
         if op.target == TITLE:
             self.doc.title = op.text
+            return
+        # A sentence rewritten keeps the stop its place gives it when the decision quotes it without one.
+        if self._on_sentence(op, lambda s: (op.text or "") + ("" if (op.text or "")[-1:] in "。！？；" else s[-1:])):
             return
         node = self.resolve(op.target)
         if node.kind == ARTICLE:
@@ -152,6 +160,8 @@ class _Work:
     def _swap(self, old: list[Node], new: list[Node]) -> None:
         parent = self.parent[id(old[0])]
         at = _position(parent.children, old[0])
+        for node, successor in zip(old, new):
+            self.replaced[id(node)] = successor
         for node in old:
             del parent.children[_position(parent.children, node)]
             self.deleted.add(id(node))
@@ -198,6 +208,8 @@ class _Work:
         node.text = (op.text or "") + node.text
 
     def _delete(self, op: Op) -> None:
+        if self._on_sentence(op, lambda s: ""):
+            return
         node = self.resolve(op.target)
         parent = self.parent[id(node)]
         del parent.children[_position(parent.children, node)]
@@ -271,6 +283,9 @@ class _Work:
 
     def _renumber(self, op: Op) -> None:
         node = self.resolve(op.target)
+        if node.kind == PARAGRAPH and _becomes_article(op):
+            self._paragraph_to_article(node, op)
+            return
         step = (op.new_path or "").rsplit("/", 1)[-1]
         m = re.match(r"^(\D+?)(\d+)(?:之(\d+))?$", step)
         if not m:
@@ -282,6 +297,36 @@ class _Work:
             self.explicit.add(id(node))
         else:
             self.touched.add(id(self.parent[id(node)]))
+
+    def _paragraph_to_article(self, paragraph: Node, op: Op) -> None:
+        """将第X条第Y款改为第Z条 / 单列一条: the paragraph (with its items) becomes an article.
+
+        An article left with no paragraph disappears; references to it follow the new article.
+        """
+        new = Loc.parse((op.new_path or "条").split("/")[0])
+        article = self.parent[id(paragraph)]
+        if article.kind != ARTICLE:
+            raise _Fail(f"{place_label(op.target)}不在条中")
+        if op.position and not op.position.startswith("after:"):
+            raise _Fail(f"无法理解的位置“{op.position}”")
+        del article.children[_position(article.children, paragraph)]
+        self.touched.add(id(article))
+        moved = Node(ARTICLE, num=new.num or article.num, sub=new.sub, label=article_label(new.num or 1, new.sub),
+                     children=[paragraph])
+        self.parent[id(paragraph)] = moved
+        if new.num:
+            self.pins[id(moved)] = (new.num, new.sub)
+            self.explicit.add(id(moved))
+            self.pending.append(moved)
+        else:
+            container = self.parent[id(article)]
+            container.children.insert(_position(container.children, article) + 1, moved)
+            self.parent[id(moved)] = container
+        if not any(c.kind == PARAGRAPH for c in article.children):
+            siblings = self.parent[id(article)].children
+            del siblings[_position(siblings, article)]
+            self.deleted.add(id(article))
+            self.absorbed[id(article)] = moved
 
     def _split(self, op: Op) -> None:
         node = self.resolve(op.target)
@@ -342,12 +387,37 @@ class _Work:
             return [self.doc.root]
         return [self.resolve(path)]
 
+    def _sentence(self, path: str) -> tuple[Node, list[str], int]:
+        """第N句: the paragraph holding it, its sentences (each with its stop) and the index of the one meant."""
+        holder, _, step = path.rpartition("/")
+        node = self._text_node(holder)
+        k = Loc.parse(step).num or 0
+        parts = sentences(node.text)
+        if not 1 <= k <= len(parts):
+            raise _Fail(f"{place_label(holder)}没有第{int_to_cn(k)}句")
+        return node, parts, k - 1
+
+    def _on_sentence(self, op: Op, edit) -> bool:
+        """Run a text op on one sentence when its target is 第N句; False when the target is not one."""
+        if "/句" not in op.target:
+            return False
+        node, parts, k = self._sentence(op.target)
+        parts[k] = edit(parts[k])
+        node.text = "".join(parts)
+        return True
+
     def _edit_text(self, op: Op, edit, inserted: str | None = None) -> None:
         """Run ``edit(text) -> (text, count)`` over the target's own text and everything below it.
 
         ``inserted`` is the decision's wording the edit puts in, remembered per node so that the
         renumbering of cross-references later leaves it alone.
         """
+        if "/句" in op.target:
+            found = []
+            self._on_sentence(op, lambda s: (r := edit(s), found.append(r[1]))[0][0])
+            if not found[0]:
+                raise _Fail(f"{place_label(op.target)}中未找到“{op.phrase}”")
+            return
         if op.target == TITLE:
             new, count = edit(self.doc.title or "")
             self.doc.title = new
@@ -376,8 +446,7 @@ class _Work:
 
     def _insert_phrase(self, op: Op) -> None:
         phrase, added = op.phrase or "", op.text or ""
-        new = added + phrase if op.position == "before" else phrase + added
-        self._edit_text(op, lambda t: replace_all(t, phrase, new), added)
+        self._edit_text(op, lambda t: insert_beside(t, phrase, added, op.position == "before"), added)
 
     def _rename(self, op: Op) -> None:
         if op.target == TITLE:
@@ -531,6 +600,7 @@ class _Work:
                 p.children = listed + [c for c in p.children if c.kind != ITEM]
                 for j, item in enumerate(listed, 1):
                     item.num, item.label = j, f"（{int_to_cn(j)}）"
+                punctuate_list(listed)
 
     def _ordered(self, nodes: list[Node]) -> list[Node]:
         if not any(id(n) in self.pins for n in nodes):
@@ -575,6 +645,15 @@ class _Work:
         while node is not None and node.kind != ARTICLE:
             node = self.parent.get(id(node))
         return node
+
+
+def _becomes_article(op: Op) -> bool:
+    """改为第Z条 / 改为第Z条第一款 (another article) / 单列一条: a paragraph leaving its article."""
+    new = Loc.parse(op.new_path or "条")
+    if new.kind == ARTICLE:
+        return True
+    return new.kind == PARAGRAPH and new.num == 1 and len(new.steps) == 2 and \
+        new.steps[0] != Loc.parse(op.target).steps[0]
 
 
 def _spans(text: str, phrases: list[str]) -> list[tuple[int, int]]:

@@ -23,6 +23,7 @@ _DOC = r"(?:本|该)?(?:法律|法规|规章|法|条例|规定|办法|细则|规
 # The start of an instruction line. Tight on purpose: replacement text that follows unquoted
 # (“在本市……”, “将……纳入……”, “删除个人信息……”) must not be mistaken for the next instruction.
 _TARGET_START = (rf"(?:原?第{N}|“|\"|「|《|{_DOC}(?:中的|名称|第|全文)|(?:法规|规章)?名称|全文|所有|全部|各章|章名"
+                 rf"|(?:相关|有关)(?:条文|条款|规定)中的"
                  rf"|[\u4e00-\u9fff]{{0,10}}?(?:法典|法|条例)第{N}条)")
 _INSTRUCTION = re.compile(
     rf"^(?:(?:将|把|删去|删除|在){_TARGET_START}"
@@ -41,11 +42,13 @@ _PARA = re.compile(rf"(原)?第({N})款")
 _ITEM = re.compile(rf"(原)?第[（(]?({N})[）)]?项")
 _CONTAINER = re.compile(rf"(原)?第({N})(章|节|编)")
 _TITLE_REF = re.compile(rf"(?:{_DOC})?(?:的)?(?:名称|标题|题目)")
-_WHOLE = re.compile(rf"{_DOC}(?=中的|全文)|全文(?=中的)")
+_WHOLE = re.compile(rf"{_DOC}(?=中的|全文)|全文(?=中的)|(?:相关|有关)(?:条文|条款|规定)(?=中的)")
 # 本法第十条 / 刑法第一百三十三条之一 / 《某条例》第五条: the law named before its article.
 _LAW_PREFIX = re.compile(rf"(?:《[^《》]+》|(?:本|该)?[\u4e00-\u9fff]{{0,10}}?(?:法典|法|条例|规定|办法|细则))(?=原?第{N}条)")
 _EVERYWHERE_AFTER_STOP = re.compile(r"(?:将)?(?:“[^”]*”[、和及]?)+(?:均|统一|一律)")
 _SEP = re.compile(r"、|和|及|以及")
+# “第十条 on a line of its own: the article's label, its body on the next line.
+_LABEL_ALONE = re.compile(rf"“第{N}条(?:之{N})?$")
 _COUNT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -55,6 +58,8 @@ class _Context:
     article: str | None = None
     paragraph: str | None = None
     refs: list[str] = field(default_factory=list)
+    item: bool = False               # inside a numbered item (1. / 一、), whose provision scopes bare phrases
+    everywhere: bool = False         # …；“区、县”均修改为“区”: a clause naming no place means the whole text
     last: str | None = None          # the provision the clause before was about (for 修改为 without a target)
     last_op: Op | None = None
     awaiting: list[Op] = field(default_factory=list)   # ops whose text follows on the next lines
@@ -97,7 +102,8 @@ class _Cursor:
                 continue
             if ch == closer and (opener == closer or depth == 1):
                 self.i = k + 1
-                return "".join(out).strip().rstrip("”")
+                # A quotation inside the quotation (‘…’) is the law's own “…”.
+                return "".join(out).strip().rstrip("”").replace("‘", "“").replace("’", "”")
             if ch == opener and opener != closer:
                 depth += 1
             elif ch == closer:
@@ -107,8 +113,50 @@ class _Cursor:
         raise _Unreadable("引号未闭合")
 
 
+def curly_quotes(line: str) -> str:
+    """Straight quotes as GB/T 15834 writes them: "…" -> “…”, '…' -> ‘…’ inside “…”, else “…”.
+
+    Counted per line from an opening mark, so a paragraph of a multi-paragraph quotation that only
+    opens (each paragraph opens, the last one closes) stays open.
+    """
+    if '"' not in line and "'" not in line:
+        return line
+    out: list[str] = []
+    stack: list[str] = []       # the straight or curly mark each open quotation began with
+    for ch in line:
+        if ch in "\"'":
+            if stack and stack[-1] == ch:
+                stack.pop()
+                ch = "’" if stack and ch == "'" else "”"
+            else:
+                ch, mark = ("‘" if stack and ch == "'" else "“"), ch
+                stack.append(mark)
+        elif ch == "“":
+            stack.append(ch)
+        elif ch == "”" and stack:
+            stack.pop()
+        out.append(ch)
+    return "".join(out)
+
+
+_ABBREVIATED = re.compile(rf"第({N})((?:[、和](?:第)?{N})+)(条|款|项|句)")
+
+
+def expand_lists(text: str) -> str:
+    """第三、四、五款 -> 第三款、第四款、第五款: an abbreviated ordinal list, as drafting writes it."""
+    def full(m: re.Match) -> str:
+        nums = [m.group(1)] + re.findall(rf"[、和]第?({N})", m.group(2))
+        seps = re.findall(r"[、和]", m.group(2))
+        out = f"第{nums[0]}{m.group(3)}"
+        for sep, num in zip(seps, nums[1:]):
+            out += f"{sep}第{num}{m.group(3)}"
+        return out
+    return _ABBREVIATED.sub(full, text)
+
+
 def parse_ops(lines: list[str]) -> tuple[list[Op], list[Problem]]:
     """The operations of one law's part, given its lines (blank lines already removed)."""
+    lines = [curly_quotes(line) for line in lines]
     ops: list[Op] = []
     problems: list[Problem] = []
     ctx = _Context()
@@ -134,7 +182,7 @@ def parse_ops(lines: list[str]) -> tuple[list[Op], list[Problem]]:
             continue
         flush()
         if body != line and instruction:
-            ctx = _Context()          # a numbered item starts afresh
+            ctx = _Context(item=True)          # a numbered item starts afresh
         if not instruction:
             if body.startswith("“"):
                 problems.append(Problem(line, "引文前没有可以归属的修改指令"))
@@ -158,7 +206,7 @@ def _squeeze(text: str) -> str:
         elif piece == "”":
             depth = max(0, depth - 1)
         elif depth == 0:
-            piece = re.sub(r"(?<=[^\x00-\x7f])[ \t\u3000]+(?=[^\x00-\x7f])", "", piece)
+            piece = expand_lists(re.sub(r"(?<=[^\x00-\x7f])[ \t\u3000]+(?=[^\x00-\x7f])", "", piece))
         out.append(piece)
     return "".join(out)
 
@@ -174,7 +222,7 @@ def _join_open_quotes(lines: list[str]) -> list[str]:
             j = i + 1
             # NPC style: every further quoted paragraph opens with “ again; anything else ends the quote.
             # 改为两条: “第八条 …” then “第九条 …”, each article quoted on its own.
-            while j < len(lines) and lines[j].startswith("“") and (
+            while j < len(lines) and (lines[j].startswith("“") or _LABEL_ALONE.search(line)) and (
                     not re.search(r"”[。；;，,]?$", line) or not _INSTRUCTION.match(_NUMBERING.sub("", lines[j], count=1))):
                 line += "\n" + lines[j]
                 j += 1
@@ -210,7 +258,7 @@ def read_sentence(sentence: str, ctx: _Context | None = None) -> tuple[list[Op],
         while cur.eat(_SKIP):
             pass
         if re.search(r"[；;。]", sentence[gap:cur.i]) and cur.peek(_EVERYWHERE_AFTER_STOP):
-            ctx.refs = []       # …；“区、县”均修改为“区”: a new clause naming no place means everywhere
+            ctx.refs, ctx.everywhere = [], True
         if cur.done():
             break
         start = cur.i
@@ -257,8 +305,17 @@ def _clause(cur: _Cursor, ctx: _Context) -> list[Op] | None:
     if cur.peek(r"(?:的)?(?:条标|款首|款尾|条首|条尾|末尾)") and (ctx.last or ctx.article):
         return _after_refs(cur, ctx, [ctx.last or ctx.article])
     cur.eat(r"将|把|对")
+    if cur.eat(r"其中(?:的)?(?=[“「\"])"):
+        # 其中: the provision named last in this item (after 将第X条改为第Y条, old article X).
+        if not ctx.last:
+            raise _Unreadable("“其中”没有可以指代的条文")
+        return _phrases(cur, ctx, [([ctx.last], None)])
     if cur.peek(r"[：:]?\s*[“「\"]"):
-        return _phrases(cur, ctx, [(ctx.refs or [EVERYWHERE], None)])
+        # No place of its own: the places named last, else inside a numbered item that item's
+        # provision, else (a decision's bare “A”修改为“B”) the whole text.
+        item_scope = ctx.item and ctx.last and not ctx.everywhere and not cur.peek(_EVERYWHERE_AFTER_STOP)
+        scope = [ctx.article or ctx.last] if item_scope else [EVERYWHERE]
+        return _phrases(cur, ctx, [(ctx.refs or scope, None)])
     if cur.eat(r"条文修改为|(?:并)?修改为"):
         return _replace(cur, ctx, [ctx.last] if ctx.last else [])
     refs = _refs(cur, ctx)
@@ -301,10 +358,19 @@ def _after_refs(cur: _Cursor, ctx: _Context, refs: list[str]) -> list[Op] | None
             new_paths = _new_refs(cur, ctx, _parent(target))
         ctx.last = target
         return [Op(SPLIT, target, count=count, new_paths=new_paths)]
-    if cur.eat(r"(?:改为|调整为|移作|作为|改作)(?=原?第)"):
-        new = _ref(cur, ctx, new_numbering=True, parent=_parent(target))
+    if cur.eat(r"(?:分别)?(?:改为|调整为|移作|作为|改作)(?=原?第)"):
+        news = _new_refs(cur, ctx, _parent(target))
+        if len(news) != len(refs):
+            raise _Unreadable("改为的位置与原位置的个数不一致")
         ctx.last = target
-        return [Op(RENUMBER, target, new_path=new)]
+        return [Op(RENUMBER, old, new_path=new) for old, new in zip(refs, news)]
+    if cur.eat(r"(?:单列|单作|单独作为|另列)一条"):
+        # The paragraph becomes an article of its own: where 作为 says, else right after its article.
+        new = _ref(cur, ctx, new_numbering=True) if cur.eat(r"[，,]?作为(?=原?第)") else None
+        if new is not None and not new.startswith("条"):
+            raise _Unreadable("单列一条的位置不是条")
+        ctx.last = target
+        return [Op(RENUMBER, target, new_path=new or "条", position=None if new else f"after:{target.split('/')[0]}")]
     if cur.eat(r"(?:均|统一|分别)?修改为"):
         return _replace(cur, ctx, refs)
     if cur.peek(r"(?:增加|增写|新增)[一两二三四五六七八九十]+(?:条|款|项)"):
@@ -469,6 +535,10 @@ def _add(cur: _Cursor, ctx: _Context, parent: str | None, anchor: tuple[str, str
             ctx.article = new_paths[0].split("/")[0]
     elif inside and parent is None:
         raise _Unreadable(f"增加的{unit}没有指明所在条")
+    if inside and cur.peek(r"[，,；;]\s*(?:并)?(?:将)?(?:该条|本条)(?:全文)?修改为"):
+        # 修正案 form: the article's full new text follows and already holds the added paragraph.
+        ctx.last = ctx.article
+        return []
     title = None
     t = cur.eat(r"[（(]([^（）()]{1,30})[）)]")
     if t:
@@ -548,9 +618,20 @@ def _ref(cur: _Cursor, ctx: _Context, new_numbering: bool = False, parent: str |
         i = cur.eat(_ITEM)
         if i:
             path = f"{path}/项{cn_to_int(i.group(2))}"
+        path = _finer(cur, path)
         if not new_numbering:
             ctx.article, ctx.paragraph, ctx.last = article, paragraph, path
         return path
+    m = cur.eat(r"(?:该|本)条(?!例)")
+    if m:
+        if ctx.article is None:
+            raise _Unreadable("“该条”没有可以指代的条文")
+        path, paragraph = ctx.article, None
+        p = cur.eat(_PARA)
+        if p:
+            paragraph = path = f"{path}/款{cn_to_int(p.group(2))}"
+        ctx.paragraph, ctx.last = paragraph, path
+        return _finer(cur, path)
     m = cur.eat(_CONTAINER)
     if m:
         path = f"{m.group(3)}{cn_to_int(m.group(2))}"
@@ -570,6 +651,7 @@ def _ref(cur: _Cursor, ctx: _Context, new_numbering: bool = False, parent: str |
         i = cur.eat(_ITEM)
         if i:
             path += f"/项{cn_to_int(i.group(2))}"
+        path = _finer(cur, path)
         if not new_numbering:
             ctx.paragraph, ctx.last = path.split("/项")[0], path
         return path
@@ -588,6 +670,16 @@ def _ref(cur: _Cursor, ctx: _Context, new_numbering: bool = False, parent: str |
     if cur.eat(_TITLE_REF):
         return TITLE
     return None
+
+
+def _finer(cur: _Cursor, path: str) -> str:
+    """第N句 after a provision; any other numbered step left unread is refused, never dropped."""
+    m = cur.eat(rf"第({N})句")
+    if m:
+        path += f"/句{cn_to_int(m.group(1))}"
+    if cur.peek(rf"第{N}|之{N}|{N}(?:条|款|项|句)"):
+        raise _Unreadable("无法识别的位置")
+    return path
 
 
 def _new_refs(cur: _Cursor, ctx: _Context, parent: str | None) -> list[str]:

@@ -29,7 +29,7 @@ def test_amend_prints_the_consolidated_text_and_the_check_report():
     assert out.returncode == 0, out.stderr
     assert "第十条 市、区建设行政管理部门应当会同相关部门" in out.stdout
     report = regwatch("amend", "decision.md", "--base", "old.md", "--check", "new.md", cwd=case)
-    assert report.stdout.splitlines()[0] == "3条与决定不一致："
+    assert report.stdout.splitlines()[0] == "1条与决定不一致："   # 第四条、第五条: punctuation now as drafted
     assert "第十一条　[prescribed_wording]" in report.stdout and "进入本市" in report.stdout
 
 
