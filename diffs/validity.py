@@ -12,13 +12,14 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from .numerals import cn_to_int
+from .vocab import DOCUMENT_WORD
 
 _S = r"\s*"
 _DIGITS = r"[0-9０-９〇○零一二三四五六七八九十]"
 DATE = rf"{_DIGITS}{{4}}{_S}年{_S}{_DIGITS}{{1,2}}{_S}月{_S}{_DIGITS}{{1,3}}{_S}日"
 _DATE_PARTS = re.compile(rf"({_DIGITS}{{4}}){_S}年{_S}({_DIGITS}{{1,2}}){_S}月{_S}({_DIGITS}{{1,3}}){_S}日")
 _ORDER_NO = re.compile(rf"令{_S}[（(]?{_S}第{_S}([0-9０-９一二三四五六七八九十百]+){_S}号|第{_S}([0-9０-９]+){_S}号令")
-_DOC_WORD = r"(?:法|条例|规定|办法|细则|决定|规则|意见|通知|措施|方案|文件|文|规划|标准|实施意见)"
+_DOC_WORD = DOCUMENT_WORD
 _COMES_INTO_FORCE = r"(?:施行|实施|生效|执行)"
 _EFFECTIVE = re.compile(rf"本{_DOC_WORD}?{_S}自{_S}({DATE}|公布之日|发布之日|印发之日){_S}起{_S}{_COMES_INTO_FORCE}")
 _ANY_EFFECTIVE = re.compile(rf"自{_S}({DATE}|公布之日|发布之日|印发之日){_S}起{_S}{_COMES_INTO_FORCE}")

@@ -14,17 +14,15 @@ import copy
 import re
 from dataclasses import dataclass, field
 
+from ..crossrefs import renumber_articles, renumber_paragraphs
 from ..model import ARTICLE, CHAPTER, ITEM, PARAGRAPH, SECTION, STATUTE_CONTAINERS, Document, Loc, Node, article_label
-from ..numerals import ANY_NUM, cn_to_int, int_to_cn
+from ..numerals import ANY_NUM, int_to_cn
 from ..structure import parse
 from .ops import (APPEND, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, INSERT, INSERT_PHRASE, MERGE,
                   PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, place_label)
 from .wording import (ITEM_ENDS, append_clause, article_body, article_pieces, delete_all, insert_beside, items,
                       punctuate_list, replace_all, replace_merged, replace_opening, sentences)
 
-_CROSS_REF = re.compile(rf"(本(?:法|条例|办法|规定|细则|规则|决定|实施细则|实施办法))"
-                        rf"((?:第{ANY_NUM}条(?:之{ANY_NUM})?(?:第{ANY_NUM}款)?(?:第[（(]?{ANY_NUM}[）)]?项)?"
-                        rf"(?:、|和|及|或者|或|以及|至)?)+)")
 _ONE_REF = re.compile(rf"第({ANY_NUM})条(?:之({ANY_NUM}))?")
 
 
@@ -94,6 +92,8 @@ class _Work:
                 path = f"{prefix}/{key}" if prefix and child.kind == SECTION else key
             else:
                 path = f"{prefix}/{key}" if prefix else key
+            if child.kind == PARAGRAPH and child.num:
+                self.old_number[id(child)] = (child.num, 0)
             self.index.setdefault(path, child)
             self._index(child, path)
 
@@ -593,7 +593,11 @@ class _Work:
         paragraphs = self._ordered([c for c in article.children if c.kind == PARAGRAPH])
         others = [c for c in article.children if c.kind != PARAGRAPH]
         article.children = paragraphs + others
+        moved: dict[int, int] = {}
         for i, p in enumerate(paragraphs, 1):
+            old = self.old_number.get(id(p))
+            if old is not None and old[0] != i:
+                moved[old[0]] = i
             p.num = i
             if id(p) in self.touched or any(id(c) in self.pins for c in p.children):
                 listed = self._ordered([c for c in p.children if c.kind == ITEM])
@@ -601,6 +605,9 @@ class _Work:
                 for j, item in enumerate(listed, 1):
                     item.num, item.label = j, f"（{int_to_cn(j)}）"
                 punctuate_list(listed)
+        for node in article.walk():
+            if moved and id(node) not in self.fresh and node.text:
+                node.text = renumber_paragraphs(node.text, moved)
 
     def _ordered(self, nodes: list[Node]) -> list[Node]:
         if not any(id(n) in self.pins for n in nodes):
@@ -617,26 +624,18 @@ class _Work:
         return [s if s is not None else next(it) for s in slots]
 
     def _rewrite_cross_references(self, mapping: dict[tuple[int, int], tuple[int, int]], notes: list[str]) -> None:
-        # Wording a phrase op put in (将第八十四条中的“第八十七条”修改为“第九十条”) already counts in the
-        # new numbering: references inside it stay as they are.
-        protected: list[str] = []
-
-        def fix_run(m: re.Match) -> str:
-            start, end = m.span()
-            if any(a < end and start < b for a, b in _spans(m.string, protected)):
-                return m.group(0)
-            def fix_one(r: re.Match) -> str:
-                old = (cn_to_int(r.group(1)), cn_to_int(r.group(2)) if r.group(2) else 0)
-                new = mapping.get(old)
-                return article_label(*new) if new else r.group(0)
-            return m.group(1) + _ONE_REF.sub(fix_one, m.group(2))
+        def new_label(num: int, sub: int) -> str | None:
+            new = mapping.get((num, sub))
+            return article_label(*new) if new else None
 
         for node in self.doc.root.walk():
             if id(node) in self.fresh or not node.text:
                 continue
-            protected[:] = self.inserted_phrases.get(id(node), [])
-            new = _CROSS_REF.sub(fix_run, node.text)
-            if new != node.text:
+            # Wording a phrase op put in (将第八十四条中的“第八十七条”修改为“第九十条”) already counts in
+            # the new numbering: references inside it stay as they are.
+            keep = _spans(node.text, self.inserted_phrases.get(id(node), []))
+            new, changes = renumber_articles(node.text, new_label, keep)
+            if changes:
                 owner = self._article_of(node)
                 notes.append(f"{owner.label if owner else ''}中的条文引用按新条号调整")
                 node.text = new

@@ -13,13 +13,16 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import ParseError
+from ..vocab import RULE_ENDING
 from ..validity import DATE, Repeal, extract_validity, find_repeals, order_number, parse_date
 from .ops import LawPart, Problem
 from .parse import parse_ops
 
-_NUM_HEAD = r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|[0-9]{1,2}[.．、]|附件[0-9一二三四五六七八九十]*[：:.．、]?)"
-_RULE_NAME = r"[^，。；：:“”\s]{2,60}?(?:法|条例|规定|办法|细则|规则|决定|标准|章程|通则|准则)(?:[（(](?:试行|暂行)[）)])?"
-_PART_HEAD = re.compile(rf"^{_NUM_HEAD}?\s*(?:对|关于)?《([^《》]+)》(?:的|作如下|作以下|作出如下|作出|作)?(?:修改|修正|修订)(?:条目|内容)?[：:]?$")
+_NUM_HEAD = (r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|[0-9]{1,2}[.．、]"
+             r"|附件[0-9一二三四五六七八九十]*[：:.．、]?)")
+_RULE_NAME = rf"[^，。；：:“”\s]{{2,60}}?{RULE_ENDING}(?:[（(](?:试行|暂行)[）)])?"
+_PART_HEAD = re.compile(rf"^{_NUM_HEAD}?\s*(?:对|关于)?《([^《》]+)》(?:的|作如下|作以下|作出如下|作出|作)?"
+                        r"(?:修改|修正|修订)(?:条目|内容)?[：:]?$")
 _NAME_HEAD = re.compile(rf"^{_NUM_HEAD}\s*《?({_RULE_NAME})》?$")
 _MODIFY_SECTION = re.compile(r"^[一二三四五六七八九十]{1,3}、.{0,20}下列.{0,30}(?<!废止)(?:修改|修正)[：:]?$")
 # 二、对下列政府规章予以废止 / 二、废止《X》等6件地方性法规: a section that only repeals.

@@ -14,12 +14,14 @@ import re
 from dataclasses import dataclass, field
 
 from ..numerals import ANY_NUM, cn_to_int
+from ..vocab import LAW_WORD, RULE_ENDING
 from .ops import (APPEND, CHAPTERS, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, INSERT, INSERT_PHRASE, MERGE,
                   PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, Problem)
 
 N = ANY_NUM
-_NUMBERING = re.compile(r"^(?:[0-9０-９]{1,3}[.．、]|[一二三四五六七八九十]{1,3}、|[（(][0-9０-９一二三四五六七八九十]{1,3}[）)])\s*")
-_DOC = r"(?:本|该)?(?:法律|法规|规章|法|条例|规定|办法|细则|规则|决定|实施细则|实施办法)"
+_NUMBERING = re.compile(r"^(?:[0-9０-９]{1,3}[.．、]|[一二三四五六七八九十]{1,3}、"
+                        r"|[（(][0-9０-９一二三四五六七八九十]{1,3}[）)])\s*")
+_DOC = LAW_WORD
 # The start of an instruction line. Tight on purpose: replacement text that follows unquoted
 # (“在本市……”, “将……纳入……”, “删除个人信息……”) must not be mistaken for the next instruction.
 _TARGET_START = (rf"(?:原?第{N}|“|\"|「|《|{_DOC}(?:中的|名称|第|全文)|(?:法规|规章)?名称|全文|所有|全部|各章|章名"
@@ -44,7 +46,7 @@ _CONTAINER = re.compile(rf"(原)?第({N})(章|节|编)")
 _TITLE_REF = re.compile(rf"(?:{_DOC})?(?:的)?(?:名称|标题|题目)")
 _WHOLE = re.compile(rf"{_DOC}(?=中的|全文)|全文(?=中的)|(?:相关|有关)(?:条文|条款|规定)(?=中的)")
 # 本法第十条 / 刑法第一百三十三条之一 / 《某条例》第五条: the law named before its article.
-_LAW_PREFIX = re.compile(rf"(?:《[^《》]+》|(?:本|该)?[\u4e00-\u9fff]{{0,10}}?(?:法典|法|条例|规定|办法|细则))(?=原?第{N}条)")
+_LAW_PREFIX = re.compile(rf"(?:《[^《》]+》|(?:本|该)?[\u4e00-\u9fff]{{0,10}}?{RULE_ENDING})(?=原?第{N}条)")
 _EVERYWHERE_AFTER_STOP = re.compile(r"(?:将)?(?:“[^”]*”[、和及]?)+(?:均|统一|一律)")
 _SEP = re.compile(r"、|和|及|以及")
 # “第十条 on a line of its own: the article's label, its body on the next line.

@@ -1,0 +1,34 @@
+"""The vocabulary of Chinese legislative drafting, in one place: the words that end a rule's name,
+how a text refers to itself (本法, 本条例 …) and to its own articles, and how provisions are numbered.
+
+Every pattern here is a regular-expression fragment (no groups, so it can be embedded anywhere).
+"""
+from __future__ import annotations
+
+from .numerals import ANY_NUM
+
+# What a rule's name ends with (立法法: 法律 …法; 行政法规 条例/规定/办法; 规章 规定/办法/细则;
+# 司法解释 解释/规定/批复/决定). Longest first, so that 实施细则 is not read as 细则 after 实施.
+RULE_ENDINGS = ("实施细则", "实施办法", "法典", "条例", "规定", "办法", "细则", "规则", "规程", "决定", "解释",
+                "批复", "通则", "准则", "章程", "标准", "法")
+# Documents that are not rules but still say 本意见自…施行.
+POLICY_ENDINGS = ("实施意见", "意见", "通知", "措施", "方案", "文件", "规划", "文")
+
+RULE_ENDING = "(?:" + "|".join(RULE_ENDINGS) + ")"
+DOCUMENT_WORD = "(?:" + "|".join(sorted(RULE_ENDINGS + POLICY_ENDINGS, key=len, reverse=True)) + ")"
+# Generic names a decision uses for the law it amends: 将条例中的 / 本法 / 该规定 / 法规名称.
+LAW_WORD = "(?:本|该)?(?:法律|法规|规章|" + "|".join(RULE_ENDINGS) + ")"
+# 本法 / 本条例 / 本规定: the text speaking of itself.
+SELF_REFERENCE = "本" + RULE_ENDING
+# Another rule named before an article number: 《某条例》第五条, 刑法第一百三十三条之一.
+OTHER_RULE = rf"(?:《[^《》]{{1,60}}》|[\u4e00-\u9fff]{{0,12}}?{RULE_ENDING})"
+
+# Numbering of provisions.
+ARTICLE_NUMBER = rf"第{ANY_NUM}条(?:之{ANY_NUM})?"
+PARAGRAPH_NUMBER = rf"第{ANY_NUM}款"
+ITEM_NUMBER = rf"第[（(]?{ANY_NUM}[）)]?项"
+CONTAINER_NUMBER = rf"第{ANY_NUM}(?:分编|编|章|节)"
+# A reference to a provision: 第十条 / 第十条之一第二款第（三）项.
+PROVISION = rf"{ARTICLE_NUMBER}(?:{PARAGRAPH_NUMBER})?(?:{ITEM_NUMBER})?"
+# Words joining references in a list: 第十条、第十二条和第十五条 / 第十条至第十二条.
+REFERENCE_JOIN = "(?:、|和|及|或者|或|以及|至)"
