@@ -32,6 +32,12 @@ class Consolidation:
     applied: list[Op] = field(default_factory=list)
     failed: list[tuple[Op, str]] = field(default_factory=list)
     adjustments: list[str] = field(default_factory=list)   # implied changes: renumbering, cross-references
+    numbering: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # old article -> new
+
+    def new_label(self, old: tuple[int, int]) -> str | None:
+        """The label an article of the base text carries now (None: it is gone)."""
+        new = self.numbering.get(old)
+        return article_label(*new) if new else None
 
     def to_dict(self) -> dict:
         return {"text": self.document.to_text(), "applied": [op.describe() for op in self.applied],
@@ -58,6 +64,7 @@ def apply(base: Document, ops: list[Op]) -> Consolidation:
             result.applied.append(op)
     try:
         result.adjustments = work.finish()
+        result.numbering = work.numbering
     except Exception as e:  # noqa: BLE001 - the text is still the amended one, only its numbering is in doubt
         result.adjustments = [f"条文编号未能相应调整（{type(e).__name__}）"]
     return result
@@ -78,6 +85,7 @@ class _Work:
         self.explicit: set[int] = set()                  # articles the decision renumbers itself
         self.inserted_phrases: dict[int, list[str]] = {}  # node -> wording phrase ops put into it
         self.replaced: dict[int, Node] = {}              # rewritten provision -> the node now in its place
+        self.numbering: dict[tuple[int, int], tuple[int, int]] = {}   # base article -> its number after
         self._index(doc.root, "")
 
     # -- the old numbering -------------------------------------------------------------------
@@ -568,6 +576,7 @@ class _Work:
             article.num, article.sub, article.label = new[0], new[1], article_label(*new)
         for gone, into in self.absorbed.items():
             mapping[self.old_number[gone]] = (into.num or 0, into.sub)
+        self.numbering = mapping
         return {old: new for old, new in mapping.items() if old != new}
 
     def _number_containers(self, node: Node) -> None:

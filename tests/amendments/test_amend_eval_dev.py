@@ -75,7 +75,7 @@ def test_discrepancy_reasons_follow_the_case_notes(results):
         _, part, _, republished, consolidation = results[name]
         return {d.label: d.category for d in check(consolidation.document, republished, part.ops)}
 
-    assert categories("sh-jianyanjiance") == {"第三十九条": "punctuation"}          # 《…》、《…》 -> 《…》《…》
+    assert categories("sh-jianyanjiance") == {"第三十九条": "convention"}   # 《…》、《…》 -> 《…》《…》 (GB/T 15834)
     assert categories("sh-xueshengshanghai") == dict.fromkeys(["第十七条", "第十八条", "第十九条"], "item_labels")
     assert categories("sh-jianshecailiao")["第十一条"] == "prescribed_wording"     # keeps 进入本市
     assert categories("nianjie")["第六条"] == "unlisted_wording"                    # 星期六 -> 周六
