@@ -23,6 +23,8 @@ _NUM_HEAD = (r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四�
 _RULE_NAME = rf"[^，。；：:“”\s]{{2,60}}?{RULE_ENDING}(?:[（(](?:试行|暂行)[）)])?"
 _PART_HEAD = re.compile(rf"^{_NUM_HEAD}?\s*(?:对|关于)?《([^《》]+)》(?:的|作如下|作以下|作出如下|作出|作)?"
                         r"(?:修改|修正|修订)(?:条目|内容)?[：:]?$")
+# 一、修改《最高人民法院关于……的解释》: a decision amending many 司法解释, one heading per document.
+_AMEND_HEAD = re.compile(rf"^{_NUM_HEAD}?\s*(?:修改|修正)《([^《》]+)》[：:]?$")
 _NAME_HEAD = re.compile(rf"^{_NUM_HEAD}\s*《?({_RULE_NAME})》?$")
 _MODIFY_SECTION = re.compile(r"^[一二三四五六七八九十]{1,3}、.{0,20}下列.{0,30}(?<!废止)(?:修改|修正)[：:]?$")
 # 二、对下列政府规章予以废止 / 二、废止《X》等6件地方性法规: a section that only repeals.
@@ -64,8 +66,10 @@ class Decision:
             if _name_key(p.target) == key:
                 return p
         for p in self.parts:
+            # Only a place prefix (上海市…) or a 试行/暂行 mark may differ: 《X条例》 is never
+            # 《X条例实施细则》, whose name merely contains it.
             k = _name_key(p.target)
-            if k and (k in key or key in k):
+            if k and _bare(k) and (_bare(key).endswith(_bare(k)) or _bare(k).endswith(_bare(key))):
                 return p
         if len(self.parts) == 1 and not self.parts[0].target:
             return self.parts[0]     # a decision that never names its law (修正案: 对刑法作如下修改)
@@ -78,6 +82,10 @@ class Decision:
                 "published": iso(self.published), "effective": iso(self.effective), "number": self.number,
                 "adjusts_order": self.adjusts_order, "laws": self.laws,
                 "parts": [p.to_dict() for p in self.parts], "repeals": [r.to_dict() for r in self.repeals]}
+
+
+def _bare(key: str) -> str:
+    return re.sub(r"[（(](?:试行|暂行)[）)]$|^暂行", "", key)
 
 
 def _name_key(name: str) -> str:
@@ -101,9 +109,11 @@ def parse_decision(text: str) -> Decision:
         raise ParseError("the decision is empty")
     title = next((l for l in lines[:12] if _TITLE.search(l) and not l.startswith("《")), None) or \
         next((l for l in lines[:12] if re.search(r"决定|修正案", l) and len(l) < 120), lines[0])
-    head = "\n".join(lines[:30])
     body, own = _body(lines, title)
-    validity = extract_validity("\n".join(own), title)
+    # The decision's own dates and 令 number, not those of the rules its annexes list.
+    text_proper = own[:next((i + 1 for i, line in enumerate(own) if _END.match(line)), len(own))]
+    head = "\n".join(text_proper[:30])
+    validity = extract_validity("\n".join(text_proper), title)
     m = re.match(r"^(.{2,40}?)关于", title)
     adopted = _ADOPTED.search(head)
     decision = Decision(title=title, issuer=m.group(1) if m else None,
@@ -127,6 +137,9 @@ def _single_target(lines: list[str], title: str) -> str | None:
         m = _SINGLE_TARGET.search(line)
         if m:
             return m.group(1)
+    m = re.match(r"^(.{2,40}?)修正案", title)        # 中华人民共和国刑法修正案（十一）
+    if m:
+        return m.group(1)
     m = _TITLE_TARGET.search(title)
     return m.group(1) if m and not m.group(0).endswith("等") else None   # …等10件: several laws
 
@@ -169,7 +182,7 @@ def _parts(body: list[str], single: str | None) -> list[LawPart]:
         return parts[key][1]
 
     for line in body:
-        m = _PART_HEAD.match(line)
+        m = _PART_HEAD.match(line) or _AMEND_HEAD.match(line)
         if m:
             in_repeal = False
             current = start_part(m.group(1))

@@ -172,3 +172,46 @@ def test_location_round_trips_as_a_path_and_reads_in_chinese():
     assert str(loc) == "条12之1/款2/项3" and (loc.kind, loc.num, loc.parent.kind) == ("项", 3, "款")
     assert loc.steps[0].sub == 1 and cn_path_label("条12之1/款2/项3") == "第十二条之一第二款第三项"
     assert str(Loc.parse("条4/款1").child("句", 2)) == "条4/款1/句2"
+
+
+def test_judicial_interpretation_decision_with_a_heading_per_document():
+    text = ("最高人民法院关于修改《最高人民法院关于审理河道纠纷案件适用法律若干问题的解释》等二件司法解释的决定\n"
+            "（2020年12月23日最高人民法院审判委员会第1823次会议通过，自2021年1月1日起施行）\n"
+            "最高人民法院审判委员会第1823次会议决定，对《最高人民法院关于审理河道纠纷案件适用法律若干问题的解释》"
+            "等二件司法解释作如下修改：\n"
+            "一、修改《最高人民法院关于审理河道纠纷案件适用法律若干问题的解释》\n"
+            "1.将第一条修改为：“人民法院审理河道纠纷案件，适用民法典。”\n2.删除第三条。\n"
+            "二、修改《最高人民法院关于审理湖泊纠纷案件的规定》\n1.将第二条中的“合同法”修改为“民法典”。\n"
+            "本决定自2021年1月1日起施行。\n")
+    decision = parse_decision(text)
+    assert [p.target for p in decision.parts] == ["最高人民法院关于审理河道纠纷案件适用法律若干问题的解释",
+                                                  "最高人民法院关于审理湖泊纠纷案件的规定"]
+    assert [op.action for op in decision.parts[0].ops] == ["replace", "delete"]
+    assert [op.phrase for op in decision.parts[1].ops] == ["合同法"]
+
+
+def test_amendment_bill_names_its_law_in_its_title():
+    text = ("中华人民共和国刑法修正案（二十）\n一、在刑法第三条后增加一条，作为第三条之一：“有下列情形之一的，处罚金：\n"
+            "“（一）侵占河道的；\n“（二）弃置垃圾的。”\n二、本修正案自2021年3月1日起施行。\n")
+    decision = parse_decision(text)
+    op = decision.part("中华人民共和国刑法").ops[0]
+    assert (op.action, op.target) == ("insert", "条3之1")
+    assert op.text == "有下列情形之一的，处罚金：\n（一）侵占河道的；\n（二）弃置垃圾的。"
+
+
+def test_a_part_is_never_given_to_a_law_whose_name_merely_contains_it():
+    text = ("国务院关于修改《河道管理条例》的决定\n国务院决定对《河道管理条例》作如下修改：\n删去第二条。\n"
+            "本决定自公布之日起施行。\n")
+    decision = parse_decision(text)
+    assert decision.part("上海市河道管理条例") is decision.parts[0]
+    assert decision.part("河道管理条例实施细则") is None
+
+
+def test_dates_of_repealed_rules_in_an_annex_are_not_the_decisions_own():
+    text = ("国务院关于修改和废止部分行政法规的决定\n国务院决定：\n一、对1部行政法规的部分条款予以修改。（附件1）\n"
+            "二、对1部行政法规予以废止。（附件2）\n本决定自2024年5月1日起施行。\n附件：1.国务院决定修改的行政法规\n"
+            "2.国务院决定废止的行政法规\n附件1\n国务院决定修改的行政法规\n一、将《河道管理条例》第五条修改为：“河道实行统一管理。”\n"
+            "附件2\n国务院决定废止的行政法规\n1.水库管理办法（1990年1月1日国务院令第1号发布）\n")
+    decision = parse_decision(text)
+    assert str(decision.effective) == "2024-05-01" and decision.number is None
+    assert decision.part("河道管理条例").ops[0].target == "条5"
