@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from ..crossrefs import renumber_articles, renumber_paragraphs
 from ..model import ARTICLE, CHAPTER, ITEM, PARAGRAPH, SECTION, STATUTE_CONTAINERS, Document, Loc, Node, article_label
 from ..numerals import ANY_NUM, int_to_cn
-from ..structure import parse
-from .ops import (APPEND, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, INSERT, INSERT_PHRASE, MERGE,
+from .ops import (APPEND, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, FOLD, INSERT, INSERT_PHRASE, MERGE,
                   PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, place_label)
 from .wording import (ITEM_ENDS, append_clause, article_body, article_pieces, delete_all, insert_beside, items,
-                      punctuate_list, replace_all, replace_merged, replace_opening, sentences)
+                      numbered_articles, punctuate_list, replace_all, replace_merged, replace_opening, sentences)
 
 _ONE_REF = re.compile(rf"第({ANY_NUM})条(?:之({ANY_NUM}))?")
 
@@ -86,7 +85,11 @@ class _Work:
         self.inserted_phrases: dict[int, list[str]] = {}  # node -> wording phrase ops put into it
         self.replaced: dict[int, Node] = {}              # rewritten provision -> the node now in its place
         self.numbering: dict[tuple[int, int], tuple[int, int]] = {}   # base article -> its number after
+        self.old_paragraph: dict[int, int] = {}          # base paragraph -> its number in the base
         self._index(doc.root, "")
+        # Kinds the base numbers straight through its 编/章 (第二编 starts at 第五章), not afresh.
+        self.continuous = {c.kind for n in doc.root.walk() if n.kind in STATUTE_CONTAINERS
+                           for c in n.children[:1] if c.kind in STATUTE_CONTAINERS and (c.num or 1) > 1}
 
     # -- the old numbering -------------------------------------------------------------------
     def _index(self, node: Node, prefix: str) -> None:
@@ -101,7 +104,7 @@ class _Work:
             else:
                 path = f"{prefix}/{key}" if prefix else key
             if child.kind == PARAGRAPH and child.num:
-                self.old_number[id(child)] = (child.num, 0)
+                self.old_paragraph[id(child)] = child.num
             self.index.setdefault(path, child)
             self._index(child, path)
 
@@ -130,7 +133,7 @@ class _Work:
                     PREPEND: self._prepend, DELETE: self._delete, INSERT: self._insert, RENUMBER: self._renumber,
                     SPLIT: self._split, MERGE: self._merge, REPLACE_PHRASE: self._replace_phrase,
                     DELETE_PHRASE: self._delete_phrase, INSERT_PHRASE: self._insert_phrase, RENAME: self._rename,
-                    DROP_HEADINGS: self._drop_headings}
+                    DROP_HEADINGS: self._drop_headings, FOLD: self._fold_into}
         if op.action not in handlers:
             raise _Fail(f"未知的操作“{op.action}”")
         handlers[op.action](op)
@@ -226,10 +229,24 @@ class _Work:
         self.touched.add(id(parent))
 
     def _insert(self, op: Op) -> None:
+        loc = Loc.parse(op.target)
         steps = op.target.split("/")
-        last = steps[-1]
-        m = re.match(r"^(\D+?)(\d*)(?:之(\d+))?$", last)
-        kind, num, sub = m.group(1), int(m.group(2) or 0), int(m.group(3) or 0)
+        kind, num, sub = loc.kind, loc.num or 0, loc.sub
+        if kind == ARTICLE and loc.parent is not None and loc.parent.kind == CHAPTER:
+            # 作为第三章第五条: the article opens (or joins) the chapter now numbered three.
+            chapters = [n for n in self.doc.root.walk() if n.kind == CHAPTER and id(n) not in self.deleted]
+            if not 1 <= (loc.parent.num or 0) <= len(chapters):
+                raise _Fail(f"没有{place_label(str(loc.parent))}")
+            title, paragraphs = article_body(op.text or "")
+            node = Node(ARTICLE, num=num, sub=sub, label=article_label(num or 1, sub), title=op.title or title,
+                        children=paragraphs)
+            self._mark_fresh(node)
+            chapter = chapters[(loc.parent.num or 1) - 1]
+            chapter.children.append(node)
+            self.parent[id(node)] = chapter
+            self.pins[id(node)] = (num, sub)
+            self.explicit.add(id(node))
+            return
         if kind == "条":
             title, paragraphs = article_body(op.text or "")
             node = Node(ARTICLE, num=num, sub=sub, label=article_label(num or 1, sub), title=op.title or title,
@@ -275,19 +292,47 @@ class _Work:
 
     def _insert_container(self, op: Op, kind: str, num: int) -> None:
         """增加一章，作为第五章：“第五章　名称 / 第四十条 …”: the chapter with the articles it brings."""
-        text = (op.text or "").strip()
-        parsed = parse(text, fmt="text").root.children if text else []
-        node = next((c for c in parsed if c.kind == kind), None)
-        if node is None:
-            first = text.splitlines()[0] if text else ""
-            node = Node(kind, title=op.title or re.sub(rf"^第{ANY_NUM}[章节]\s*", "", first).strip())
+        lines = [line.strip() for line in (op.text or "").splitlines() if line.strip()]
+        heading = re.match(rf"^第{ANY_NUM}[章节][ \u3000]*(.*)$", lines[0]) if lines else None
+        if heading:
+            lines = lines[1:]
+        node = Node(kind, title=op.title or (heading.group(1).strip() if heading else ""))
+        for title, paragraphs, number in numbered_articles(lines):
+            if number is None:
+                raise _Fail(f"增加的{kind}中有不属于任何条的文字")
+            node.children.append(Node(ARTICLE, num=number[0], sub=number[1], label=article_label(*number),
+                                      title=title, children=paragraphs))
         node.num, node.label = num, f"第{int_to_cn(num)}{kind}"
-        self.doc.root.children.append(node)
-        self.parent[id(node)] = self.doc.root
-        self.pins[id(node)] = (num, 0)
+        if kind == SECTION:
+            raise _Fail("增加一节须指明其所含条文，暂不支持")
+        # Its place: after the chapter now numbered num-1 (reading order, whatever 编 it is in).
+        chapters = [n for n in self.doc.root.walk() if n.kind == kind and id(n) not in self.deleted]
+        if chapters and num > 1:
+            before = chapters[min(num - 1, len(chapters)) - 1]
+            parent = self.parent[id(before)]
+            parent.children.insert(_position(parent.children, before) + 1, node)
+        elif chapters:
+            parent = self.parent[id(chapters[0])]
+            parent.children.insert(_position(parent.children, chapters[0]), node)
+        else:
+            raise _Fail(f"基础文本没有{kind}，不能增加一{kind}")
+        self.parent[id(node)] = parent
         self._mark_fresh(node)
         for article in (n for n in node.walk() if n.kind == ARTICLE):
             self.pins[id(article)] = (article.num or 0, article.sub)
+
+    def _fold_into(self, op: Op) -> None:
+        """将第N章并入第M章: the articles of chapter N join chapter M, N's heading goes."""
+        source, into = self.resolve(op.target), self.resolve(op.new_path or "")
+        if source.kind not in STATUTE_CONTAINERS or into.kind != source.kind:
+            raise _Fail(f"不能将{place_label(op.target)}并入{place_label(op.new_path or '')}")
+        parent = self.parent[id(source)]
+        del parent.children[_position(parent.children, source)]
+        self.deleted.add(id(source))
+        into.children += source.children
+        for c in source.children:
+            self.parent[id(c)] = into
+        self.touched.add(id(parent))
 
     def _renumber(self, op: Op) -> None:
         node = self.resolve(op.target)
@@ -370,6 +415,11 @@ class _Work:
     def _merge(self, op: Op) -> None:
         nodes = [self.resolve(p) for p in op.sources]
         first = nodes[0]
+        if any(n.kind != first.kind for n in nodes):
+            raise _Fail("合并的条款层级不同")
+        if first.kind == PARAGRAPH:
+            self._merge_paragraphs(nodes, op)
+            return
         if op.text:
             title, first.children = article_body(op.text)
             first.title = title or first.title
@@ -389,6 +439,26 @@ class _Work:
             if m:
                 self.pins[id(first)] = (int(m.group(1)), int(m.group(2) or 0))
                 self.explicit.add(id(first))
+
+    def _merge_paragraphs(self, nodes: list[Node], op: Op) -> None:
+        """第X款和第Y款合并为一款: one paragraph, the sentences run on (or the decision's wording)."""
+        first = nodes[0]
+        if op.text:
+            first.text = "".join(p.text for p in article_body(op.text)[1]) or op.text.replace("\n", "")
+            self.fresh.add(id(first))
+        for other in nodes[1:]:
+            if not op.text:
+                first.text += other.text
+            first.children += other.children
+            for c in other.children:
+                self.parent[id(c)] = first
+            siblings = self.parent[id(other)].children
+            del siblings[_position(siblings, other)]
+            self.deleted.add(id(other))
+            self.replaced[id(other)] = first
+            self.touched.add(id(self.parent[id(first)]))
+        if op.new_path:
+            self.pins[id(first)] = (Loc.parse(op.new_path).num or 1, 0)
 
     def _places(self, path: str) -> list[Node]:
         if path == EVERYWHERE:
@@ -579,12 +649,15 @@ class _Work:
         self.numbering = mapping
         return {old: new for old, new in mapping.items() if old != new}
 
-    def _number_containers(self, node: Node) -> None:
-        counts: dict[str, int] = {}
+    def _number_containers(self, node: Node, running: dict[str, int] | None = None) -> None:
+        """Number 编/章/节 in reading order: 章 and 节 restart in each 编 / 章 unless the base text
+        numbered them straight through (``running``: the counts shared by the whole text)."""
+        running = {} if running is None else running
+        local: dict[str, int] = {}
         children = node.children
         pinned = [c for c in children if c.kind in STATUTE_CONTAINERS and id(c) in self.pins]
         for c in pinned:
-            # An inserted chapter goes where its number puts it among its siblings.
+            # A renumbered chapter goes where its number puts it among its siblings.
             del children[_position(children, c)]
             siblings = [i for i, s in enumerate(children) if s.kind == c.kind]
             want = self.pins[id(c)][0] - 1
@@ -592,11 +665,12 @@ class _Work:
             children.insert(at, c)
         for child in children:
             if child.kind in STATUTE_CONTAINERS:
+                counts = running if child.kind in self.continuous else local
                 counts[child.kind] = counts.get(child.kind, 0) + 1
                 if child.num != counts[child.kind]:
                     child.num = counts[child.kind]
                     child.label = f"第{int_to_cn(child.num)}{child.kind}"
-                self._number_containers(child)
+                self._number_containers(child, running)
 
     def _number_children(self, article: Node) -> None:
         paragraphs = self._ordered([c for c in article.children if c.kind == PARAGRAPH])
@@ -604,9 +678,9 @@ class _Work:
         article.children = paragraphs + others
         moved: dict[int, int] = {}
         for i, p in enumerate(paragraphs, 1):
-            old = self.old_number.get(id(p))
-            if old is not None and old[0] != i:
-                moved[old[0]] = i
+            old = self.old_paragraph.get(id(p))
+            if old is not None and old != i:
+                moved[old] = i
             p.num = i
             if id(p) in self.touched or any(id(c) in self.pins for c in p.children):
                 listed = self._ordered([c for c in p.children if c.kind == ITEM])

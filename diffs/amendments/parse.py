@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..numerals import ANY_NUM, cn_to_int
 from ..vocab import LAW_WORD, RULE_ENDING
-from .ops import (APPEND, CHAPTERS, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, INSERT, INSERT_PHRASE, MERGE,
+from .ops import (APPEND, CHAPTERS, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, FOLD, INSERT, INSERT_PHRASE, MERGE,
                   PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, Problem)
 
 N = ANY_NUM
@@ -360,6 +360,12 @@ def _after_refs(cur: _Cursor, ctx: _Context, refs: list[str]) -> list[Op] | None
             new_paths = _new_refs(cur, ctx, _parent(target))
         ctx.last = target
         return [Op(SPLIT, target, count=count, new_paths=new_paths)]
+    if cur.eat(r"并入(?=原?第)"):
+        into = _ref(cur, ctx, new_numbering=True)
+        ctx.last = target
+        if target.startswith(("章", "节", "编")):
+            return [Op(FOLD, target, new_path=into)]
+        return [Op(MERGE, into, new_path=into, sources=[into, target])]      # 将第十条并入第九条
     if cur.eat(r"(?:分别)?(?:改为|调整为|移作|作为|改作)(?=原?第)"):
         news = _new_refs(cur, ctx, _parent(target))
         if len(news) != len(refs):
@@ -545,6 +551,10 @@ def _add(cur: _Cursor, ctx: _Context, parent: str | None, anchor: tuple[str, str
     t = cur.eat(r"[（(]([^（）()]{1,30})[）)]")
     if t:
         title = t.group(1)
+    if unit in ("章", "节") and new_paths and cur.peek(r"[“「\"][^”」\"\n]{1,30}[”」\"](?![”」])"):
+        title = cur.quote()              # 增加一章，作为第三章“监督管理”，内容如下：
+    if unit in ("章", "节"):
+        cur.eat(r"[，,]?(?:其)?(?:内容|条文)?如下")
     if not new_paths:
         if anchor is None and inside:
             new_paths = [f"{parent}/{unit}"] * count        # appended at the end of its parent
@@ -640,6 +650,9 @@ def _ref(cur: _Cursor, ctx: _Context, new_numbering: bool = False, parent: str |
         s = cur.eat(rf"第({N})节") if m.group(3) == "章" else None
         if s:
             path += f"/节{cn_to_int(s.group(1))}"
+        a = cur.eat(_ART) if new_numbering and m.group(3) == "章" and not s else None
+        if a:
+            return f"{path}/条{cn_to_int(a.group(2))}" + (f"之{cn_to_int(a.group(3))}" if a.group(3) else "")
         if not new_numbering:
             ctx.last = path
         return path
@@ -679,6 +692,11 @@ def _finer(cur: _Cursor, path: str) -> str:
     m = cur.eat(rf"第({N})句")
     if m:
         path += f"/句{cn_to_int(m.group(1))}"
+    m = cur.eat(rf"第({N})自然段")
+    if m:
+        if "/" in path:
+            raise _Unreadable("无法识别的位置")
+        path += f"/款{cn_to_int(m.group(1))}"      # 第N自然段 of an article: its N-th paragraph
     if cur.peek(rf"第{N}|之{N}|{N}(?:条|款|项|句)"):
         raise _Unreadable("无法识别的位置")
     return path

@@ -51,6 +51,23 @@ def items(text: str, first: int) -> list[Node]:
     return out
 
 
+def numbered_articles(lines: list[str]) -> list[tuple[str, list[Node], tuple[int, int] | None]]:
+    """Lines holding whole articles (第四条 … / its paragraphs) -> (title, 款 nodes, (num, sub)) each.
+
+    Lines before the first label come back with number None, for the caller to refuse.
+    """
+    starts = [i for i, line in enumerate(lines) if _ARTICLE_LABEL.match(line)]
+    if not starts or starts[0] != 0:
+        starts = [0] + starts
+    out = []
+    for a, b in zip(starts, starts[1:] + [len(lines)]):
+        m = _ARTICLE_LABEL.match(lines[a])
+        number = (cn_to_int(m.group(1)), cn_to_int(m.group(2)) if m.group(2) else 0) if m else None
+        title, paragraphs = article_body("\n".join(lines[a:b]))
+        out.append((title, paragraphs, number))
+    return [piece for piece in out if piece[1] or piece[2]]
+
+
 def article_pieces(text: str, count: int) -> list[tuple[str, list[Node]]]:
     """分为两条: the new articles, cut at their labels (第十条 …) or else one paragraph each."""
     lines = [l.strip() for l in text.splitlines() if l.strip()]

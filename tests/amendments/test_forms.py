@@ -215,3 +215,69 @@ def test_dates_of_repealed_rules_in_an_annex_are_not_the_decisions_own():
     decision = parse_decision(text)
     assert str(decision.effective) == "2024-05-01" and decision.number is None
     assert decision.part("河道管理条例").ops[0].target == "条5"
+
+
+# -- structure -----------------------------------------------------------------------------------
+
+CODE = """某法
+第一编 总则
+第一章 一般规定
+第一条 甲。
+第二条 乙。
+第二章 管理
+第三条 丙。
+第二编 分则
+第三章 罚则
+第四条 丁。
+第五条 戊。
+己。
+"""
+
+
+def code(*lines: str):
+    ops, problems = parse_ops(list(lines))
+    assert problems == [], problems
+    result = apply(parse(CODE), ops)
+    assert result.failed == [], [(op.describe(), why) for op, why in result.failed]
+    return result.document.to_text().splitlines()[1:]
+
+
+def test_chapters_numbered_straight_through_the_parts_stay_so():
+    assert code("删去第二章。") == ["第一编 总则", "第一章 一般规定", "第一条 甲。", "第二条 乙。", "第二编 分则",
+                                 "第二章 罚则", "第三条 丁。", "第四条 戊。", "己。"]
+
+
+def test_chapters_restarting_in_each_part_stay_so():
+    law = CODE.replace("第三章 罚则", "第一章 罚则")
+    ops, _ = parse_ops(["删去第二章。"])
+    lines = apply(parse(law), ops).document.to_text().splitlines()
+    assert "第一章 罚则" in lines and "第二章 罚则" not in lines
+
+
+def test_new_chapter_with_its_articles_goes_where_its_number_says():
+    lines = code("增加一章，作为第三章“监督”，内容如下：", "“第三章 监督", "“第四条 监督甲。”")
+    assert lines[5:11] == ["第三条 丙。", "第三章 监督", "第四条 监督甲。", "第二编 分则", "第四章 罚则", "第五条 丁。"]
+
+
+def test_chapter_folded_into_another():
+    assert code("将第二章并入第一章。")[:6] == ["第一编 总则", "第一章 一般规定", "第一条 甲。", "第二条 乙。", "第三条 丙。",
+                                        "第二编 分则"]
+
+
+def test_article_placed_by_chapter_and_number():
+    assert code("增加一条，作为第三章第四条：“第四条 新。”")[7:10] == ["第三章 罚则", "第四条 新。", "第五条 丁。"]
+
+
+def test_paragraphs_merged_within_an_article_and_an_article_folded_into_another():
+    assert code("将第五条第一款和第二款合并为一款。")[-1] == "第五条 戊。己。"
+    assert code("将第五条并入第四条。")[-3:] == ["第四条 丁。", "戊。", "己。"]
+
+
+def test_natural_paragraph_is_the_paragraph_of_that_rank():
+    assert code("删去第五条第二自然段。")[-1] == "第五条 戊。"
+
+
+def test_a_new_section_without_its_articles_is_reported_not_guessed():
+    ops, _ = parse_ops(["增加一节，作为第一章第一节：“第一节 通则”"])
+    result = apply(parse(CODE), ops)
+    assert len(result.failed) == 1 and result.document.to_text() == parse(CODE).to_text()
