@@ -53,11 +53,14 @@ def apply(base: Document, ops: list[Op]) -> Consolidation:
     work = _Work(copy.deepcopy(base))
     result = Consolidation(work.doc)
     for op in ops:
+        undo = work.checkpoint()
         try:
             work.run(op)
         except _Fail as e:
+            undo()
             result.failed.append((op, str(e)))
         except Exception as e:  # noqa: BLE001 - one op the engine cannot carry out must not cost the others
+            undo()
             result.failed.append((op, f"无法执行此操作（{type(e).__name__}: {str(e)[:60]}）"))
         else:
             result.applied.append(op)
@@ -90,6 +93,30 @@ class _Work:
         # Kinds the base numbers straight through its 编/章 (第二编 starts at 第五章), not afresh.
         self.continuous = {c.kind for n in doc.root.walk() if n.kind in STATUTE_CONTAINERS
                            for c in n.children[:1] if c.kind in STATUTE_CONTAINERS and (c.num or 1) > 1}
+
+    def checkpoint(self):
+        """A way back to the state before an op, so that a failed op leaves no trace.
+
+        Nodes are not copied: their fields and child lists are remembered, as are the work tables.
+        """
+        nodes = [(n, n.children[:], n.text, n.title, n.num, n.sub, n.label) for n in self._live()]
+        title = self.doc.title
+        tables = {k: (v.copy() if isinstance(v, (dict, set, list)) else v) for k, v in vars(self).items()
+                  if k not in ("doc", "index")}
+
+        def undo() -> None:
+            for n, children, text, heading, num, sub, label in nodes:
+                n.children[:] = children
+                n.text, n.title, n.num, n.sub, n.label = text, heading, num, sub, label
+            self.doc.title = title
+            for k, v in tables.items():
+                setattr(self, k, v.copy() if isinstance(v, (dict, set, list)) else v)
+        return undo
+
+    def _live(self):
+        yield from self.doc.root.walk()
+        for node in self.pending:
+            yield from node.walk()
 
     # -- the old numbering -------------------------------------------------------------------
     def _index(self, node: Node, prefix: str) -> None:
@@ -417,6 +444,9 @@ class _Work:
         first = nodes[0]
         if any(n.kind != first.kind for n in nodes):
             raise _Fail("合并的条款层级不同")
+        if first.kind == PARAGRAPH and Loc.parse(op.new_path or op.target).kind == ARTICLE:
+            self._paragraphs_to_article(nodes, op)
+            return
         if first.kind == PARAGRAPH:
             self._merge_paragraphs(nodes, op)
             return
@@ -439,6 +469,43 @@ class _Work:
             if m:
                 self.pins[id(first)] = (int(m.group(1)), int(m.group(2) or 0))
                 self.explicit.add(id(first))
+
+    def _paragraphs_to_article(self, paragraphs: list[Node], op: Op) -> None:
+        """款 of one or more articles 合并为一条 (作为第Z条): a new article; emptied articles disappear."""
+        first_article = self.parent[id(paragraphs[0])]
+        new = Loc.parse((op.new_path or "条").split("/")[0])
+        if op.text:
+            title, children = article_body(op.text)
+        else:
+            title, children = "", paragraphs
+        article = Node(ARTICLE, num=new.num or first_article.num, sub=new.sub,
+                       label=article_label(new.num or 1, new.sub), title=title, children=list(children))
+        owners = []
+        for p in paragraphs:
+            owner = self.parent[id(p)]
+            del owner.children[_position(owner.children, p)]
+            self.touched.add(id(owner))
+            owners.append(owner)
+            if op.text:
+                self.deleted.add(id(p))
+        for c in article.children:
+            self.parent[id(c)] = article
+        if op.text:
+            self._mark_fresh(article)
+        if new.num:
+            self.pins[id(article)] = (new.num, new.sub)
+            self.explicit.add(id(article))
+            self.pending.append(article)
+        else:
+            container = self.parent[id(first_article)]
+            container.children.insert(_position(container.children, first_article) + 1, article)
+            self.parent[id(article)] = container
+        for owner in {id(o): o for o in owners}.values():
+            if owner.kind == ARTICLE and not any(c.kind == PARAGRAPH for c in owner.children):
+                siblings = self.parent[id(owner)].children
+                del siblings[_position(siblings, owner)]
+                self.deleted.add(id(owner))
+                self.absorbed[id(owner)] = article
 
     def _merge_paragraphs(self, nodes: list[Node], op: Op) -> None:
         """第X款和第Y款合并为一款: one paragraph, the sentences run on (or the decision's wording)."""

@@ -347,11 +347,15 @@ def _after_refs(cur: _Cursor, ctx: _Context, refs: list[str]) -> list[Op] | None
         if text is None:
             raise _Unreadable("名称缺少引号")
         return [Op(RENAME, target, text=text)]
-    if cur.eat(r"合并(?:为一(?:条|款|项))?[，,]?(?:并)?(?:作为)?"):
+    m = cur.eat(r"合并(?:为一(条|款|项))?[，,]?(?:并)?(?:作为)?")
+    if m:
         new = _ref(cur, ctx, new_numbering=True, parent=_parent(target)) if cur.peek(r"原?第") else target
         ctx.last = target
-        op = Op(MERGE, target, new_path=new, sources=list(refs))
-        return [op]
+        position = None
+        if m.group(1) == "条" and "/款" in target and new == target:
+            # 第三条第二款、第四条第一款合并为一条: a new article right after the first one's.
+            new, position = "条", f"after:{target.split('/')[0]}"
+        return [Op(MERGE, target, new_path=new, sources=list(refs), position=position)]
     m = cur.eat(rf"(?:拆分为|分为|改为)({N}|[两])(条|款|项)")
     if m:
         count = _COUNT.get(m.group(1)) or cn_to_int(m.group(1))

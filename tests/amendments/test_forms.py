@@ -281,3 +281,11 @@ def test_a_new_section_without_its_articles_is_reported_not_guessed():
     ops, _ = parse_ops(["增加一节，作为第一章第一节：“第一节 通则”"])
     result = apply(parse(CODE), ops)
     assert len(result.failed) == 1 and result.document.to_text() == parse(CODE).to_text()
+
+
+def test_paragraphs_of_several_articles_merged_into_a_new_article():
+    ops, problems = parse_ops(["将第四条第一款、第五条第二款合并为一条，作为第五条。"])
+    assert problems == [] and ops[0].sources == ["条4/款1", "条5/款2"]
+    lines = apply(parse(CODE), ops).document.to_text().splitlines()[1:]
+    # 第四条 is emptied and goes; 第五条 keeps 戊 and moves up; the new article takes the last place.
+    assert lines[-3:] == ["第四条 戊。", "第五条 丁。", "己。"]

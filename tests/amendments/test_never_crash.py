@@ -72,3 +72,11 @@ def test_any_decision_text_parses_or_raises_parse_error(lines, head):
         parse_decision(text)
     except ParseError:
         pass
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(RAW_OPS, st.sampled_from(range(len(LAWS))))
+def test_a_failed_operation_leaves_no_trace(op, law):
+    result = apply(LAWS[law], [op])
+    if result.failed:
+        assert result.document.to_text() == LAWS[law].to_text()
