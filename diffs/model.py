@@ -43,9 +43,16 @@ class Node:
 
     def walk(self) -> Iterator["Node"]:
         """This node and all below it, in reading order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+    def copy(self) -> "Node":
+        """A copy of the subtree (cheaper than copy.deepcopy: nodes hold only strings and numbers)."""
+        return Node(self.kind, self.num, self.sub, self.label, self.title, self.text,
+                    [c.copy() for c in self.children])
 
     def full_text(self) -> str:
         """The provision's whole text (label excluded), one paragraph per line."""
@@ -77,6 +84,9 @@ class Document:
     header: list[str]
     root: Node
     kind: str = "statute"           # "statute" (条-numbered), "policy" (一、/（一）…), "plain" (paragraphs only)
+
+    def copy(self) -> "Document":
+        return Document(self.title, list(self.header), self.root.copy(), self.kind)
 
     def articles(self) -> list[Node]:
         """The articles (条) in reading order, at whatever depth of 编/章/节 they sit."""

@@ -10,7 +10,6 @@ own cross-references (本条例第十九条 -> 第十七条) in the text that ca
 """
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 
@@ -50,7 +49,7 @@ class _Fail(Exception):
 
 def apply(base: Document, ops: list[Op]) -> Consolidation:
     """Apply ``ops`` to a copy of ``base``; ops that cannot be applied are returned with the reason."""
-    work = _Work(copy.deepcopy(base))
+    work = _Work(base.copy())
     result = Consolidation(work.doc)
     for op in ops:
         undo = work.checkpoint()
