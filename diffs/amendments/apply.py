@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..crossrefs import renumber_articles, renumber_paragraphs
 from ..model import ARTICLE, CHAPTER, ITEM, PARAGRAPH, SECTION, STATUTE_CONTAINERS, Document, Loc, Node, article_label
 from ..numerals import ANY_NUM, int_to_cn
 from .ops import (APPEND, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, FOLD, INSERT, INSERT_PHRASE, MERGE,
                   PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, place_label)
+from .layout import Layout, position_of
 from .wording import (ITEM_ENDS, append_clause, article_body, article_pieces, delete_all, insert_beside, items,
-                      numbered_articles, punctuate_list, replace_all, replace_merged, replace_opening, sentences)
+                      numbered_articles, replace_all, replace_merged, replace_opening, sentences)
 
 _ONE_REF = re.compile(rf"第({ANY_NUM})条(?:之({ANY_NUM}))?")
 
@@ -71,7 +71,7 @@ def apply(base: Document, ops: list[Op]) -> Consolidation:
     return result
 
 
-class _Work:
+class _Work(Layout):
     def __init__(self, doc: Document):
         self.doc = doc
         self.index: dict[str, Node] = {}
@@ -196,11 +196,11 @@ class _Work:
 
     def _swap(self, old: list[Node], new: list[Node]) -> None:
         parent = self.parent[id(old[0])]
-        at = _position(parent.children, old[0])
+        at = position_of(parent.children, old[0])
         for node, successor in zip(old, new):
             self.replaced[id(node)] = successor
         for node in old:
-            del parent.children[_position(parent.children, node)]
+            del parent.children[position_of(parent.children, node)]
             self.deleted.add(id(node))
         parent.children[at:at] = new
         for node in new:
@@ -249,7 +249,7 @@ class _Work:
             return
         node = self.resolve(op.target)
         parent = self.parent[id(node)]
-        del parent.children[_position(parent.children, node)]
+        del parent.children[position_of(parent.children, node)]
         for n in node.walk():
             self.deleted.add(id(n))
         self.touched.add(id(parent))
@@ -282,7 +282,7 @@ class _Work:
                 side, anchor_path = op.position.split(":", 1)
                 anchor = self.resolve(anchor_path)
                 parent = self.parent[id(anchor)]
-                at = _position(parent.children, anchor) + (side == "after")
+                at = position_of(parent.children, anchor) + (side == "after")
                 parent.children.insert(at, node)
                 self.parent[id(node)] = parent
             else:
@@ -336,10 +336,10 @@ class _Work:
         if chapters and num > 1:
             before = chapters[min(num - 1, len(chapters)) - 1]
             parent = self.parent[id(before)]
-            parent.children.insert(_position(parent.children, before) + 1, node)
+            parent.children.insert(position_of(parent.children, before) + 1, node)
         elif chapters:
             parent = self.parent[id(chapters[0])]
-            parent.children.insert(_position(parent.children, chapters[0]), node)
+            parent.children.insert(position_of(parent.children, chapters[0]), node)
         else:
             raise _Fail(f"基础文本没有{kind}，不能增加一{kind}")
         self.parent[id(node)] = parent
@@ -353,7 +353,7 @@ class _Work:
         if source.kind not in STATUTE_CONTAINERS or into.kind != source.kind:
             raise _Fail(f"不能将{place_label(op.target)}并入{place_label(op.new_path or '')}")
         parent = self.parent[id(source)]
-        del parent.children[_position(parent.children, source)]
+        del parent.children[position_of(parent.children, source)]
         self.deleted.add(id(source))
         into.children += source.children
         for c in source.children:
@@ -388,7 +388,7 @@ class _Work:
             raise _Fail(f"{place_label(op.target)}不在条中")
         if op.position and not op.position.startswith("after:"):
             raise _Fail(f"无法理解的位置“{op.position}”")
-        del article.children[_position(article.children, paragraph)]
+        del article.children[position_of(article.children, paragraph)]
         self.touched.add(id(article))
         moved = Node(ARTICLE, num=new.num or article.num, sub=new.sub, label=article_label(new.num or 1, new.sub),
                      children=[paragraph])
@@ -399,11 +399,11 @@ class _Work:
             self.pending.append(moved)
         else:
             container = self.parent[id(article)]
-            container.children.insert(_position(container.children, article) + 1, moved)
+            container.children.insert(position_of(container.children, article) + 1, moved)
             self.parent[id(moved)] = container
         if not any(c.kind == PARAGRAPH for c in article.children):
             siblings = self.parent[id(article)].children
-            del siblings[_position(siblings, article)]
+            del siblings[position_of(siblings, article)]
             self.deleted.add(id(article))
             self.absorbed[id(article)] = moved
 
@@ -422,7 +422,7 @@ class _Work:
             if len(pieces) != op.count:
                 raise _Fail(f"{place_label(op.target)}拆分后的内容不是{op.count}条")
             parent = self.parent[id(node)]
-            at = _position(parent.children, node)
+            at = position_of(parent.children, node)
             node.title, node.children = pieces[0]
             self._mark_fresh(node)
             for k, (title, paragraphs) in enumerate(pieces[1:], 1):
@@ -460,7 +460,7 @@ class _Work:
                     self.parent[id(c)] = first
         for other in nodes[1:]:
             siblings = self.parent[id(other)].children
-            del siblings[_position(siblings, other)]
+            del siblings[position_of(siblings, other)]
             self.deleted.add(id(other))
             self.absorbed[id(other)] = first
         if op.new_path and first.kind == ARTICLE:
@@ -482,7 +482,7 @@ class _Work:
         owners = []
         for p in paragraphs:
             owner = self.parent[id(p)]
-            del owner.children[_position(owner.children, p)]
+            del owner.children[position_of(owner.children, p)]
             self.touched.add(id(owner))
             owners.append(owner)
             if op.text:
@@ -497,12 +497,12 @@ class _Work:
             self.pending.append(article)
         else:
             container = self.parent[id(first_article)]
-            container.children.insert(_position(container.children, first_article) + 1, article)
+            container.children.insert(position_of(container.children, first_article) + 1, article)
             self.parent[id(article)] = container
         for owner in {id(o): o for o in owners}.values():
             if owner.kind == ARTICLE and not any(c.kind == PARAGRAPH for c in owner.children):
                 siblings = self.parent[id(owner)].children
-                del siblings[_position(siblings, owner)]
+                del siblings[position_of(siblings, owner)]
                 self.deleted.add(id(owner))
                 self.absorbed[id(owner)] = article
 
@@ -519,7 +519,7 @@ class _Work:
             for c in other.children:
                 self.parent[id(c)] = first
             siblings = self.parent[id(other)].children
-            del siblings[_position(siblings, other)]
+            del siblings[position_of(siblings, other)]
             self.deleted.add(id(other))
             self.replaced[id(other)] = first
             self.touched.add(id(self.parent[id(first)]))
@@ -616,184 +616,6 @@ class _Work:
         for child in self.doc.root.children:
             self.parent[id(child)] = self.doc.root
 
-    # -- layout and numbering -------------------------------------------------------------------
-    def finish(self) -> list[str]:
-        notes: list[str] = []
-        order = self._article_order()
-        self._place_articles(order)
-        renumbered = self._number_articles(order, notes)
-        self._number_containers(self.doc.root)
-        for article in order:
-            self._number_children(article)
-        if renumbered:
-            self._rewrite_cross_references(renumbered, notes)
-        return notes
-
-    def _article_order(self) -> list[Node]:
-        in_tree = [n for n in self.doc.root.walk() if n.kind == ARTICLE]
-        mains = [n for n in in_tree + self.pending if self._final_sub(n) == 0]
-        subs = [n for n in in_tree + self.pending if self._final_sub(n) != 0]
-        pinned = sorted((n for n in mains if id(n) in self.pins), key=lambda n: self.pins[id(n)])
-        free = [n for n in mains if id(n) not in self.pins]
-        slots: list[Node | None] = [None] * len(mains)
-        for node in pinned:
-            k = self.pins[id(node)][0] - 1
-            if 0 <= k < len(slots) and slots[k] is None:
-                slots[k] = node
-            else:
-                free.append(node)        # an impossible place: keep it, in reading order at the end
-        it = iter(free)
-        order = [s if s is not None else next(it) for s in slots]
-        # 之一 articles follow their base: the base text's own ones the article they followed,
-        # pinned ones the article that will carry that number.
-        riders: dict[int, list[Node]] = {}
-        leading: list[Node] = []
-        previous: Node | None = None
-        for node in in_tree:
-            if self._final_sub(node) == 0:
-                previous = node
-            elif id(node) not in self.pins:
-                (riders.setdefault(id(previous), []) if previous is not None else leading).append(node)
-        out: list[Node] = list(leading)
-        for main in order:
-            out.append(main)
-            out += riders.get(id(main), [])
-        for sub in (s for s in subs if id(s) in self.pins):
-            base = self.pins[id(sub)][0]
-            at = base if base <= len(order) else len(order)
-            anchor = order[at - 1] if at else None
-            i = _position(out, anchor) + 1 if anchor is not None else len(out)
-            while i < len(out) and self._final_sub(out[i]) and (self._final_sub(out[i]) < self.pins[id(sub)][1]):
-                i += 1
-            out.insert(i, sub)
-        return out
-
-    def _final_sub(self, node: Node) -> int:
-        return self.pins[id(node)][1] if id(node) in self.pins else node.sub
-
-    def _place_articles(self, order: list[Node]) -> None:
-        """Put every article under its container in the final order (new ones join their predecessor's)."""
-        home: dict[int, Node] = {}
-        for i, article in enumerate(order):
-            parent = None if any(article is p for p in self.pending) else self.parent.get(id(article))
-            if parent is None or id(parent) in self.deleted:
-                neighbour = order[i - 1] if i else (order[i + 1] if len(order) > 1 else None)
-                parent = home.get(id(neighbour)) if neighbour is not None and id(neighbour) in home else \
-                    (self.parent.get(id(neighbour)) if neighbour is not None else None)
-                parent = parent if parent is not None and id(parent) not in self.deleted else self.doc.root
-            home[id(article)] = parent
-        parents = {id(p): p for p in home.values()}
-        slots: dict[int, int] = {}
-        for p in parents.values():
-            first = next((i for i, c in enumerate(p.children) if c.kind == ARTICLE), None)
-            slots[id(p)] = first if first is not None else len([c for c in p.children
-                                                                 if c.kind not in STATUTE_CONTAINERS])
-            p.children = [c for c in p.children if c.kind != ARTICLE]
-        for p in parents.values():
-            mine = [a for a in order if home[id(a)] is p]
-            at = min(slots[id(p)], len(p.children))
-            p.children[at:at] = mine
-            for a in mine:
-                self.parent[id(a)] = p
-
-    def _number_articles(self, order: list[Node], notes: list[str]) -> dict[tuple[int, int], tuple[int, int]]:
-        mapping: dict[tuple[int, int], tuple[int, int]] = {}
-        k = 0
-        for article in order:
-            sub = self._final_sub(article)
-            if sub == 0:
-                k += 1
-            new = (k if sub == 0 else max(k, 1), sub)
-            old = self.old_number.get(id(article))
-            if old is not None:
-                mapping[old] = new
-                if old != new and id(article) not in self.explicit:
-                    notes.append(f"{article_label(*old)}顺延为{article_label(*new)}（条文顺序相应调整）")
-            article.num, article.sub, article.label = new[0], new[1], article_label(*new)
-        for gone, into in self.absorbed.items():
-            mapping[self.old_number[gone]] = (into.num or 0, into.sub)
-        self.numbering = mapping
-        return {old: new for old, new in mapping.items() if old != new}
-
-    def _number_containers(self, node: Node, running: dict[str, int] | None = None) -> None:
-        """Number 编/章/节 in reading order: 章 and 节 restart in each 编 / 章 unless the base text
-        numbered them straight through (``running``: the counts shared by the whole text)."""
-        running = {} if running is None else running
-        local: dict[str, int] = {}
-        children = node.children
-        pinned = [c for c in children if c.kind in STATUTE_CONTAINERS and id(c) in self.pins]
-        for c in pinned:
-            # A renumbered chapter goes where its number puts it among its siblings.
-            del children[_position(children, c)]
-            siblings = [i for i, s in enumerate(children) if s.kind == c.kind]
-            want = self.pins[id(c)][0] - 1
-            at = siblings[want] if want < len(siblings) else len(children)
-            children.insert(at, c)
-        for child in children:
-            if child.kind in STATUTE_CONTAINERS:
-                counts = running if child.kind in self.continuous else local
-                counts[child.kind] = counts.get(child.kind, 0) + 1
-                if child.num != counts[child.kind]:
-                    child.num = counts[child.kind]
-                    child.label = f"第{int_to_cn(child.num)}{child.kind}"
-                self._number_containers(child, running)
-
-    def _number_children(self, article: Node) -> None:
-        paragraphs = self._ordered([c for c in article.children if c.kind == PARAGRAPH])
-        others = [c for c in article.children if c.kind != PARAGRAPH]
-        article.children = paragraphs + others
-        moved: dict[int, int] = {}
-        for i, p in enumerate(paragraphs, 1):
-            old = self.old_paragraph.get(id(p))
-            if old is not None and old != i:
-                moved[old] = i
-            p.num = i
-            if id(p) in self.touched or any(id(c) in self.pins for c in p.children):
-                listed = self._ordered([c for c in p.children if c.kind == ITEM])
-                p.children = listed + [c for c in p.children if c.kind != ITEM]
-                for j, item in enumerate(listed, 1):
-                    item.num, item.label = j, f"（{int_to_cn(j)}）"
-                punctuate_list(listed)
-        for node in article.walk():
-            if moved and id(node) not in self.fresh and node.text:
-                node.text = renumber_paragraphs(node.text, moved)
-
-    def _ordered(self, nodes: list[Node]) -> list[Node]:
-        if not any(id(n) in self.pins for n in nodes):
-            return nodes
-        slots: list[Node | None] = [None] * len(nodes)
-        free = [n for n in nodes if id(n) not in self.pins]
-        for n in sorted((n for n in nodes if id(n) in self.pins), key=lambda n: self.pins[id(n)]):
-            k = self.pins[id(n)][0] - 1
-            if 0 <= k < len(slots) and slots[k] is None:
-                slots[k] = n
-            else:
-                free.append(n)
-        it = iter(free)
-        return [s if s is not None else next(it) for s in slots]
-
-    def _rewrite_cross_references(self, mapping: dict[tuple[int, int], tuple[int, int]], notes: list[str]) -> None:
-        def new_label(num: int, sub: int) -> str | None:
-            new = mapping.get((num, sub))
-            return article_label(*new) if new else None
-
-        for node in self.doc.root.walk():
-            if id(node) in self.fresh or not node.text:
-                continue
-            # Wording a phrase op put in (将第八十四条中的“第八十七条”修改为“第九十条”) already counts in
-            # the new numbering: references inside it stay as they are.
-            keep = _spans(node.text, self.inserted_phrases.get(id(node), []))
-            new, changes = renumber_articles(node.text, new_label, keep)
-            if changes:
-                owner = self._article_of(node)
-                notes.append(f"{owner.label if owner else ''}中的条文引用按新条号调整")
-                node.text = new
-
-    def _article_of(self, node: Node) -> Node | None:
-        while node is not None and node.kind != ARTICLE:
-            node = self.parent.get(id(node))
-        return node
-
 
 def _becomes_article(op: Op) -> bool:
     """改为第Z条 / 改为第Z条第一款 (another article) / 单列一条: a paragraph leaving its article."""
@@ -802,12 +624,3 @@ def _becomes_article(op: Op) -> bool:
         return True
     return new.kind == PARAGRAPH and new.num == 1 and len(new.steps) == 2 and \
         new.steps[0] != Loc.parse(op.target).steps[0]
-
-
-def _spans(text: str, phrases: list[str]) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for p in phrases if p for m in re.finditer(re.escape(p), text)]
-
-
-def _position(nodes: list[Node], node: Node) -> int:
-    """Index of ``node`` itself: two provisions can read alike, so equality would find the wrong one."""
-    return next(i for i, n in enumerate(nodes) if n is node)
