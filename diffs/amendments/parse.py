@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..model import Loc
 from ..numerals import ANY_NUM, cn_to_int
 from ..vocab import LAW_WORD, RULE_ENDING
 from .ops import (APPEND, CHAPTERS, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, FOLD, INSERT, INSERT_PHRASE, MERGE,
@@ -328,7 +329,7 @@ def _clause(cur: _Cursor, ctx: _Context) -> list[Op] | None:
 
 def _after_refs(cur: _Cursor, ctx: _Context, refs: list[str]) -> list[Op] | None:
     target = refs[0]
-    if cur.eat("中的"):
+    if cur.eat(r"中的|的(?=[“「\"])"):
         return _phrases(cur, ctx, [(refs, None)])
     if cur.eat(r"(?:的)?(?:款首|条首|句首|开头)(?:部分)?修改为"):
         return _await_or_quote(cur, ctx, Op(REPLACE_OPENING, target))
@@ -356,14 +357,17 @@ def _after_refs(cur: _Cursor, ctx: _Context, refs: list[str]) -> list[Op] | None
             # 第三条第二款、第四条第一款合并为一条: a new article right after the first one's.
             new, position = "条", f"after:{target.split('/')[0]}"
         return [Op(MERGE, target, new_path=new, sources=list(refs), position=position)]
-    m = cur.eat(rf"(?:拆分为|分为|改为)({N}|[两])(条|款|项)")
+    m = cur.eat(rf"(?:拆分为|分为|修改为|改为)({N}|[两])(条|款|项)")
     if m:
         count = _COUNT.get(m.group(1)) or cn_to_int(m.group(1))
         new_paths: list[str] = []
         if cur.eat(r"[，,]?(?:分别)?作为"):
             new_paths = _new_refs(cur, ctx, _parent(target))
         ctx.last = target
-        return [Op(SPLIT, target, count=count, new_paths=new_paths)]
+        op = Op(SPLIT, target, count=count, new_paths=new_paths)
+        if cur.peek(r"[：:]\s*(?:[“「\"]|$)"):
+            return _await_or_quote(cur, ctx, op)       # 修改为两条，作为第一条、第二条：“…”
+        return [op]
     if cur.eat(r"并入(?=原?第)"):
         into = _ref(cur, ctx, new_numbering=True)
         ctx.last = target
@@ -559,6 +563,13 @@ def _add(cur: _Cursor, ctx: _Context, parent: str | None, anchor: tuple[str, str
         title = cur.quote()              # 增加一章，作为第三章“监督管理”，内容如下：
     if unit in ("章", "节"):
         cur.eat(r"[，,]?(?:其)?(?:内容|条文)?如下")
+    if not new_paths and anchor is not None and inside:
+        # 在第三条第二项后增加一项: the place next to the anchor, in the anchor's parent.
+        loc = Loc.parse(anchor[0])
+        if loc.kind != unit or loc.parent is None:
+            raise _Unreadable(f"“在……后增加一{unit}”的位置无法确定")
+        new_paths = [str(loc.parent.child(unit, (loc.num or 0) + (anchor[1] == "后") + i)) for i in range(count)]
+        anchor = None
     if not new_paths:
         if anchor is None and inside:
             new_paths = [f"{parent}/{unit}"] * count        # appended at the end of its parent

@@ -289,3 +289,20 @@ def test_paragraphs_of_several_articles_merged_into_a_new_article():
     lines = apply(parse(CODE), ops).document.to_text().splitlines()[1:]
     # 第四条 is emptied and goes; 第五条 keeps 戊 and moves up; the new article takes the last place.
     assert lines[-3:] == ["第四条 戊。", "第五条 丁。", "己。"]
+
+
+def test_item_added_after_or_before_an_item_takes_the_next_place():
+    after = article(run("在第三条第二项后增加一项：“（三）报告险情。”"), 3)
+    assert "（一）巡查河道；\n（二）清理障碍物；\n（三）报告险情。" in after
+    assert "职责：\n（一）报告险情；\n（二）巡查河道；" in article(run("在第三条第一项前增加一项：“报告险情；”"), 3)
+
+
+def test_article_rewritten_as_two_articles():
+    result = run("将第一条修改为两条，作为第一条、第二条：", "“第一条 为了保护河道，制定本条例。", "“第二条 河道实行统一管理。”")
+    assert [a.display_line() for a in result.document.articles()][:3] == [
+        "第一条 为了保护河道，制定本条例。", "第二条 河道实行统一管理。", "第三条 本条例适用于本省行政区域内的河道。\n"
+        "县级以上人民政府水行政主管部门负责河道管理。"]
+
+
+def test_phrase_of_a_paragraph_written_with_de_instead_of_zhongde():
+    assert article(run("将第四条第一款的“垃圾”修改为“废弃物”。"), 4).startswith("第四条 禁止在河道内弃置废弃物。")
