@@ -4,11 +4,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from diffs.errors import InputError
+from diffs.errors import InputError, ParseError, RegwatchError
 
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                              show_default=True)
@@ -27,6 +28,17 @@ def read_document(path: str) -> str:
     return text
 
 
+@contextmanager
+def understood(what: str):
+    """Never a traceback: an unforeseen failure reading a decision becomes one line and exit 2."""
+    try:
+        yield
+    except (RegwatchError, click.exceptions.Exit, click.ClickException):
+        raise
+    except Exception as e:  # noqa: BLE001 - reported as one line, as every regwatch error is
+        raise ParseError(f"{what}: could not be read ({type(e).__name__}: {str(e)[:80]})") from None
+
+
 @click.command()
 @click.argument("decision", type=click.Path(dir_okay=False))
 @format_option
@@ -35,7 +47,8 @@ def ops(decision: str, fmt: str) -> None:
     from diffs.amendments import parse_decision
     from diffs.amendments.report import render_ops
 
-    parsed = parse_decision(read_document(decision))
+    with understood(decision):
+        parsed = parse_decision(read_document(decision))
     if fmt == "json":
         click.echo(json.dumps(parsed.to_dict(), ensure_ascii=False, indent=1))
     else:
@@ -54,8 +67,9 @@ def amend(decision: str, base: str, target: str | None, republished: str | None,
     """Apply DECISION to the base text and print the consolidated text (or, with --check, the discrepancies)."""
     from diffs.amendments.report import consolidate, render_discrepancies
 
-    result = consolidate(read_document(decision), read_document(base), target,
-                         read_document(republished) if republished else None)
+    with understood(decision):
+        result = consolidate(read_document(decision), read_document(base), target,
+                             read_document(republished) if republished else None)
     consolidation = result.consolidation
     if fmt == "json":
         payload = {"law": result.part.target, **consolidation.to_dict(),

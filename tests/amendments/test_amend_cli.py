@@ -61,3 +61,15 @@ def test_validity_of_a_decision_on_a_date(tmp_path, order68):
     before = json.loads(regwatch("validity", str(page), "--at", "2022-06-01", "--format", "json").stdout)
     assert before["repeals"][0]["status"]["status"] == "现行有效"
     assert regwatch("validity", str(page), "--at", "June").returncode == 2
+
+
+def test_garbled_decisions_never_print_a_traceback(tmp_path):
+    garbled = tmp_path / "decision.txt"
+    garbled.write_text("关于修改《某条例》的决定\n对《某条例》作如下修改：\n将第“三条'修改为：“\n删去第三、款。\n"
+                       "在第后增加一条，作为第之一条：\n本决定自公布之日起施行。\n", encoding="utf-8")
+    base = tmp_path / "base.txt"
+    base.write_text("某条例\n第一条 甲。\n第二条 乙。\n", encoding="utf-8")
+    for args in (("ops", str(garbled)), ("amend", str(garbled), "--base", str(base), "--target", "某条例")):
+        out = regwatch(*args)
+        assert "Traceback" not in out.stderr and out.returncode in (0, 2), out.stderr
+        assert out.stderr.strip(), "an unread instruction is reported"
