@@ -2,11 +2,14 @@
 
 A law's part of a decision is a sequence of instruction lines, each possibly followed by unquoted
 replacement paragraphs (Shanghai style: ``1.将第九条修改为：`` then the new text on its own lines).
-An instruction line is read clause by clause with a cursor: references (第X条第Y款第Z项, lists with
-、/和, ranges with 至, 原第X条, 条例中的 = everywhere), quoted phrases (nested “” allowed) and verbs
-(修改为, 改为, 删去, 增加, 合并为, 分为, 款首/款尾, 条标/章名/名称). A bare 第二款 / 第三项 continues
-the article or paragraph named last, as drafting does. Whatever cannot be read becomes a
-:class:`~diffs.amendments.ops.Problem`, never a silent gap.
+Reading goes in three steps. Tokens: straight quotes become GB/T 15834 ones, abbreviated ordinal
+lists (第三、四、五款) are spelt out, quotations over several lines are glued back. Context: a
+:class:`_Context` carries what bare references continue (第二款 after 第七条), what 其中/该条 point
+to, and the scope of a numbered item. Operations: a clause is read by the first matching rule of
+``_CLAUSE_START`` / ``_AFTER_JIANG`` (how a clause starts) and ``_AFTER_PLACE`` (what follows a
+place: 中的, 修改为, 改为第Y条, 合并, 分为, 并入, 单列一条, 增加…); a new drafting form is one more rule.
+Whatever cannot be read becomes a :class:`~diffs.amendments.ops.Problem`, never a guess: a place
+with a numbered step left unread (第三目, 第二句 of an item) is refused, not widened.
 """
 from __future__ import annotations
 
@@ -296,104 +299,170 @@ def read_sentence(sentence: str, ctx: _Context | None = None) -> tuple[list[Op],
     return ops, problems
 
 
+def _bare_phrase(cur: _Cursor, ctx: _Context) -> list[Op]:
+    """“A”修改为“B” with no place of its own: the places named last, else inside a numbered item that
+    item's provision, else (a decision's bare “A”修改为“B”, or …；“A”均修改为“B”) the whole text."""
+    item_scope = ctx.item and ctx.last and not ctx.everywhere and not cur.peek(_EVERYWHERE_AFTER_STOP)
+    scope = [ctx.article or ctx.last] if item_scope else [EVERYWHERE]
+    return _phrases(cur, ctx, [(ctx.refs or scope, None)])
+
+
+def _anaphora(cur: _Cursor, ctx: _Context) -> list[Op]:
+    """其中的“A”修改为“B”: the provision named last in this item (after 将第X条改为第Y条, old article X)."""
+    if not ctx.last:
+        raise _Unreadable("“其中”没有可以指代的条文")
+    return _phrases(cur, ctx, [([ctx.last], None)])
+
+
+def _last_place(cur: _Cursor, ctx: _Context) -> list[Op] | None:
+    """条标修改为 / 款尾增加 … right after another clause: the provision that clause named."""
+    return _after_refs(cur, ctx, [ctx.last or ctx.article])
+
+
+# How a clause starts: (pattern, reader(cur, ctx), needs a provision named before). After 将/把/对
+# come the anaphora, a bare quotation, 修改为 of the provision named last, or a place (_after_refs).
+_CLAUSE_START = [(re.compile(pattern), reader, needs_context) for pattern, reader, needs_context in (
+    (r"其他修改[：:]?", lambda cur, ctx: [], False),
+    (r"删去|删除", lambda cur, ctx: _delete(cur, ctx), False),
+    (r"在", lambda cur, ctx: _insert_at(cur, ctx), False),
+    (r"(?=(?:增加|增写|新增)[一两二三四五六七八九十]+(?:条|款|项|章|节))", lambda cur, ctx: _add(cur, ctx, None), False),
+    (r"(?=(?:的)?(?:条标|款首|款尾|条首|条尾|末尾))", _last_place, True),
+)]
+_AFTER_JIANG = [(re.compile(pattern), reader) for pattern, reader in (
+    (r"其中(?:的)?(?=[“「\"])", _anaphora),
+    (r"(?=[：:]?\s*[“「\"])", _bare_phrase),
+    (r"条文修改为|(?:并)?修改为", lambda cur, ctx: _replace(cur, ctx, [ctx.last] if ctx.last else [])),
+)]
+
+
 def _clause(cur: _Cursor, ctx: _Context) -> list[Op] | None:
-    if cur.eat(r"其他修改[：:]?"):
-        return []
-    if cur.eat(r"删去|删除"):
-        return _delete(cur, ctx)
-    if cur.eat(r"在"):
-        return _insert_at(cur, ctx)
-    if cur.peek(r"(?:增加|增写|新增)[一两二三四五六七八九十]+(?:条|款|项|章|节)"):
-        return _add(cur, ctx, None)
-    if cur.peek(r"(?:的)?(?:条标|款首|款尾|条首|条尾|末尾)") and (ctx.last or ctx.article):
-        return _after_refs(cur, ctx, [ctx.last or ctx.article])
+    for pattern, reader, needs_context in _CLAUSE_START:
+        if needs_context and not (ctx.last or ctx.article):
+            continue
+        if cur.eat(pattern):
+            return reader(cur, ctx)
     cur.eat(r"将|把|对")
-    if cur.eat(r"其中(?:的)?(?=[“「\"])"):
-        # 其中: the provision named last in this item (after 将第X条改为第Y条, old article X).
-        if not ctx.last:
-            raise _Unreadable("“其中”没有可以指代的条文")
-        return _phrases(cur, ctx, [([ctx.last], None)])
-    if cur.peek(r"[：:]?\s*[“「\"]"):
-        # No place of its own: the places named last, else inside a numbered item that item's
-        # provision, else (a decision's bare “A”修改为“B”) the whole text.
-        item_scope = ctx.item and ctx.last and not ctx.everywhere and not cur.peek(_EVERYWHERE_AFTER_STOP)
-        scope = [ctx.article or ctx.last] if item_scope else [EVERYWHERE]
-        return _phrases(cur, ctx, [(ctx.refs or scope, None)])
-    if cur.eat(r"条文修改为|(?:并)?修改为"):
-        return _replace(cur, ctx, [ctx.last] if ctx.last else [])
+    for pattern, reader in _AFTER_JIANG:
+        if cur.eat(pattern):
+            return reader(cur, ctx)
     refs = _refs(cur, ctx)
     if not refs:
         return None
     return _after_refs(cur, ctx, refs)
 
 
-def _after_refs(cur: _Cursor, ctx: _Context, refs: list[str]) -> list[Op] | None:
-    target = refs[0]
-    if cur.eat(r"中的|的(?=[“「\"])"):
-        return _phrases(cur, ctx, [(refs, None)])
-    if cur.eat(r"(?:的)?(?:款首|条首|句首|开头)(?:部分)?修改为"):
-        return _await_or_quote(cur, ctx, Op(REPLACE_OPENING, target))
-    if cur.eat(r"(?:的)?(?:款首|条首|句首|开头)增加"):
-        return _await_or_quote(cur, ctx, Op(PREPEND, target))
-    if cur.eat(r"(?:的)?(?:款尾|条尾|末尾|句尾|最后|款末|条末)增加"):
-        return _await_or_quote(cur, ctx, Op(APPEND, target))
-    if cur.eat(r"(?:的)?条标修改为"):
-        text = cur.quote()
-        if text is None:
-            raise _Unreadable("条标缺少引号")
-        ctx.last = target
-        return [Op(RENAME, target, text=text.strip("（）()"))]
-    if cur.eat(r"(?:的)?(?:章名|节名|标题|名称)修改为"):
+# -- what follows a place: one rule per drafting form ----------------------------------------------
+# Each rule is (pattern at the cursor, reader(cur, ctx, refs, match) -> ops). The first pattern that
+# matches decides; a pattern that only looks ahead leaves the words for its reader. A new form of
+# instruction is one more entry here.
+
+def _rule_phrases(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    return _phrases(cur, ctx, [(refs, None)])                      # 第X条中的“A”修改为“B”
+
+
+def _rule_edit(action: str):
+    def read(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+        return _await_or_quote(cur, ctx, Op(action, refs[0]))     # 款首修改为 / 款首增加 / 款尾增加
+    return read
+
+
+def _rule_rename(strip: str):
+    def read(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
         text = cur.quote()
         if text is None:
             raise _Unreadable("名称缺少引号")
-        return [Op(RENAME, target, text=text)]
-    m = cur.eat(r"合并(?:为一(条|款|项))?[，,]?(?:并)?(?:作为)?")
-    if m:
-        new = _ref(cur, ctx, new_numbering=True, parent=_parent(target)) if cur.peek(r"原?第") else target
-        ctx.last = target
-        position = None
-        if m.group(1) == "条" and "/款" in target and new == target:
-            # 第三条第二款、第四条第一款合并为一条: a new article right after the first one's.
-            new, position = "条", f"after:{target.split('/')[0]}"
-        return [Op(MERGE, target, new_path=new, sources=list(refs), position=position)]
-    m = cur.eat(rf"(?:拆分为|分为|修改为|改为)({N}|[两])(条|款|项)")
-    if m:
-        count = _COUNT.get(m.group(1)) or cn_to_int(m.group(1))
-        new_paths: list[str] = []
-        if cur.eat(r"[，,]?(?:分别)?作为"):
-            new_paths = _new_refs(cur, ctx, _parent(target))
-        ctx.last = target
-        op = Op(SPLIT, target, count=count, new_paths=new_paths)
-        if cur.peek(r"[：:]\s*(?:[“「\"]|$)"):
-            return _await_or_quote(cur, ctx, op)       # 修改为两条，作为第一条、第二条：“…”
-        return [op]
-    if cur.eat(r"并入(?=原?第)"):
-        into = _ref(cur, ctx, new_numbering=True)
-        ctx.last = target
-        if target.startswith(("章", "节", "编")):
-            return [Op(FOLD, target, new_path=into)]
-        return [Op(MERGE, into, new_path=into, sources=[into, target])]      # 将第十条并入第九条
-    if cur.eat(r"(?:分别)?(?:改为|调整为|移作|作为|改作)(?=原?第)"):
-        news = _new_refs(cur, ctx, _parent(target))
-        if len(news) != len(refs):
-            raise _Unreadable("改为的位置与原位置的个数不一致")
-        ctx.last = target
-        return [Op(RENUMBER, old, new_path=new) for old, new in zip(refs, news)]
-    if cur.eat(r"(?:单列|单作|单独作为|另列)一条"):
-        # The paragraph becomes an article of its own: where 作为 says, else right after its article.
-        new = _ref(cur, ctx, new_numbering=True) if cur.eat(r"[，,]?作为(?=原?第)") else None
-        if new is not None and not new.startswith("条"):
-            raise _Unreadable("单列一条的位置不是条")
-        ctx.last = target
-        return [Op(RENUMBER, target, new_path=new or "条", position=None if new else f"after:{target.split('/')[0]}")]
-    if cur.eat(r"(?:均|统一|分别)?修改为"):
-        return _replace(cur, ctx, refs)
-    if cur.peek(r"(?:增加|增写|新增)[一两二三四五六七八九十]+(?:条|款|项)"):
-        return _add(cur, ctx, target)
-    if cur.peek(r"[，,；;。]|$"):
-        ctx.last = target   # 将第三十二条改为……，第一款修改为: the reference sets context only
-        return []
+        ctx.last = refs[0]
+        return [Op(RENAME, refs[0], text=text.strip(strip) if strip else text)]
+    return read
+
+
+def _rule_merge(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    target = refs[0]
+    new = _ref(cur, ctx, new_numbering=True, parent=_parent(target)) if cur.peek(r"原?第") else target
+    ctx.last = target
+    position = None
+    if m.group(1) == "条" and "/款" in target and new == target:
+        # 第三条第二款、第四条第一款合并为一条: a new article right after the first one's.
+        new, position = "条", f"after:{target.split('/')[0]}"
+    return [Op(MERGE, target, new_path=new, sources=list(refs), position=position)]
+
+
+def _rule_split(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    target = refs[0]
+    count = _COUNT.get(m.group(1)) or cn_to_int(m.group(1))
+    new_paths: list[str] = []
+    if cur.eat(r"[，,]?(?:分别)?作为"):
+        new_paths = _new_refs(cur, ctx, _parent(target))
+    ctx.last = target
+    op = Op(SPLIT, target, count=count, new_paths=new_paths)
+    if cur.peek(r"[：:]\s*(?:[“「\"]|$)"):
+        return _await_or_quote(cur, ctx, op)       # 修改为两条，作为第一条、第二条：“…”
+    return [op]
+
+
+def _rule_fold(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    target = refs[0]
+    into = _ref(cur, ctx, new_numbering=True)
+    ctx.last = target
+    if target.startswith(("章", "节", "编")):
+        return [Op(FOLD, target, new_path=into)]
+    return [Op(MERGE, into, new_path=into, sources=[into, target])]      # 将第十条并入第九条
+
+
+def _rule_renumber(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    news = _new_refs(cur, ctx, _parent(refs[0]))
+    if len(news) != len(refs):
+        raise _Unreadable("改为的位置与原位置的个数不一致")          # 分别改为: element by element
+    ctx.last = refs[0]
+    return [Op(RENUMBER, old, new_path=new) for old, new in zip(refs, news)]
+
+
+def _rule_own_article(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    # The paragraph becomes an article of its own: where 作为 says, else right after its article.
+    target = refs[0]
+    new = _ref(cur, ctx, new_numbering=True) if cur.eat(r"[，,]?作为(?=原?第)") else None
+    if new is not None and not new.startswith("条"):
+        raise _Unreadable("单列一条的位置不是条")
+    ctx.last = target
+    return [Op(RENUMBER, target, new_path=new or "条", position=None if new else f"after:{target.split('/')[0]}")]
+
+
+def _rule_replace(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    return _replace(cur, ctx, refs)
+
+
+def _rule_add(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    return _add(cur, ctx, refs[0])
+
+
+def _rule_context_only(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    ctx.last = refs[0]   # 将第三十二条改为……，第一款修改为: the reference sets context only
+    return []
+
+
+_AFTER_PLACE = [(re.compile(pattern), reader) for pattern, reader in (
+    (r"中的|的(?=[“「\"])", _rule_phrases),
+    (r"(?:的)?(?:款首|条首|句首|开头)(?:部分)?修改为", _rule_edit(REPLACE_OPENING)),
+    (r"(?:的)?(?:款首|条首|句首|开头)增加", _rule_edit(PREPEND)),
+    (r"(?:的)?(?:款尾|条尾|末尾|句尾|最后|款末|条末)增加", _rule_edit(APPEND)),
+    (r"(?:的)?条标修改为", _rule_rename("（）()")),
+    (r"(?:的)?(?:章名|节名|标题|名称)修改为", _rule_rename("")),
+    (r"合并(?:为一(条|款|项))?[，,]?(?:并)?(?:作为)?", _rule_merge),
+    (rf"(?:拆分为|分为|修改为|改为)({N}|[两])(条|款|项)", _rule_split),
+    (r"并入(?=原?第)", _rule_fold),
+    (r"(?:分别)?(?:改为|调整为|移作|作为|改作)(?=原?第)", _rule_renumber),
+    (r"(?:单列|单作|单独作为|另列)一条", _rule_own_article),
+    (r"(?:均|统一|分别)?修改为", _rule_replace),
+    (r"(?=(?:增加|增写|新增)[一两二三四五六七八九十]+(?:条|款|项))", _rule_add),
+    (r"(?=[，,；;。]|$)", _rule_context_only),
+)]
+
+
+def _after_refs(cur: _Cursor, ctx: _Context, refs: list[str]) -> list[Op] | None:
+    for pattern, reader in _AFTER_PLACE:
+        m = cur.eat(pattern)
+        if m:
+            return reader(cur, ctx, refs, m)
     return None
 
 
