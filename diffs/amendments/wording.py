@@ -151,6 +151,7 @@ _OPENERS = "（(《“‘"
 _CONJ = re.compile(r"^(?:和|及|以及|与|或者|或|并且|并|等|、)")
 _CONJ_END = re.compile(r"(?:和|及|以及|与|或者|或)$")
 # An adverbial of authority (按照国家有关规定) put before a verb phrase is set off by a comma.
+_CLAUSE_REST = re.compile(r"[^，,。；;：:、]*")
 _ADVERBIAL = re.compile(r"^(?:按照|依照|根据|依据|参照)[^，。；]{2,30}(?:规定|要求|标准|程序)$")
 
 
@@ -172,11 +173,12 @@ def insert_beside(text: str, phrase: str, added: str, before: bool) -> tuple[str
                 and not _CONJ.match(words) else ""
             return added + sep + words
         sep = ""
-        if _in_list(t, a, b) and added[:1] not in _PUNCT and not _CONJ.match(added) and words[-1:] not in _PUNCT:
+        if _in_list(t, a, b) and added[:1] not in _PUNCT + _OPENERS and not _CONJ.match(added) \
+                and words[-1:] not in _PUNCT:
             sep = "、"
         after = ""
-        if _ADVERBIAL.match(added) and t[b:b + 1] and t[b:b + 1] not in _PUNCT:
-            after = "，"
+        if _ADVERBIAL.match(added) and len(_CLAUSE_REST.match(t, b).group(0)) >= 8:
+            after = "，"          # …规定，生产符合质量标准的材料 — but …规定办理 stays one phrase
         return words + sep + added + after
     return substitute(text, phrase, joined)
 

@@ -306,3 +306,9 @@ def test_article_rewritten_as_two_articles():
 
 def test_phrase_of_a_paragraph_written_with_de_instead_of_zhongde():
     assert article(run("将第四条第一款的“垃圾”修改为“废弃物”。"), 4).startswith("第四条 禁止在河道内弃置废弃物。")
+
+
+def test_adverbial_before_a_short_verb_is_not_set_off():
+    law = LAW.replace("按照职责做好相关工作", "应当办理")
+    ops, _ = parse_ops(["在第五条中的“应当”后增加“按照国家有关规定”。"])
+    assert "应当按照国家有关规定办理。" in apply(parse(law), ops).document.to_text()
