@@ -7,6 +7,9 @@ pinned ones in their slots and the rest in reading order around them, then renum
 articles ride with their base article), chapters and items likewise. Renumbering rewrites the law's
 own cross-references (本条例第十九条 -> 第十七条) in the text that came from the base, as
 "对条文顺序作相应调整" implies; the decision's new wording already uses the new numbers.
+What apply knows about a node (its parent, pin, base number, whether the decision worded it) is
+its :class:`_State`; the layout after all ops is :mod:`diffs.amendments.layout`. Each op is atomic:
+a failed one is undone from a checkpoint of node fields and states, without copying the document.
 """
 from __future__ import annotations
 
@@ -71,45 +74,67 @@ def apply(base: Document, ops: list[Op]) -> Consolidation:
     return result
 
 
+@dataclass
+class _State:
+    """What apply knows about one node besides its text: where it hangs, where the decision pins it."""
+    node: Node                                   # held, so that the node (and its id) outlives removal
+    parent: Node | None = None
+    pin: tuple[int, int] | None = None           # place in the new numbering (作为第十条 / 改为第十一条)
+    old_number: tuple[int, int] | None = None    # an article's number in the base text
+    old_paragraph: int | None = None             # a paragraph's number in the base text
+    fresh: bool = False                          # worded by the decision
+    deleted: bool = False
+    touched: bool = False                        # its children changed
+    explicit: bool = False                       # an article the decision renumbers itself
+    replaced_by: Node | None = None              # rewritten provision -> the node now in its place
+    absorbed_into: Node | None = None            # merged-away article -> the article it joined
+    inserted: list[str] = field(default_factory=list)   # wording phrase ops put into it
+
+
 class _Work(Layout):
     def __init__(self, doc: Document):
         self.doc = doc
         self.index: dict[str, Node] = {}
-        self.parent: dict[int, Node] = {}
-        self.old_number: dict[int, tuple[int, int]] = {}
-        self.pins: dict[int, tuple[int, int]] = {}       # node -> place in the new numbering
+        self.states: dict[int, _State] = {}
         self.pending: list[Node] = []                    # pinned new articles, laid out by finish()
-        self.fresh: set[int] = set()                     # nodes worded by the decision
-        self.deleted: set[int] = set()
-        self.absorbed: dict[int, Node] = {}              # merged-away article -> the article it joined
-        self.touched: set[int] = set()                   # parents whose children changed
-        self.explicit: set[int] = set()                  # articles the decision renumbers itself
-        self.inserted_phrases: dict[int, list[str]] = {}  # node -> wording phrase ops put into it
-        self.replaced: dict[int, Node] = {}              # rewritten provision -> the node now in its place
+        self.absorbed: list[Node] = []                   # merged-away articles (state.absorbed_into)
         self.numbering: dict[tuple[int, int], tuple[int, int]] = {}   # base article -> its number after
-        self.old_paragraph: dict[int, int] = {}          # base paragraph -> its number in the base
         self._index(doc.root, "")
         # Kinds the base numbers straight through its 编/章 (第二编 starts at 第五章), not afresh.
         self.continuous = {c.kind for n in doc.root.walk() if n.kind in STATUTE_CONTAINERS
                            for c in n.children[:1] if c.kind in STATUTE_CONTAINERS and (c.num or 1) > 1}
 
+    def st(self, node: Node) -> _State:
+        """The node's state, made on first use."""
+        state = self.states.get(id(node))
+        if state is None:
+            state = self.states[id(node)] = _State(node)
+        return state
+
+    def absorb(self, gone: Node, into: Node) -> None:
+        self.st(gone).absorbed_into = into
+        self.absorbed.append(gone)
+
     def checkpoint(self):
         """A way back to the state before an op, so that a failed op leaves no trace.
 
-        Nodes are not copied: their fields and child lists are remembered, as are the work tables.
+        Nodes are not copied: their fields, child lists and states are remembered.
         """
         nodes = [(n, n.children[:], n.text, n.title, n.num, n.sub, n.label) for n in self._live()]
-        title = self.doc.title
-        tables = {k: (v.copy() if isinstance(v, (dict, set, list)) else v) for k, v in vars(self).items()
-                  if k not in ("doc", "index")}
+        states = [(s, dict(vars(s)), s.inserted[:]) for s in self.states.values()]
+        known = set(self.states)
+        title, pending, absorbed = self.doc.title, self.pending[:], self.absorbed[:]
 
         def undo() -> None:
             for n, children, text, heading, num, sub, label in nodes:
                 n.children[:] = children
                 n.text, n.title, n.num, n.sub, n.label = text, heading, num, sub, label
-            self.doc.title = title
-            for k, v in tables.items():
-                setattr(self, k, v.copy() if isinstance(v, (dict, set, list)) else v)
+            for state, fields, inserted in states:
+                vars(state).update(fields)
+                state.inserted = inserted
+            for key in set(self.states) - known:
+                del self.states[key]
+            self.doc.title, self.pending, self.absorbed = title, pending, absorbed
         return undo
 
     def _live(self):
@@ -120,17 +145,17 @@ class _Work(Layout):
     # -- the old numbering -------------------------------------------------------------------
     def _index(self, node: Node, prefix: str) -> None:
         for child in node.children:
-            self.parent[id(child)] = node
+            self.st(child).parent = node
             key = child.key
             if child.kind == ARTICLE:
                 path = key
-                self.old_number[id(child)] = (child.num or 0, child.sub)
+                self.st(child).old_number = (child.num or 0, child.sub)
             elif child.kind in STATUTE_CONTAINERS:
                 path = f"{prefix}/{key}" if prefix and child.kind == SECTION else key
             else:
                 path = f"{prefix}/{key}" if prefix else key
             if child.kind == PARAGRAPH and child.num:
-                self.old_paragraph[id(child)] = child.num
+                self.st(child).old_paragraph = child.num
             self.index.setdefault(path, child)
             self._index(child, path)
 
@@ -146,10 +171,10 @@ class _Work(Layout):
         if node is None:
             raise _Fail(f"基础文本中没有{place_label(path)}")
         for _ in range(100):         # a provision rewritten is still the place later ops name
-            if id(node) not in self.replaced:
+            if self.st(node).replaced_by is None:
                 break
-            node = self.replaced[id(node)]
-        if id(node) in self.deleted:
+            node = self.st(node).replaced_by
+        if self.st(node).deleted:
             raise _Fail(f"{place_label(path)}已被删除")
         return node
 
@@ -192,27 +217,27 @@ class _Work(Layout):
             node.title = op.text or ""
         else:
             node.text = op.text or ""
-            self.fresh.add(id(node))
+            self.st(node).fresh = True
 
     def _swap(self, old: list[Node], new: list[Node]) -> None:
-        parent = self.parent[id(old[0])]
+        parent = self.st(old[0]).parent
         at = position_of(parent.children, old[0])
         for node, successor in zip(old, new):
-            self.replaced[id(node)] = successor
+            self.st(node).replaced_by = successor
         for node in old:
             del parent.children[position_of(parent.children, node)]
-            self.deleted.add(id(node))
+            self.st(node).deleted = True
         parent.children[at:at] = new
         for node in new:
-            self.parent[id(node)] = parent
+            self.st(node).parent = parent
             self._mark_fresh(node)
-        self.touched.add(id(parent))
+        self.st(parent).touched = True
 
     def _mark_fresh(self, node: Node) -> None:
         for n in node.walk():
-            self.fresh.add(id(n))
+            self.st(n).fresh = True
             for c in n.children:
-                self.parent[id(c)] = n
+                self.st(c).parent = n
 
     def _text_node(self, path: str) -> Node:
         """The node whose own text an opening/ending op edits: an article's first or last paragraph."""
@@ -248,11 +273,11 @@ class _Work(Layout):
         if self._on_sentence(op, lambda s: ""):
             return
         node = self.resolve(op.target)
-        parent = self.parent[id(node)]
+        parent = self.st(node).parent
         del parent.children[position_of(parent.children, node)]
         for n in node.walk():
-            self.deleted.add(id(n))
-        self.touched.add(id(parent))
+            self.st(n).deleted = True
+        self.st(parent).touched = True
 
     def _insert(self, op: Op) -> None:
         loc = Loc.parse(op.target)
@@ -260,7 +285,7 @@ class _Work(Layout):
         kind, num, sub = loc.kind, loc.num or 0, loc.sub
         if kind == ARTICLE and loc.parent is not None and loc.parent.kind == CHAPTER:
             # 作为第三章第五条: the article opens (or joins) the chapter now numbered three.
-            chapters = [n for n in self.doc.root.walk() if n.kind == CHAPTER and id(n) not in self.deleted]
+            chapters = [n for n in self.doc.root.walk() if n.kind == CHAPTER and not self.st(n).deleted]
             if not 1 <= (loc.parent.num or 0) <= len(chapters):
                 raise _Fail(f"没有{place_label(str(loc.parent))}")
             title, paragraphs = article_body(op.text or "")
@@ -269,9 +294,9 @@ class _Work(Layout):
             self._mark_fresh(node)
             chapter = chapters[(loc.parent.num or 1) - 1]
             chapter.children.append(node)
-            self.parent[id(node)] = chapter
-            self.pins[id(node)] = (num, sub)
-            self.explicit.add(id(node))
+            self.st(node).parent = chapter
+            self.st(node).pin = (num, sub)
+            self.st(node).explicit = True
             return
         if kind == "条":
             title, paragraphs = article_body(op.text or "")
@@ -281,12 +306,12 @@ class _Work(Layout):
             if op.position:
                 side, anchor_path = op.position.split(":", 1)
                 anchor = self.resolve(anchor_path)
-                parent = self.parent[id(anchor)]
+                parent = self.st(anchor).parent
                 at = position_of(parent.children, anchor) + (side == "after")
                 parent.children.insert(at, node)
-                self.parent[id(node)] = parent
+                self.st(node).parent = parent
             else:
-                self.pins[id(node)] = (num, sub)
+                self.st(node).pin = (num, sub)
                 self.pending.append(node)
             return
         if kind in ("章", "节"):
@@ -310,11 +335,11 @@ class _Work(Layout):
             raise _Fail(f"不支持增加“{kind}”")
         parent.children.extend(new)
         for i, node in enumerate(new):
-            self.parent[id(node)] = parent
+            self.st(node).parent = parent
             self._mark_fresh(node)
             if num:
-                self.pins[id(node)] = (num + i, 0)
-        self.touched.add(id(parent))
+                self.st(node).pin = (num + i, 0)
+        self.st(parent).touched = True
 
     def _insert_container(self, op: Op, kind: str, num: int) -> None:
         """增加一章，作为第五章：“第五章　名称 / 第四十条 …”: the chapter with the articles it brings."""
@@ -332,33 +357,33 @@ class _Work(Layout):
         if kind == SECTION:
             raise _Fail("增加一节须指明其所含条文，暂不支持")
         # Its place: after the chapter now numbered num-1 (reading order, whatever 编 it is in).
-        chapters = [n for n in self.doc.root.walk() if n.kind == kind and id(n) not in self.deleted]
+        chapters = [n for n in self.doc.root.walk() if n.kind == kind and not self.st(n).deleted]
         if chapters and num > 1:
             before = chapters[min(num - 1, len(chapters)) - 1]
-            parent = self.parent[id(before)]
+            parent = self.st(before).parent
             parent.children.insert(position_of(parent.children, before) + 1, node)
         elif chapters:
-            parent = self.parent[id(chapters[0])]
+            parent = self.st(chapters[0]).parent
             parent.children.insert(position_of(parent.children, chapters[0]), node)
         else:
             raise _Fail(f"基础文本没有{kind}，不能增加一{kind}")
-        self.parent[id(node)] = parent
+        self.st(node).parent = parent
         self._mark_fresh(node)
         for article in (n for n in node.walk() if n.kind == ARTICLE):
-            self.pins[id(article)] = (article.num or 0, article.sub)
+            self.st(article).pin = (article.num or 0, article.sub)
 
     def _fold_into(self, op: Op) -> None:
         """将第N章并入第M章: the articles of chapter N join chapter M, N's heading goes."""
         source, into = self.resolve(op.target), self.resolve(op.new_path or "")
         if source.kind not in STATUTE_CONTAINERS or into.kind != source.kind:
             raise _Fail(f"不能将{place_label(op.target)}并入{place_label(op.new_path or '')}")
-        parent = self.parent[id(source)]
+        parent = self.st(source).parent
         del parent.children[position_of(parent.children, source)]
-        self.deleted.add(id(source))
+        self.st(source).deleted = True
         into.children += source.children
         for c in source.children:
-            self.parent[id(c)] = into
-        self.touched.add(id(parent))
+            self.st(c).parent = into
+        self.st(parent).touched = True
 
     def _renumber(self, op: Op) -> None:
         node = self.resolve(op.target)
@@ -371,11 +396,11 @@ class _Work(Layout):
             raise _Fail(f"无法理解新的编号“{op.new_path}”")
         if m.group(1) != node.kind:
             raise _Fail(f"不支持将{place_label(op.target)}改为{place_label(op.new_path or '')}（层级不同）")
-        self.pins[id(node)] = (int(m.group(2)), int(m.group(3) or 0))
+        self.st(node).pin = (int(m.group(2)), int(m.group(3) or 0))
         if node.kind == ARTICLE:
-            self.explicit.add(id(node))
+            self.st(node).explicit = True
         else:
-            self.touched.add(id(self.parent[id(node)]))
+            self.st(self.st(node).parent).touched = True
 
     def _paragraph_to_article(self, paragraph: Node, op: Op) -> None:
         """将第X条第Y款改为第Z条 / 单列一条: the paragraph (with its items) becomes an article.
@@ -383,29 +408,29 @@ class _Work(Layout):
         An article left with no paragraph disappears; references to it follow the new article.
         """
         new = Loc.parse((op.new_path or "条").split("/")[0])
-        article = self.parent[id(paragraph)]
+        article = self.st(paragraph).parent
         if article.kind != ARTICLE:
             raise _Fail(f"{place_label(op.target)}不在条中")
         if op.position and not op.position.startswith("after:"):
             raise _Fail(f"无法理解的位置“{op.position}”")
         del article.children[position_of(article.children, paragraph)]
-        self.touched.add(id(article))
+        self.st(article).touched = True
         moved = Node(ARTICLE, num=new.num or article.num, sub=new.sub, label=article_label(new.num or 1, new.sub),
                      children=[paragraph])
-        self.parent[id(paragraph)] = moved
+        self.st(paragraph).parent = moved
         if new.num:
-            self.pins[id(moved)] = (new.num, new.sub)
-            self.explicit.add(id(moved))
+            self.st(moved).pin = (new.num, new.sub)
+            self.st(moved).explicit = True
             self.pending.append(moved)
         else:
-            container = self.parent[id(article)]
+            container = self.st(article).parent
             container.children.insert(position_of(container.children, article) + 1, moved)
-            self.parent[id(moved)] = container
+            self.st(moved).parent = container
         if not any(c.kind == PARAGRAPH for c in article.children):
-            siblings = self.parent[id(article)].children
+            siblings = self.st(article).parent.children
             del siblings[position_of(siblings, article)]
-            self.deleted.add(id(article))
-            self.absorbed[id(article)] = moved
+            self.st(article).deleted = True
+            self.absorb(article, moved)
 
     def _split(self, op: Op) -> None:
         node = self.resolve(op.target)
@@ -415,26 +440,26 @@ class _Work(Layout):
             pieces = article_body(op.text)[1]
             self._swap([node], pieces)
             for piece, path in zip(pieces, op.new_paths):
-                self.pins[id(piece)] = (int(re.sub(r"\D", "", path.rsplit("/", 1)[-1]) or 0), 0)
+                self.st(piece).pin = (int(re.sub(r"\D", "", path.rsplit("/", 1)[-1]) or 0), 0)
             return
         if node.kind == ARTICLE:
             pieces = article_pieces(op.text, op.count)
             if len(pieces) != op.count:
                 raise _Fail(f"{place_label(op.target)}拆分后的内容不是{op.count}条")
-            parent = self.parent[id(node)]
+            parent = self.st(node).parent
             at = position_of(parent.children, node)
             node.title, node.children = pieces[0]
             self._mark_fresh(node)
             for k, (title, paragraphs) in enumerate(pieces[1:], 1):
                 article = Node(ARTICLE, num=node.num, title=title, children=paragraphs)
                 parent.children.insert(at + k, article)
-                self.parent[id(article)] = parent
+                self.st(article).parent = parent
                 self._mark_fresh(article)
             for article, path in zip(parent.children[at:at + op.count], op.new_paths):
                 m = re.match(r"^条(\d+)(?:之(\d+))?$", path)
                 if m:
-                    self.pins[id(article)] = (int(m.group(1)), int(m.group(2) or 0))
-                    self.explicit.add(id(article))
+                    self.st(article).pin = (int(m.group(1)), int(m.group(2) or 0))
+                    self.st(article).explicit = True
             return
         raise _Fail(f"不支持拆分{place_label(op.target)}")
 
@@ -457,21 +482,21 @@ class _Work(Layout):
             for other in nodes[1:]:
                 first.children += other.children
                 for c in other.children:
-                    self.parent[id(c)] = first
+                    self.st(c).parent = first
         for other in nodes[1:]:
-            siblings = self.parent[id(other)].children
+            siblings = self.st(other).parent.children
             del siblings[position_of(siblings, other)]
-            self.deleted.add(id(other))
-            self.absorbed[id(other)] = first
+            self.st(other).deleted = True
+            self.absorb(other, first)
         if op.new_path and first.kind == ARTICLE:
             m = re.match(r"^条(\d+)(?:之(\d+))?$", op.new_path)
             if m:
-                self.pins[id(first)] = (int(m.group(1)), int(m.group(2) or 0))
-                self.explicit.add(id(first))
+                self.st(first).pin = (int(m.group(1)), int(m.group(2) or 0))
+                self.st(first).explicit = True
 
     def _paragraphs_to_article(self, paragraphs: list[Node], op: Op) -> None:
         """款 of one or more articles 合并为一条 (作为第Z条): a new article; emptied articles disappear."""
-        first_article = self.parent[id(paragraphs[0])]
+        first_article = self.st(paragraphs[0]).parent
         new = Loc.parse((op.new_path or "条").split("/")[0])
         if op.text:
             title, children = article_body(op.text)
@@ -481,50 +506,50 @@ class _Work(Layout):
                        label=article_label(new.num or 1, new.sub), title=title, children=list(children))
         owners = []
         for p in paragraphs:
-            owner = self.parent[id(p)]
+            owner = self.st(p).parent
             del owner.children[position_of(owner.children, p)]
-            self.touched.add(id(owner))
+            self.st(owner).touched = True
             owners.append(owner)
             if op.text:
-                self.deleted.add(id(p))
+                self.st(p).deleted = True
         for c in article.children:
-            self.parent[id(c)] = article
+            self.st(c).parent = article
         if op.text:
             self._mark_fresh(article)
         if new.num:
-            self.pins[id(article)] = (new.num, new.sub)
-            self.explicit.add(id(article))
+            self.st(article).pin = (new.num, new.sub)
+            self.st(article).explicit = True
             self.pending.append(article)
         else:
-            container = self.parent[id(first_article)]
+            container = self.st(first_article).parent
             container.children.insert(position_of(container.children, first_article) + 1, article)
-            self.parent[id(article)] = container
+            self.st(article).parent = container
         for owner in {id(o): o for o in owners}.values():
             if owner.kind == ARTICLE and not any(c.kind == PARAGRAPH for c in owner.children):
-                siblings = self.parent[id(owner)].children
+                siblings = self.st(owner).parent.children
                 del siblings[position_of(siblings, owner)]
-                self.deleted.add(id(owner))
-                self.absorbed[id(owner)] = article
+                self.st(owner).deleted = True
+                self.absorb(owner, article)
 
     def _merge_paragraphs(self, nodes: list[Node], op: Op) -> None:
         """第X款和第Y款合并为一款: one paragraph, the sentences run on (or the decision's wording)."""
         first = nodes[0]
         if op.text:
             first.text = "".join(p.text for p in article_body(op.text)[1]) or op.text.replace("\n", "")
-            self.fresh.add(id(first))
+            self.st(first).fresh = True
         for other in nodes[1:]:
             if not op.text:
                 first.text += other.text
             first.children += other.children
             for c in other.children:
-                self.parent[id(c)] = first
-            siblings = self.parent[id(other)].children
+                self.st(c).parent = first
+            siblings = self.st(other).parent.children
             del siblings[position_of(siblings, other)]
-            self.deleted.add(id(other))
-            self.replaced[id(other)] = first
-            self.touched.add(id(self.parent[id(first)]))
+            self.st(other).deleted = True
+            self.st(other).replaced_by = first
+            self.st(self.st(first).parent).touched = True
         if op.new_path:
-            self.pins[id(first)] = (Loc.parse(op.new_path).num or 1, 0)
+            self.st(first).pin = (Loc.parse(op.new_path).num or 1, 0)
 
     def _places(self, path: str) -> list[Node]:
         if path == EVERYWHERE:
@@ -575,7 +600,7 @@ class _Work(Layout):
                             setattr(node, attr, new)
                             count += n
                             if inserted and _ONE_REF.search(inserted):
-                                self.inserted_phrases.setdefault(id(node), []).append(inserted)
+                                self.st(node).inserted.append(inserted)
         if not count:
             raise _Fail(f"{place_label(op.target)}中未找到“{op.phrase}”")
 
@@ -608,13 +633,13 @@ class _Work(Layout):
             for child in node.children:
                 if child.kind in STATUTE_CONTAINERS:
                     out += flatten(child)
-                    self.deleted.add(id(child))
+                    self.st(child).deleted = True
                 else:
                     out.append(child)
             return out
         self.doc.root.children = flatten(self.doc.root)
         for child in self.doc.root.children:
-            self.parent[id(child)] = self.doc.root
+            self.st(child).parent = self.doc.root
 
 
 def _becomes_article(op: Op) -> bool:

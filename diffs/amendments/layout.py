@@ -32,11 +32,11 @@ class Layout:
         in_tree = [n for n in self.doc.root.walk() if n.kind == ARTICLE]
         mains = [n for n in in_tree + self.pending if self._final_sub(n) == 0]
         subs = [n for n in in_tree + self.pending if self._final_sub(n) != 0]
-        pinned = sorted((n for n in mains if id(n) in self.pins), key=lambda n: self.pins[id(n)])
-        free = [n for n in mains if id(n) not in self.pins]
+        pinned = sorted((n for n in mains if self.st(n).pin is not None), key=lambda n: self.st(n).pin)
+        free = [n for n in mains if self.st(n).pin is None]
         slots: list[Node | None] = [None] * len(mains)
         for node in pinned:
-            k = self.pins[id(node)][0] - 1
+            k = self.st(node).pin[0] - 1
             if 0 <= k < len(slots) and slots[k] is None:
                 slots[k] = node
             else:
@@ -51,35 +51,35 @@ class Layout:
         for node in in_tree:
             if self._final_sub(node) == 0:
                 previous = node
-            elif id(node) not in self.pins:
+            elif self.st(node).pin is None:
                 (riders.setdefault(id(previous), []) if previous is not None else leading).append(node)
         out: list[Node] = list(leading)
         for main in order:
             out.append(main)
             out += riders.get(id(main), [])
-        for sub in (s for s in subs if id(s) in self.pins):
-            base = self.pins[id(sub)][0]
+        for sub in (s for s in subs if self.st(s).pin is not None):
+            base = self.st(sub).pin[0]
             at = base if base <= len(order) else len(order)
             anchor = order[at - 1] if at else None
             i = position_of(out, anchor) + 1 if anchor is not None else len(out)
-            while i < len(out) and self._final_sub(out[i]) and (self._final_sub(out[i]) < self.pins[id(sub)][1]):
+            while i < len(out) and self._final_sub(out[i]) and (self._final_sub(out[i]) < self.st(sub).pin[1]):
                 i += 1
             out.insert(i, sub)
         return out
 
     def _final_sub(self, node: Node) -> int:
-        return self.pins[id(node)][1] if id(node) in self.pins else node.sub
+        return self.st(node).pin[1] if self.st(node).pin is not None else node.sub
 
     def _place_articles(self, order: list[Node]) -> None:
         """Put every article under its container in the final order (new ones join their predecessor's)."""
         home: dict[int, Node] = {}
         for i, article in enumerate(order):
-            parent = None if any(article is p for p in self.pending) else self.parent.get(id(article))
-            if parent is None or id(parent) in self.deleted:
+            parent = None if any(article is p for p in self.pending) else self.st(article).parent
+            if parent is None or self.st(parent).deleted:
                 neighbour = order[i - 1] if i else (order[i + 1] if len(order) > 1 else None)
                 parent = home.get(id(neighbour)) if neighbour is not None and id(neighbour) in home else \
-                    (self.parent.get(id(neighbour)) if neighbour is not None else None)
-                parent = parent if parent is not None and id(parent) not in self.deleted else self.doc.root
+                    (self.st(neighbour).parent if neighbour is not None else None)
+                parent = parent if parent is not None and not self.st(parent).deleted else self.doc.root
             home[id(article)] = parent
         parents = {id(p): p for p in home.values()}
         slots: dict[int, int] = {}
@@ -93,7 +93,7 @@ class Layout:
             at = min(slots[id(p)], len(p.children))
             p.children[at:at] = mine
             for a in mine:
-                self.parent[id(a)] = p
+                self.st(a).parent = p
 
     def _number_articles(self, order: list[Node], notes: list[str]) -> dict[tuple[int, int], tuple[int, int]]:
         mapping: dict[tuple[int, int], tuple[int, int]] = {}
@@ -103,14 +103,15 @@ class Layout:
             if sub == 0:
                 k += 1
             new = (k if sub == 0 else max(k, 1), sub)
-            old = self.old_number.get(id(article))
+            old = self.st(article).old_number
             if old is not None:
                 mapping[old] = new
-                if old != new and id(article) not in self.explicit:
+                if old != new and not self.st(article).explicit:
                     notes.append(f"{article_label(*old)}顺延为{article_label(*new)}（条文顺序相应调整）")
             article.num, article.sub, article.label = new[0], new[1], article_label(*new)
-        for gone, into in self.absorbed.items():
-            mapping[self.old_number[gone]] = (into.num or 0, into.sub)
+        for gone in self.absorbed:
+            into = self.st(gone).absorbed_into
+            mapping[self.st(gone).old_number] = (into.num or 0, into.sub)
         self.numbering = mapping
         return {old: new for old, new in mapping.items() if old != new}
 
@@ -120,12 +121,12 @@ class Layout:
         running = {} if running is None else running
         local: dict[str, int] = {}
         children = node.children
-        pinned = [c for c in children if c.kind in STATUTE_CONTAINERS and id(c) in self.pins]
+        pinned = [c for c in children if c.kind in STATUTE_CONTAINERS and self.st(c).pin is not None]
         for c in pinned:
             # A renumbered chapter goes where its number puts it among its siblings.
             del children[position_of(children, c)]
             siblings = [i for i, s in enumerate(children) if s.kind == c.kind]
-            want = self.pins[id(c)][0] - 1
+            want = self.st(c).pin[0] - 1
             at = siblings[want] if want < len(siblings) else len(children)
             children.insert(at, c)
         for child in children:
@@ -143,27 +144,27 @@ class Layout:
         article.children = paragraphs + others
         moved: dict[int, int] = {}
         for i, p in enumerate(paragraphs, 1):
-            old = self.old_paragraph.get(id(p))
+            old = self.st(p).old_paragraph
             if old is not None and old != i:
                 moved[old] = i
             p.num = i
-            if id(p) in self.touched or any(id(c) in self.pins for c in p.children):
+            if self.st(p).touched or any(self.st(c).pin is not None for c in p.children):
                 listed = self._ordered([c for c in p.children if c.kind == ITEM])
                 p.children = listed + [c for c in p.children if c.kind != ITEM]
                 for j, item in enumerate(listed, 1):
                     item.num, item.label = j, f"（{int_to_cn(j)}）"
                 punctuate_list(listed)
         for node in article.walk():
-            if moved and id(node) not in self.fresh and node.text:
+            if moved and not self.st(node).fresh and node.text:
                 node.text = renumber_paragraphs(node.text, moved)
 
     def _ordered(self, nodes: list[Node]) -> list[Node]:
-        if not any(id(n) in self.pins for n in nodes):
+        if not any(self.st(n).pin is not None for n in nodes):
             return nodes
         slots: list[Node | None] = [None] * len(nodes)
-        free = [n for n in nodes if id(n) not in self.pins]
-        for n in sorted((n for n in nodes if id(n) in self.pins), key=lambda n: self.pins[id(n)]):
-            k = self.pins[id(n)][0] - 1
+        free = [n for n in nodes if self.st(n).pin is None]
+        for n in sorted((n for n in nodes if self.st(n).pin is not None), key=lambda n: self.st(n).pin):
+            k = self.st(n).pin[0] - 1
             if 0 <= k < len(slots) and slots[k] is None:
                 slots[k] = n
             else:
@@ -177,11 +178,11 @@ class Layout:
             return article_label(*new) if new else None
 
         for node in self.doc.root.walk():
-            if id(node) in self.fresh or not node.text:
+            if self.st(node).fresh or not node.text:
                 continue
             # Wording a phrase op put in (将第八十四条中的“第八十七条”修改为“第九十条”) already counts in
             # the new numbering: references inside it stay as they are.
-            keep = _spans(node.text, self.inserted_phrases.get(id(node), []))
+            keep = _spans(node.text, self.st(node).inserted)
             new, changes = renumber_articles(node.text, new_label, keep)
             if changes:
                 owner = self._article_of(node)
@@ -190,7 +191,7 @@ class Layout:
 
     def _article_of(self, node: Node) -> Node | None:
         while node is not None and node.kind != ARTICLE:
-            node = self.parent.get(id(node))
+            node = self.st(node).parent
         return node
 
 
