@@ -390,13 +390,12 @@ class _Work(Layout):
         if node.kind == PARAGRAPH and _becomes_article(op):
             self._paragraph_to_article(node, op)
             return
-        step = (op.new_path or "").rsplit("/", 1)[-1]
-        m = re.match(r"^(\D+?)(\d+)(?:之(\d+))?$", step)
-        if not m:
+        new = _loc(op.new_path)
+        if new is None or new.num is None:
             raise _Fail(f"无法理解新的编号“{op.new_path}”")
-        if m.group(1) != node.kind:
+        if new.kind != node.kind:
             raise _Fail(f"不支持将{place_label(op.target)}改为{place_label(op.new_path or '')}（层级不同）")
-        self.st(node).pin = (int(m.group(2)), int(m.group(3) or 0))
+        self.st(node).pin = (new.num, new.sub)
         if node.kind == ARTICLE:
             self.st(node).explicit = True
         else:
@@ -440,7 +439,9 @@ class _Work(Layout):
             pieces = article_body(op.text)[1]
             self._swap([node], pieces)
             for piece, path in zip(pieces, op.new_paths):
-                self.st(piece).pin = (int(re.sub(r"\D", "", path.rsplit("/", 1)[-1]) or 0), 0)
+                new = _loc(path)
+                if new is not None and new.kind == PARAGRAPH and new.num:
+                    self.st(piece).pin = (new.num, 0)
             return
         if node.kind == ARTICLE:
             pieces = article_pieces(op.text, op.count)
@@ -456,9 +457,9 @@ class _Work(Layout):
                 self.st(article).parent = parent
                 self._mark_fresh(article)
             for article, path in zip(parent.children[at:at + op.count], op.new_paths):
-                m = re.match(r"^条(\d+)(?:之(\d+))?$", path)
-                if m:
-                    self.st(article).pin = (int(m.group(1)), int(m.group(2) or 0))
+                new = _loc(path)
+                if new is not None and new.kind == ARTICLE and len(new.steps) == 1 and new.num:
+                    self.st(article).pin = (new.num, new.sub)
                     self.st(article).explicit = True
             return
         raise _Fail(f"不支持拆分{place_label(op.target)}")
@@ -488,11 +489,10 @@ class _Work(Layout):
             del siblings[position_of(siblings, other)]
             self.st(other).deleted = True
             self.absorb(other, first)
-        if op.new_path and first.kind == ARTICLE:
-            m = re.match(r"^条(\d+)(?:之(\d+))?$", op.new_path)
-            if m:
-                self.st(first).pin = (int(m.group(1)), int(m.group(2) or 0))
-                self.st(first).explicit = True
+        new = _loc(op.new_path)
+        if new is not None and first.kind == ARTICLE and new.kind == ARTICLE and len(new.steps) == 1 and new.num:
+            self.st(first).pin = (new.num, new.sub)
+            self.st(first).explicit = True
 
     def _paragraphs_to_article(self, paragraphs: list[Node], op: Op) -> None:
         """款 of one or more articles 合并为一条 (作为第Z条): a new article; emptied articles disappear."""
@@ -640,6 +640,14 @@ class _Work(Layout):
         self.doc.root.children = flatten(self.doc.root)
         for child in self.doc.root.children:
             self.st(child).parent = self.doc.root
+
+
+def _loc(path: str | None) -> Loc | None:
+    """The typed location of a path an op carries; None for an empty or unreadable one."""
+    try:
+        return Loc.parse(path) if path else None
+    except ValueError:
+        return None
 
 
 def _becomes_article(op: Op) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Loc
+from ..model import Loc, Step
 from ..numerals import ANY_NUM, cn_to_int
 from ..vocab import LAW_WORD, RULE_ENDING
 from .ops import (APPEND, CHAPTERS, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, FOLD, INSERT, INSERT_PHRASE, MERGE,
@@ -687,14 +687,12 @@ def _refs(cur: _Cursor, ctx: _Context) -> list[str]:
 
 
 def _range(start: str, end: str) -> list[str]:
-    a, b = start.rsplit("/", 1), end.rsplit("/", 1)
-    pa, sa = (a[0] + "/", a[1]) if len(a) == 2 else ("", a[0])
-    pb, sb = (b[0] + "/", b[1]) if len(b) == 2 else ("", b[0])
-    ma, mb = re.match(r"^(\D+)(\d+)$", sa), re.match(r"^(\D+)(\d+)$", sb)
-    if not (ma and mb and pa == pb and ma.group(1) == mb.group(1)) or int(mb.group(2)) < int(ma.group(2)):
+    """第八条至第十四条 / 第二款至第四款: every place between, same parent and kind."""
+    a, b = Loc.parse(start), Loc.parse(end)
+    if a.parent != b.parent or a.kind != b.kind or a.num is None or b.num is None or b.num < a.num \
+            or a.sub or b.sub or b.num - a.num > 500:
         raise _Unreadable("无法理解的范围")
-    kind = ma.group(1)
-    return [f"{pa}{kind}{n}" for n in range(int(ma.group(2)), int(mb.group(2)) + 1)]
+    return [str(a.parent.child(a.kind, n) if a.parent else Loc((Step(a.kind, n),))) for n in range(a.num, b.num + 1)]
 
 
 def _ref(cur: _Cursor, ctx: _Context, new_numbering: bool = False, parent: str | None = None) -> str | None:
