@@ -388,7 +388,8 @@ class _Work(Layout):
     def _renumber(self, op: Op) -> None:
         node = self.resolve(op.target)
         if node.kind == PARAGRAPH and _becomes_article(op):
-            self._paragraph_to_article(node, op)
+            # 将第X条第Y款改为第Z条 / 单列一条: the paragraph (with its items) becomes an article.
+            self._paragraphs_to_article([node], op)
             return
         new = _loc(op.new_path)
         if new is None or new.num is None:
@@ -400,36 +401,6 @@ class _Work(Layout):
             self.st(node).explicit = True
         else:
             self.st(self.st(node).parent).touched = True
-
-    def _paragraph_to_article(self, paragraph: Node, op: Op) -> None:
-        """将第X条第Y款改为第Z条 / 单列一条: the paragraph (with its items) becomes an article.
-
-        An article left with no paragraph disappears; references to it follow the new article.
-        """
-        new = Loc.parse((op.new_path or "条").split("/")[0])
-        article = self.st(paragraph).parent
-        if article.kind != ARTICLE:
-            raise _Fail(f"{place_label(op.target)}不在条中")
-        if op.position and not op.position.startswith("after:"):
-            raise _Fail(f"无法理解的位置“{op.position}”")
-        del article.children[position_of(article.children, paragraph)]
-        self.st(article).touched = True
-        moved = Node(ARTICLE, num=new.num or article.num, sub=new.sub, label=article_label(new.num or 1, new.sub),
-                     children=[paragraph])
-        self.st(paragraph).parent = moved
-        if new.num:
-            self.st(moved).pin = (new.num, new.sub)
-            self.st(moved).explicit = True
-            self.pending.append(moved)
-        else:
-            container = self.st(article).parent
-            container.children.insert(position_of(container.children, article) + 1, moved)
-            self.st(moved).parent = container
-        if not any(c.kind == PARAGRAPH for c in article.children):
-            siblings = self.st(article).parent.children
-            del siblings[position_of(siblings, article)]
-            self.st(article).deleted = True
-            self.absorb(article, moved)
 
     def _split(self, op: Op) -> None:
         node = self.resolve(op.target)
@@ -495,8 +466,13 @@ class _Work(Layout):
             self.st(first).explicit = True
 
     def _paragraphs_to_article(self, paragraphs: list[Node], op: Op) -> None:
-        """款 of one or more articles 合并为一条 (作为第Z条): a new article; emptied articles disappear."""
+        """款 of one or more articles become one article (作为第Z条, else right after the first one's).
+
+        An article left with no paragraph disappears; references to it follow the new article.
+        """
         first_article = self.st(paragraphs[0]).parent
+        if first_article is None or first_article.kind != ARTICLE:
+            raise _Fail("所移动的款不在条中")
         new = Loc.parse((op.new_path or "条").split("/")[0])
         if op.text:
             title, children = article_body(op.text)
