@@ -98,6 +98,7 @@ class _Work(Layout):
         self.states: dict[int, _State] = {}
         self.pending: list[Node] = []                    # pinned new articles, laid out by finish()
         self.absorbed: list[Node] = []                   # merged-away articles (state.absorbed_into)
+        self.created: dict[tuple[int, int], Node] = {}   # articles this decision made, by new number
         self.numbering: dict[tuple[int, int], tuple[int, int]] = {}   # base article -> its number after
         self._index(doc.root, "")
         # Kinds the base numbers straight through its 编/章 (第二编 starts at 第五章), not afresh.
@@ -123,7 +124,7 @@ class _Work(Layout):
         nodes = [(n, n.children[:], n.text, n.title, n.num, n.sub, n.label) for n in self._live()]
         states = [(s, dict(vars(s)), s.inserted[:]) for s in self.states.values()]
         known = set(self.states)
-        title, pending, absorbed = self.doc.title, self.pending[:], self.absorbed[:]
+        title, pending, absorbed, created = self.doc.title, self.pending[:], self.absorbed[:], dict(self.created)
 
         def undo() -> None:
             for n, children, text, heading, num, sub, label in nodes:
@@ -134,7 +135,7 @@ class _Work(Layout):
                 state.inserted = inserted
             for key in set(self.states) - known:
                 del self.states[key]
-            self.doc.title, self.pending, self.absorbed = title, pending, absorbed
+            self.doc.title, self.pending, self.absorbed, self.created = title, pending, absorbed, created
         return undo
 
     def _live(self):
@@ -313,6 +314,7 @@ class _Work(Layout):
             else:
                 self.st(node).pin = (num, sub)
                 self.pending.append(node)
+                self.created[(num, sub)] = node
             return
         if kind in ("章", "节"):
             self._insert_container(op, CHAPTER if kind == "章" else SECTION, num)
@@ -394,6 +396,9 @@ class _Work(Layout):
         new = _loc(op.new_path)
         if new is None or new.num is None:
             raise _Fail(f"无法理解新的编号“{op.new_path}”")
+        if node.kind == PARAGRAPH and len(new.steps) == 2 and new.steps[0] != Loc.parse(op.target).steps[0]:
+            self._paragraph_into(node, new, op)
+            return
         if new.kind != node.kind:
             raise _Fail(f"不支持将{place_label(op.target)}改为{place_label(op.new_path or '')}（层级不同）")
         self.st(node).pin = (new.num, new.sub)
@@ -401,6 +406,24 @@ class _Work(Layout):
             self.st(node).explicit = True
         else:
             self.st(self.st(node).parent).touched = True
+
+    def _paragraph_into(self, paragraph: Node, new: Loc, op: Op) -> None:
+        """改为第十一条第二款: the paragraph joins an article this decision made (改为第十一条第一款 / 增加一条)."""
+        article = self.created.get((new.steps[0].num or 0, new.steps[0].sub))
+        if article is None:
+            raise _Fail(f"{place_label(str(new.parent))}不是本决定新设的条，无法确定{place_label(op.target)}移入何处")
+        owner = self.st(paragraph).parent
+        del owner.children[position_of(owner.children, paragraph)]
+        self.st(owner).touched = True
+        article.children.append(paragraph)
+        self.st(paragraph).parent = article
+        self.st(paragraph).pin = (new.num or 1, 0)
+        self.st(article).touched = True
+        if owner.kind == ARTICLE and not any(c.kind == PARAGRAPH for c in owner.children):
+            siblings = self.st(owner).parent.children
+            del siblings[position_of(siblings, owner)]
+            self.st(owner).deleted = True
+            self.absorb(owner, article)
 
     def _split(self, op: Op) -> None:
         node = self.resolve(op.target)
@@ -496,6 +519,7 @@ class _Work(Layout):
             self.st(article).pin = (new.num, new.sub)
             self.st(article).explicit = True
             self.pending.append(article)
+            self.created[(new.num, new.sub)] = article
         else:
             container = self.st(first_article).parent
             container.children.insert(position_of(container.children, first_article) + 1, article)

@@ -791,6 +791,8 @@ def _new_refs(cur: _Cursor, ctx: _Context, parent: str | None) -> list[str]:
         if ref is None:
             break
         out.append(ref)
+        if ref.startswith("条") and "/" in ref:
+            parent = ref.split("/")[0]     # 改为第十一条第一款、第二款: the bare 第二款 is article 11's
         if not cur.eat(_SEP):
             break
     if not out:

@@ -312,3 +312,20 @@ def test_adverbial_before_a_short_verb_is_not_set_off():
     law = LAW.replace("按照职责做好相关工作", "应当办理")
     ops, _ = parse_ops(["在第五条中的“应当”后增加“按照国家有关规定”。"])
     assert "应当按照国家有关规定办理。" in apply(parse(law), ops).document.to_text()
+
+
+def test_paragraphs_moved_into_a_new_article_one_after_another():
+    law = LAW.replace("禁止在河道内堆放物料，影响行洪的，依法处理。", "禁止在河道内堆放物料。\n禁止在河道内采砂。")
+    ops, problems = parse_ops(["将第四条第二款、第三款分别改为第五条第一款、第二款。"])
+    assert problems == [] and [op.new_path for op in ops] == ["条5/款1", "条5/款2"]
+    result = apply(parse(law), ops)
+    assert result.failed == []
+    texts = [a.display_line() for a in result.document.articles()]
+    assert texts[3:6] == ["第四条 禁止在河道内弃置垃圾。违反者由水行政主管部门处理。",
+                          "第五条 禁止在河道内堆放物料。\n禁止在河道内采砂。", "第六条 农业、林业部门按照职责做好相关工作。"]
+
+
+def test_paragraph_moved_into_an_existing_article_is_reported_not_guessed():
+    ops, _ = parse_ops(["将第四条第二款改为第五条第二款。"])
+    result = apply(parse(LAW), ops)
+    assert len(result.failed) == 1 and "新设" in result.failed[0][1]
