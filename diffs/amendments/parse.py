@@ -440,8 +440,13 @@ def _rule_context_only(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match
     return []
 
 
+def _rule_and_related(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    return _phrases(cur, ctx, [([EVERYWHERE], None)])              # 第三条等相关条文中的: not only those
+
+
 _AFTER_PLACE = [(re.compile(pattern), reader) for pattern, reader in (
     (r"中的|的(?=[“「\"])", _rule_phrases),
+    (r"等(?:相关|有关)(?:条文|条款|规定)中的", _rule_and_related),
     (r"(?:的)?(?:款首|条首|句首|开头)(?:部分)?修改为", _rule_edit(REPLACE_OPENING)),
     (r"(?:的)?(?:款首|条首|句首|开头)增加", _rule_edit(PREPEND)),
     (r"(?:的)?(?:款尾|条尾|末尾|句尾|最后|款末|条末)增加", _rule_edit(APPEND)),

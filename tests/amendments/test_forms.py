@@ -329,3 +329,8 @@ def test_paragraph_moved_into_an_existing_article_is_reported_not_guessed():
     ops, _ = parse_ops(["将第四条第二款改为第五条第二款。"])
     result = apply(parse(LAW), ops)
     assert len(result.failed) == 1 and "新设" in result.failed[0][1]
+
+
+def test_listed_and_related_provisions_mean_everywhere():
+    result = run("将第二条等相关条文中的“水行政主管部门”修改为“水务部门”。")
+    assert result.document.to_text().count("水务部门") == 2
