@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import ARTICLE, CHAPTER, ITEM, PARAGRAPH, SECTION, STATUTE_CONTAINERS, Document, Loc, Node, article_label
+from ..model import ARTICLE, CHAPTER, ITEM, PARA, PARAGRAPH, SECTION, STATUTE_CONTAINERS, Document, Loc, Node, article_label
 from ..numerals import ANY_NUM, int_to_cn
 from .ops import (APPEND, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, FOLD, INSERT, INSERT_PHRASE, MERGE,
-                  PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, place_label)
+                  PREAMBLE, PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, place_label)
 from .layout import Layout, position_of
 from .wording import (ITEM_ENDS, append_clause, article_body, article_pieces, delete_all, insert_beside, items,
                       numbered_articles, replace_all, replace_merged, replace_opening, sentences)
@@ -161,6 +161,16 @@ class _Work(Layout):
             self._index(child, path)
 
     def resolve(self, path: str) -> Node:
+        if path == PREAMBLE:
+            # The words before the first article: a paragraph of the text's own, not its title or header.
+            lead = []
+            for child in self.doc.root.children:
+                if child.kind != PARA:
+                    break
+                lead.append(child)
+            if len(lead) != 1 or self.st(lead[0]).deleted:
+                raise _Fail("基础文本在第一条之前没有（唯一的）序言段落")
+            return lead[0]
         node = self.index.get(path)
         if node is None and "/项" in path and "/款" not in path:
             # 第七条第一项: the items of an article hang under one of its paragraphs.

@@ -32,6 +32,7 @@ ACTIONS = (REPLACE, REPLACE_OPENING, APPEND, PREPEND, DELETE, INSERT, RENUMBER, 
            DELETE_PHRASE, INSERT_PHRASE, RENAME, DROP_HEADINGS, FOLD)
 
 TITLE, EVERYWHERE, CHAPTERS = "标题", "全文", "章"
+PREAMBLE = "序言"                    # the words before 第一条 (a 司法解释's 引言)
 
 
 @dataclass
@@ -118,6 +119,8 @@ class LawPart:
 
 def place_label(path: str, relative_to: str | None = None) -> str:
     """Chinese label of an op target: 条12/款2 -> 第十二条第二款, 标题 -> 名称, 全文 -> 全文."""
+    if path == PREAMBLE:
+        return "序言"
     if path == TITLE:
         return "名称"
     if path in (EVERYWHERE, CHAPTERS):

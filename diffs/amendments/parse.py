@@ -20,7 +20,7 @@ from ..model import Loc, Step
 from ..numerals import ANY_NUM, cn_to_int
 from ..vocab import LAW_WORD, RULE_ENDING
 from .ops import (APPEND, CHAPTERS, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, FOLD, INSERT, INSERT_PHRASE, MERGE,
-                  PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, Problem)
+                  PREAMBLE, PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, Problem)
 
 N = ANY_NUM
 _NUMBERING = re.compile(r"^(?:[0-9０-９]{1,3}[.．、]|[一二三四五六七八九十]{1,3}、"
@@ -29,7 +29,7 @@ _DOC = LAW_WORD
 # The start of an instruction line. Tight on purpose: replacement text that follows unquoted
 # (“在本市……”, “将……纳入……”, “删除个人信息……”) must not be mistaken for the next instruction.
 _TARGET_START = (rf"(?:原?第{N}|“|\"|「|《|{_DOC}(?:中的|名称|第|全文)|(?:法规|规章)?名称|全文|所有|全部|各章|章名"
-                 rf"|(?:相关|有关)(?:条文|条款|规定)中的"
+                 rf"|(?:相关|有关)(?:条文|条款|规定)中的|(?:{_DOC}的?)?(?:引言|序言|前言)"
                  rf"|[\u4e00-\u9fff]{{0,10}}?(?:法典|法|条例)第{N}条)")
 _INSTRUCTION = re.compile(
     rf"^(?:(?:将|把|删去|删除|在){_TARGET_START}"
@@ -769,6 +769,9 @@ def _ref(cur: _Cursor, ctx: _Context, new_numbering: bool = False, parent: str |
         return path
     if cur.eat(_WHOLE):
         return EVERYWHERE
+    if cur.eat(rf"(?:{_DOC}的?)?(?:引言|序言|前言)"):
+        ctx.last = PREAMBLE
+        return PREAMBLE
     if cur.eat(_TITLE_REF):
         return TITLE
     return None

@@ -334,3 +334,15 @@ def test_paragraph_moved_into_an_existing_article_is_reported_not_guessed():
 def test_listed_and_related_provisions_mean_everywhere():
     result = run("将第二条等相关条文中的“水行政主管部门”修改为“水务部门”。")
     assert result.document.to_text().count("水务部门") == 2
+
+
+def test_preamble_of_a_judicial_interpretation():
+    law = ("最高人民法院关于审理河道纠纷案件的解释\n为正确审理河道纠纷案件，根据《中华人民共和国合同法》的规定，制定本解释。\n"
+           "第一条 甲。\n第二条 乙。\n")
+    ops, problems = parse_ops(["1.将引言中的“《中华人民共和国合同法》”修改为“《中华人民共和国民法典》”。",
+                               "2.将第一条修改为：“人民法院依法审理。”"])
+    assert problems == []
+    result = apply(parse(law), ops)
+    assert result.failed == []
+    assert result.document.to_text().splitlines()[1:3] == [
+        "为正确审理河道纠纷案件，根据《中华人民共和国民法典》的规定，制定本解释。", "第一条 人民法院依法审理。"]
