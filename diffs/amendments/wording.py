@@ -155,8 +155,14 @@ _CLAUSE_REST = re.compile(r"[^，,。；;：:、]*")
 _ADVERBIAL = re.compile(r"^(?:按照|依照|根据|依据|参照)[^，。；]{2,30}(?:规定|要求|标准|程序)$")
 
 
-def _in_list(text: str, a: int, b: int) -> bool:
-    """Whether the words at [a, b) are one member of a 、-list (a 、 next to them)."""
+def _member_after(text: str, a: int, b: int) -> bool:
+    """Words added after [a, b) join a 、-list: the phrase is a member followed by 、 (or is the last
+    member, followed by 等/和/及); not when it only ends the list (农业、林业部门 + 主管)."""
+    follows = text[b:b + 1]
+    return follows == "、" or (text[a - 1:a] == "、" and follows != "" and follows in "等和及与或")
+
+
+def _member_before(text: str, a: int, b: int) -> bool:
     return text[a - 1:a] == "、" or text[b:b + 1] == "、"
 
 
@@ -169,11 +175,11 @@ def insert_beside(text: str, phrase: str, added: str, before: bool) -> tuple[str
     def joined(t: str, a: int, b: int) -> str:
         words = t[a:b]
         if before:
-            sep = "、" if _in_list(t, a, b) and added[-1:] not in _PUNCT + _OPENERS and not _CONJ_END.search(added) \
+            sep = "、" if _member_before(t, a, b) and added[-1:] not in _PUNCT + _OPENERS and not _CONJ_END.search(added) \
                 and not _CONJ.match(words) else ""
             return added + sep + words
         sep = ""
-        if _in_list(t, a, b) and added[:1] not in _PUNCT + _OPENERS and not _CONJ.match(added) \
+        if _member_after(t, a, b) and added[:1] not in _PUNCT + _OPENERS and not _CONJ.match(added) \
                 and words[-1:] not in _PUNCT:
             sep = "、"
         after = ""

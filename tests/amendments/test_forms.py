@@ -143,8 +143,10 @@ def test_item_added_after_the_last_turns_its_full_stop_into_a_semicolon():
 # -- punctuation conventions ---------------------------------------------------------------------
 
 def test_inserted_list_member_gets_the_list_separator():
-    assert "农业、林业、水利部门" in article(run("在第五条中的“林业”后增加“水利”。"), 5)
+    assert "农业、水利、林业部门" in article(run("在第五条中的“农业”后增加“水利”。"), 5)
+    assert "农业、水利、林业部门" in article(run("在第五条中的“林业”前增加“水利”。"), 5)
     assert "农业、林业、水利部门" in article(run("在第五条中的“部门”前增加“、水利”。"), 5)
+    assert "农业、林业主管部门" in article(run("在第五条中的“林业”后增加“主管”。"), 5)
 
 
 def test_inserted_adverbial_of_authority_is_set_off_by_a_comma():
