@@ -92,7 +92,7 @@ def punctuate_list(listed: list[Node]) -> None:
     Only a list already punctuated that way is touched: items that are whole sentences (each ending
     in 。) keep their stops.
     """
-    if len(listed) < 2 or not any(i.text.endswith(("；", ";")) for i in listed[:-1]):
+    if not listed or (len(listed) > 1 and not any(i.text.endswith(("；", ";")) for i in listed[:-1])):
         return
     for item in listed[:-1]:
         if item.text.endswith(("。", ".")):

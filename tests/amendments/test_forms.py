@@ -348,3 +348,7 @@ def test_preamble_of_a_judicial_interpretation():
     assert result.failed == []
     assert result.document.to_text().splitlines()[1:3] == [
         "为正确审理河道纠纷案件，根据《中华人民共和国民法典》的规定，制定本解释。", "第一条 人民法院依法审理。"]
+
+
+def test_deleting_the_last_item_closes_the_list_with_a_full_stop():
+    assert article(run("删去第三条第二项。"), 3) == "第三条 河道管理单位应当履行下列职责：\n（一）巡查河道。"
