@@ -17,14 +17,15 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import ARTICLE, CHAPTER, ITEM, PARA, PARAGRAPH, SECTION, STATUTE_CONTAINERS, Document, Loc, Node, article_label
-from ..numerals import ANY_NUM, int_to_cn
+from ..numerals import int_to_cn
+from ..vocab import ARTICLE_NUMBER, CONTAINER_NUMBER
 from .ops import (APPEND, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, FOLD, INSERT, INSERT_PHRASE, MERGE,
                   PREAMBLE, PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, place_label)
 from .layout import Layout, position_of
 from .wording import (ITEM_ENDS, append_clause, article_body, article_pieces, delete_all, insert_beside, items,
                       numbered_articles, replace_all, replace_merged, replace_opening, sentences)
 
-_ONE_REF = re.compile(rf"第({ANY_NUM})条(?:之({ANY_NUM}))?")
+_ONE_REF = re.compile(ARTICLE_NUMBER)
 
 
 @dataclass
@@ -356,7 +357,7 @@ class _Work(Layout):
     def _insert_container(self, op: Op, kind: str, num: int) -> None:
         """增加一章，作为第五章：“第五章　名称 / 第四十条 …”: the chapter with the articles it brings."""
         lines = [line.strip() for line in (op.text or "").splitlines() if line.strip()]
-        heading = re.match(rf"^第{ANY_NUM}[章节][ \u3000]*(.*)$", lines[0]) if lines else None
+        heading = re.match(rf"^{CONTAINER_NUMBER}[ \u3000]*(.*)$", lines[0]) if lines else None
         if heading:
             lines = lines[1:]
         node = Node(kind, title=op.title or (heading.group(1).strip() if heading else ""))
