@@ -89,7 +89,9 @@ def _bare(key: str) -> str:
 
 
 def _name_key(name: str) -> str:
-    return re.sub(r"[《》〈〉\s]|^(?:中华人民共和国)", "", name)
+    # 《》, spaces, the state's name and an edition mark (（2020年修正）) are not part of a law's identity.
+    key = re.sub(r"[《》〈〉\s]|^(?:中华人民共和国)", "", name)
+    return re.sub(r"[（(][0-9０-９]{4}年?(?:修正|修订|修改)?(?:文本|本)?[）)]$", "", key)
 
 
 def clean_lines(text: str) -> list[str]:

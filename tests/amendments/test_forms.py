@@ -352,3 +352,9 @@ def test_preamble_of_a_judicial_interpretation():
 
 def test_deleting_the_last_item_closes_the_list_with_a_full_stop():
     assert article(run("删去第三条第二项。"), 3) == "第三条 河道管理单位应当履行下列职责：\n（一）巡查河道。"
+
+
+def test_a_base_titled_with_its_edition_finds_its_part():
+    text = ("国务院关于修改《河道管理条例》的决定\n国务院决定对《河道管理条例》作如下修改：\n删去第二条。\n"
+            "本决定自公布之日起施行。\n")
+    assert parse_decision(text).part("河道管理条例（2017年修订）") is not None
