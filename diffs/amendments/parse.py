@@ -53,6 +53,8 @@ _WHOLE = re.compile(rf"{_DOC}(?=中的|全文)|全文(?=中的)|(?:相关|有关
 _LAW_PREFIX = re.compile(rf"(?:《[^《》]+》|(?:本|该)?[\u4e00-\u9fff]{{0,10}}?{RULE_ENDING})(?=原?第{N}条)")
 _EVERYWHERE_AFTER_STOP = re.compile(r"(?:将)?(?:“[^”]*”[、和及]?)+(?:均|统一|一律)")
 _SEP = re.compile(r"、|和|及|以及")
+_PHRASE_VERB = re.compile(r"[，,]?(?:合并)?(?:均|统一|一并|分别|都|全部)?(?:修改为|替换为|改为)|(?:之)?[前后](?:增加|加上|插入)"
+                          r"|[、和及][“「\"]")
 # “第十条 on a line of its own: the article's label, its body on the next line.
 _LABEL_ALONE = re.compile(rf"“第{N}条(?:之{N})?$")
 _COUNT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -428,6 +430,17 @@ def _rule_own_article(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match)
 
 
 def _rule_replace(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    if m.group(0).startswith("分别") and len(refs) > 1:
+        # 将第三条、第五条分别修改为：“…”“…”: one wording per place, in order.
+        ops = [Op(REPLACE, ref) for ref in refs]
+        text = _quoted_paragraphs(cur)
+        if text is not None:
+            _give_text(ops, text.splitlines())
+        elif cur.eat(r"[：:]?\s*$"):
+            ctx.awaiting += ops
+        else:
+            raise _Unreadable("缺少新的条文内容")
+        return ops
     return _replace(cur, ctx, refs)
 
 
@@ -495,10 +508,17 @@ def _await_or_quote(cur: _Cursor, ctx: _Context, op: Op, emit: bool = True) -> l
 def _quoted_paragraphs(cur: _Cursor) -> str | None:
     """A quotation, and the further ones that follow it line by line (“第八条 …” “第九条 …”)."""
     text = cur.quote()
-    while text is not None and cur.peek(r"\n[“「]"):
+    # Two quotations side by side (“（五）…；”“（六）…。”) are successive paragraphs or items too.
+    if text is None:
+        return None
+    save, run = cur.i, []
+    while len(run) < 200 and cur.peek(r"\n?[“「]"):
         cur.eat(r"\n")
-        text += "\n" + cur.quote()
-    return text
+        run.append(cur.quote())
+    if run and cur.peek(_PHRASE_VERB):
+        cur.i = save             # “A”修改为“B”: the next clause's phrases, not more wording
+        return text
+    return "\n".join([text] + run)
 
 
 def _phrases(cur: _Cursor, ctx: _Context, groups: list[tuple[list[str], list[str] | None]]) -> list[Op]:

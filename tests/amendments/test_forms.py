@@ -358,3 +358,14 @@ def test_a_base_titled_with_its_edition_finds_its_part():
     text = ("国务院关于修改《河道管理条例》的决定\n国务院决定对《河道管理条例》作如下修改：\n删去第二条。\n"
             "本决定自公布之日起施行。\n")
     assert parse_decision(text).part("河道管理条例（2017年修订）") is not None
+
+
+def test_adjacent_quotations_are_successive_items():
+    result = run("在第三条中增加三项，作为第三项、第四项、第五项：“（三）报告险情；”“（四）协助执法；”“（五）宣传。”")
+    assert article(result, 3).endswith("（二）清理障碍物；\n（三）报告险情；\n（四）协助执法；\n（五）宣传。")
+
+
+def test_fenbie_rewrites_each_place_with_its_own_wording():
+    result = run("将第一条、第七条分别修改为：“第一条 为了保护河道，制定本条例。”“第七条 本条例自2025年1月1日起施行。”")
+    assert article(result, 1) == "第一条 为了保护河道，制定本条例。"
+    assert article(result, 7) == "第七条 本条例自2025年1月1日起施行。"
