@@ -51,12 +51,21 @@ class _Fail(Exception):
     pass
 
 
+# Operations whose handlers compute everything before writing one text (or title) at the end.
+_WRITE_LAST = (REPLACE_PHRASE, DELETE_PHRASE, INSERT_PHRASE)
+
+
+def _nothing() -> None:
+    pass
+
+
 def apply(base: Document, ops: list[Op]) -> Consolidation:
     """Apply ``ops`` to a copy of ``base``; ops that cannot be applied are returned with the reason."""
     work = _Work(base.copy())
     result = Consolidation(work.doc)
     for op in ops:
-        undo = work.checkpoint()
+        # Text edits compute before they write, so only tree operations need a way back.
+        undo = _nothing if op.action in _WRITE_LAST else work.checkpoint()
         try:
             work.run(op)
         except _Fail as e:
@@ -602,16 +611,21 @@ class _Work(Layout):
             new, count = edit(self.doc.title or "")
             self.doc.title = new
         else:
-            count = 0
+            # All new wording first, then the tree: an op that fails half-way has changed nothing.
+            changes, count = [], 0
             for place in self._places(op.target):
                 for node in place.walk():
                     for attr in ("text", "title"):
                         new, n = edit(getattr(node, attr))
                         if n:
-                            setattr(node, attr, new)
+                            changes.append((node, attr, new))
                             count += n
-                            if inserted and _ONE_REF.search(inserted):
-                                self.st(node).inserted.append(inserted)
+            if not count:
+                raise _Fail(f"{place_label(op.target)}中未找到“{op.phrase}”")
+            for node, attr, new in changes:
+                setattr(node, attr, new)
+                if inserted and _ONE_REF.search(inserted):
+                    self.st(node).inserted.append(inserted)
         if not count:
             raise _Fail(f"{place_label(op.target)}中未找到“{op.phrase}”")
 
