@@ -99,6 +99,13 @@ class _State:
     replaced_by: Node | None = None              # rewritten provision -> the node now in its place
     absorbed_into: Node | None = None            # merged-away article -> the article it joined
     inserted: list[str] = field(default_factory=list)   # wording phrase ops put into it
+    journal: dict | None = field(default=None, repr=False)  # the work's record of first writes per op
+
+    def __setattr__(self, name: str, value) -> None:
+        journal = self.__dict__.get("journal")
+        if journal is not None and journal["on"] and id(self) not in journal["log"]:
+            journal["log"][id(self)] = (self, dict(self.__dict__), self.inserted[:])
+        object.__setattr__(self, name, value)
 
 
 class _Work(Layout):
@@ -109,6 +116,7 @@ class _Work(Layout):
         self.pending: list[Node] = []                    # pinned new articles, laid out by finish()
         self.absorbed: list[Node] = []                   # merged-away articles (state.absorbed_into)
         self.created: dict[tuple[int, int], Node] = {}   # articles this decision made, by new number
+        self.journal: dict = {"on": False, "log": {}, "made": []}   # see checkpoint()
         self.numbering: dict[tuple[int, int], tuple[int, int]] = {}   # base article -> its number after
         self._index(doc.root, "")
         # Kinds the base numbers straight through its 编/章 (第二编 starts at 第五章), not afresh.
@@ -119,7 +127,9 @@ class _Work(Layout):
         """The node's state, made on first use."""
         state = self.states.get(id(node))
         if state is None:
-            state = self.states[id(node)] = _State(node)
+            state = self.states[id(node)] = _State(node, journal=self.journal)
+            if self.journal["on"]:
+                self.journal["made"].append(id(node))
         return state
 
     def absorb(self, gone: Node, into: Node) -> None:
@@ -132,19 +142,20 @@ class _Work(Layout):
         Nodes are not copied: their fields, child lists and states are remembered.
         """
         nodes = [(n, n.children[:], n.text, n.title, n.num, n.sub, n.label) for n in self._live()]
-        states = [(s, dict(vars(s)), s.inserted[:]) for s in self.states.values()]
-        known = set(self.states)
+        # States record themselves on their first write (``_State.__setattr__``), new ones are listed.
+        log, made = {}, []
+        self.journal.update(on=True, log=log, made=made)
         title, pending, absorbed, created = self.doc.title, self.pending[:], self.absorbed[:], dict(self.created)
 
         def undo() -> None:
             for n, children, text, heading, num, sub, label in nodes:
                 n.children[:] = children
                 n.text, n.title, n.num, n.sub, n.label = text, heading, num, sub, label
-            for state, fields, inserted in states:
+            for state, fields, inserted in log.values():
                 vars(state).update(fields)
                 state.inserted = inserted
-            for key in set(self.states) - known:
-                del self.states[key]
+            for key in made:
+                self.states.pop(key, None)
             self.doc.title, self.pending, self.absorbed, self.created = title, pending, absorbed, created
         return undo
 
