@@ -141,7 +141,11 @@ class _Work(Layout):
 
         Nodes are not copied: their fields, child lists and states are remembered.
         """
-        nodes = [(n, n.children[:], n.text, n.title, n.num, n.sub, n.label) for n in self._live()]
+        nodes, stack = [], [self.doc.root, *self.pending]
+        while stack:             # every node, in any order: a restore needs no reading order
+            n = stack.pop()
+            nodes.append((n, n.children[:], n.text, n.title, n.num, n.sub, n.label))
+            stack += n.children
         # States record themselves on their first write (``_State.__setattr__``), new ones are listed.
         log, made = {}, []
         self.journal.update(on=True, log=log, made=made)
@@ -158,11 +162,6 @@ class _Work(Layout):
                 self.states.pop(key, None)
             self.doc.title, self.pending, self.absorbed, self.created = title, pending, absorbed, created
         return undo
-
-    def _live(self):
-        yield from self.doc.root.walk()
-        for node in self.pending:
-            yield from node.walk()
 
     # -- the old numbering -------------------------------------------------------------------
     def _index(self, node: Node, prefix: str) -> None:
