@@ -432,15 +432,7 @@ def _rule_own_article(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match)
 def _rule_replace(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
     if m.group(0).startswith("分别") and len(refs) > 1:
         # 将第三条、第五条分别修改为：“…”“…”: one wording per place, in order.
-        ops = [Op(REPLACE, ref) for ref in refs]
-        text = _quoted_paragraphs(cur)
-        if text is not None:
-            _give_text(ops, text.splitlines())
-        elif cur.eat(r"[：:]?\s*$"):
-            ctx.awaiting += ops
-        else:
-            raise _Unreadable("缺少新的条文内容")
-        return ops
+        return _texts_for(cur, ctx, [Op(REPLACE, ref) for ref in refs], "缺少新的条文内容")
     return _replace(cur, ctx, refs)
 
 
@@ -503,6 +495,18 @@ def _await_or_quote(cur: _Cursor, ctx: _Context, op: Op, emit: bool = True) -> l
     else:
         raise _Unreadable("缺少新的条文内容")
     return [op] if emit else []
+
+
+def _texts_for(cur: _Cursor, ctx: _Context, ops: list[Op], missing: str) -> list[Op]:
+    """The wording of several ops: quoted here (divided among them), or on the lines that follow."""
+    text = _quoted_paragraphs(cur)
+    if text is not None:
+        _give_text(ops, text.splitlines())
+    elif cur.eat(r"[：:]?\s*$"):
+        ctx.awaiting += ops
+    else:
+        raise _Unreadable(missing)
+    return ops
 
 
 def _quoted_paragraphs(cur: _Cursor) -> str | None:
@@ -675,13 +679,7 @@ def _add(cur: _Cursor, ctx: _Context, parent: str | None, anchor: tuple[str, str
         op = Op(INSERT, path, title=title, position=f"{anchor[1]}:{anchor[0]}" if anchor and not new_paths else None,
                 new_path=path if new_paths else None)
         ops.append(op)
-    text = _quoted_paragraphs(cur)
-    if text is not None:
-        _give_text(ops, text.splitlines())
-    elif cur.eat(r"[：:]?\s*$"):
-        ctx.awaiting += ops
-    else:
-        raise _Unreadable("增加的条文缺少内容")
+    _texts_for(cur, ctx, ops, "增加的条文缺少内容")
     ctx.last = ops[0].target
     return ops
 
