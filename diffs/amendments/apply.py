@@ -386,10 +386,21 @@ class _Work(Layout):
             node.children.append(Node(ARTICLE, num=number[0], sub=number[1], label=article_label(*number),
                                       title=title, children=paragraphs))
         node.num, node.label = num, f"第{int_to_cn(num)}{kind}"
+        if not any(c.kind == ARTICLE for c in node.children):
+            # The articles it would gather are not in its text: which ones is not for us to guess.
+            raise _Fail(f"增加的{kind}没有给出其中的条文")
+        # Its place: after the chapter now numbered num-1 (reading order, whatever 编 it is in); a
+        # section among the sections of the chapter its path names.
+        scope = self.doc.root
         if kind == SECTION:
-            raise _Fail("增加一节须指明其所含条文，暂不支持")
-        # Its place: after the chapter now numbered num-1 (reading order, whatever 编 it is in).
-        chapters = [n for n in self.doc.root.walk() if n.kind == kind and not self.st(n).deleted]
+            loc = Loc.parse(op.target)
+            chapters = [n for n in self.doc.root.walk() if n.kind == CHAPTER and not self.st(n).deleted]
+            if loc.parent is None or loc.parent.kind != CHAPTER or not 1 <= (loc.parent.num or 0) <= len(chapters):
+                raise _Fail("增加的节没有指明所在的章")
+            scope = chapters[(loc.parent.num or 1) - 1]
+            if not any(c.kind == SECTION for c in scope.children):
+                raise _Fail(f"{scope.label}原来不分节，增加一节后其余条文的归属无法确定")
+        chapters = [n for n in scope.walk() if n.kind == kind and not self.st(n).deleted]
         if chapters and num > 1:
             before = chapters[min(num - 1, len(chapters)) - 1]
             parent = self.st(before).parent

@@ -369,3 +369,13 @@ def test_fenbie_rewrites_each_place_with_its_own_wording():
     result = run("将第一条、第七条分别修改为：“第一条 为了保护河道，制定本条例。”“第七条 本条例自2025年1月1日起施行。”")
     assert article(result, 1) == "第一条 为了保护河道，制定本条例。"
     assert article(result, 7) == "第七条 本条例自2025年1月1日起施行。"
+
+
+def test_new_section_with_its_articles_among_the_sections_of_its_chapter():
+    law = CODE.replace("第三章 罚则\n", "第三章 罚则\n第一节 一般\n").replace("第五条 戊。", "第二节 特别\n第五条 戊。")
+    ops, problems = parse_ops(["增加一节，作为第三章第二节：“第二节 加重", "“第五条 新。”"])
+    assert problems == []
+    result = apply(parse(law), ops)
+    assert result.failed == []
+    lines = result.document.to_text().splitlines()
+    assert lines[-7:] == ["第一节 一般", "第四条 丁。", "第二节 加重", "第五条 新。", "第三节 特别", "第六条 戊。", "己。"]
