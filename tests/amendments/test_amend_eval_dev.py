@@ -50,7 +50,7 @@ def test_every_op_applies(results):
         assert consolidation.failed == [], (name, [(op.describe(), why) for op, why in consolidation.failed])
 
 
-def test_consolidated_text_matches_republished_for_95_percent_of_articles(results):
+def test_consolidated_text_matches_republished_for_97_percent_of_articles(results):
     total = same = 0
     for name, (_, _, _, republished, consolidation) in results.items():
         articles = {a.label for a in republished.articles()} | {a.label for a in consolidation.document.articles()}
@@ -58,7 +58,7 @@ def test_consolidated_text_matches_republished_for_95_percent_of_articles(result
         assert len(consolidation.document.articles()) == len(republished.articles()), name
         total += len(articles)
         same += len(articles) - len(differing)
-    assert same / total >= 0.95, (same, total)
+    assert same / total >= 0.97, (same, total)   # the 7 others: republisher changes the decision does not list
 
 
 def test_discrepancy_report_names_exactly_the_differing_articles_with_a_reason(results):
