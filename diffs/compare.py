@@ -8,7 +8,6 @@ items (项) are aligned the same way and each changed line gets a character diff
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,10 +16,10 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
 from .align import Link, align, longest_increasing
+from .crossrefs import renumber_articles
 from .inline import DELETE, EQUAL, INSERT, Ops, inline_diff, join
 from .model import ANNEX, ARTICLE, PARA, POLICY_LEVELS, ROOT, STATUTE_CONTAINERS, Document, Node, cn_path_label
 from .normalize import normalize
-from .numerals import ANY_NUM, cn_to_int
 
 STATUSES = ("unchanged", "renumbered", "modified", "added", "deleted", "split", "merged")
 #: Share of a unit's text found again in a neighbour (each line against its most similar line
@@ -378,28 +377,20 @@ def _part_label(path: str | None) -> str | None:
     return cn_path_label(path)
 
 
-_REFERENCE = re.compile(rf"(?<![》\u3009>])第({ANY_NUM})条(?:之({ANY_NUM}))?")
-
-
 def _cross_reference_note(o: _Unit, n: _Unit, renumbering: dict[str, _Unit]) -> str | None:
     """A remark when references to renumbered articles (本法第十六条 → 本法第十五条) explain all or
     part of the change; references to other laws' articles (《…》第X条) are left alone."""
     if not renumbering or o.node.kind != ARTICLE:
         return None
-    changes = []
-
-    def renumber(m: re.Match) -> str:
-        num, sub = cn_to_int(m.group(1)), (cn_to_int(m.group(2)) if m.group(2) else 0)
+    def new_label(num: int, sub: int) -> str | None:
         target = renumbering.get(f"条{num}" + (f"之{sub}" if sub else ""))
-        if target is None:
-            return m.group(0)
-        changes.append(f"{m.group(0)}→{target.label}")
-        return target.label
+        return target.label if target is not None else None
 
-    renumbered = normalize(_REFERENCE.sub(renumber, o.text))
+    text, changes = renumber_articles(o.text, new_label)
+    renumbered = normalize(text)
     if not changes:
         return None
-    references = "、".join(dict.fromkeys(changes))
+    references = "、".join(dict.fromkeys(f"{old}→{new}" for old, new in changes))
     if renumbered == n.key:
         return XREF_ONLY + references
     if fuzz.ratio(renumbered, n.key) > fuzz.ratio(o.key, n.key):

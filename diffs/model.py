@@ -33,17 +33,26 @@ class Node:
     children: list["Node"] = field(default_factory=list)
 
     @property
+    def step(self) -> "Step":
+        return Step(self.kind, self.num, self.sub)
+
+    @property
     def key(self) -> str:
         """One step of a path: 条12, 条12之1, 款2, 项3, 章1."""
-        if self.num is None:
-            return self.kind
-        return f"{self.kind}{self.num}" + (f"之{self.sub}" if self.sub else "")
+        return str(self.step)
 
     def walk(self) -> Iterator["Node"]:
         """This node and all below it, in reading order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+    def copy(self) -> "Node":
+        """A copy of the subtree (cheaper than copy.deepcopy: nodes hold only strings and numbers)."""
+        return Node(self.kind, self.num, self.sub, self.label, self.title, self.text,
+                    [c.copy() for c in self.children])
 
     def full_text(self) -> str:
         """The provision's whole text (label excluded), one paragraph per line."""
@@ -76,6 +85,9 @@ class Document:
     root: Node
     kind: str = "statute"           # "statute" (条-numbered), "policy" (一、/（一）…), "plain" (paragraphs only)
 
+    def copy(self) -> "Document":
+        return Document(self.title, list(self.header), self.root.copy(), self.kind)
+
     def articles(self) -> list[Node]:
         """The articles (条) in reading order, at whatever depth of 编/章/节 they sit."""
         return [n for n in self.root.walk() if n.kind == ARTICLE]
@@ -97,16 +109,76 @@ def article_label(num: int, sub: int = 0) -> str:
     return f"第{int_to_cn(num)}条" + (f"之{int_to_cn(sub)}" if sub else "")
 
 
+_STEP = re.compile(r"^(分编|自然段|\D)(\d*)(?:之(\d+))?$")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a location: kind (条 款 项 章 句 …), number, and the 之N of an inserted article."""
+    kind: str
+    num: int | None = None
+    sub: int = 0
+
+    def __str__(self) -> str:
+        if self.num is None:
+            return self.kind
+        return f"{self.kind}{self.num}" + (f"之{self.sub}" if self.sub else "")
+
+    def cn(self) -> str:
+        if self.num is None:
+            return self.kind
+        return f"第{int_to_cn(self.num)}{self.kind}" + (f"之{int_to_cn(self.sub)}" if self.sub else "")
+
+
+@dataclass(frozen=True)
+class Loc:
+    """A typed location (第十二条第二款第三项 = 条12/款2/项3): what amendments, compare and render speak in.
+
+    ``str(loc)`` is the path string other modules store and show; ``Loc.parse`` reads it back.
+    """
+    steps: tuple[Step, ...]
+
+    @classmethod
+    def parse(cls, path: str) -> "Loc":
+        steps = []
+        for raw in path.split("/"):
+            m = _STEP.match(raw)
+            if not m:
+                raise ValueError(f"not a path step: {raw!r}")
+            kind, num, sub = m.groups()
+            steps.append(Step(kind, int(num) if num else None, int(sub or 0)))
+        return cls(tuple(steps))
+
+    def __str__(self) -> str:
+        return "/".join(str(s) for s in self.steps)
+
+    @property
+    def last(self) -> Step:
+        return self.steps[-1]
+
+    @property
+    def kind(self) -> str:
+        return self.last.kind
+
+    @property
+    def num(self) -> int | None:
+        return self.last.num
+
+    @property
+    def sub(self) -> int:
+        return self.last.sub
+
+    @property
+    def parent(self) -> "Loc | None":
+        return Loc(self.steps[:-1]) if len(self.steps) > 1 else None
+
+    def child(self, kind: str, num: int | None = None, sub: int = 0) -> "Loc":
+        return Loc(self.steps + (Step(kind, num, sub),))
+
+    def cn(self) -> str:
+        return "".join(s.cn() for s in self.steps)
+
+
 def cn_path_label(path: str) -> str:
     """Display a path in Chinese: '条12/款2/项3' -> 第十二条第二款第三项; '条133之1' -> 第一百三十三条之一."""
-    out = []
-    for step in path.split("/"):
-        m = re.match(r"^(分编|\D)(\d*)(?:之(\d+))?$", step)
-        if not m:
-            raise ValueError(f"not a path step: {step!r}")
-        kind, num, sub = m.groups()
-        if not num:
-            out.append(kind)
-            continue
-        out.append(f"第{int_to_cn(int(num))}{kind}" + (f"之{int_to_cn(int(sub))}" if sub else ""))
-    return "".join(out)
+    return Loc.parse(path).cn()

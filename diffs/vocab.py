@@ -1,27 +1,53 @@
-"""Drafting vocabulary of Chinese legislation, in one place.
+"""The vocabulary of Chinese legislative drafting, in one place: the words that end a rule's name,
+how a text refers to itself (本法, 本条例, 本办法 …) and to its own articles, how provisions are
+numbered, and the things with a term of their own (许可证, 登记证 …) that are not the document.
 
-# ---- Rule names and self-reference (issue 11: identity and validity) ---------------------------
-How a rule's name ends (法, 条例, 规定, 办法 …), the words a document uses for itself (本办法,
-本规定 …) and the things with a term of their own (许可证, 登记证 …) that are not the document.
+Every pattern here is a regular-expression fragment (no groups, so it can be embedded anywhere).
 """
 from __future__ import annotations
 
-# ---- Rule names and self-reference (issue 11) ------------------------------------------------------
+from .numerals import ANY_NUM
 
-# The kinds of rule a name ends with (法律, 行政法规, 地方性法规, 规章, 司法解释, 规范性文件).
-RULE_ENDINGS = ("法", "法典", "条例", "规定", "办法", "细则", "规则", "规程", "解释", "实施意见", "准则", "通则",
-                "章程")
-# Titles that end like a rule but are about one (关于…的决定, 关于《X办法》的政策解读, 通知 …).
+# ---- Rule names ------------------------------------------------------------------------------------
+
+# What a rule's name ends with (立法法: 法律 …法; 行政法规 条例/规定/办法; 规章 规定/办法/细则;
+# 司法解释 解释/规定/批复/决定). Longest first, so that 实施细则 is not read as 细则 after 实施.
+RULE_ENDINGS = ("实施细则", "实施办法", "实施意见", "法典", "条例", "规定", "办法", "细则", "规则", "规程", "决定",
+                "解释", "批复", "通则", "准则", "章程", "标准", "法")
+# Titles that end like a rule but are about one (关于…的决定, 关于《X办法》的政策解读, 通知 …): they
+# name no rule of their own, so identity never keys a lineage on them.
 NOT_RULE_WORDS = ("决定", "通知", "政策解读", "解读", "说明", "答记者问", "草案", "征求意见")
+# Documents that are not rules but still say 本意见自…施行.
+POLICY_ENDINGS = ("意见", "通知", "措施", "方案", "文件", "规划", "文")
 
-# What a document calls itself: 本办法自…施行, 本规定有效期至… The longer words come first so
-# the alternation never stops at a prefix (本实施细则 before 本细则).
+RULE_ENDING = "(?:" + "|".join(RULE_ENDINGS) + ")"
+DOCUMENT_WORD = "(?:" + "|".join(sorted(set(RULE_ENDINGS + POLICY_ENDINGS), key=len, reverse=True)) + ")"
+# Generic names a decision uses for the law it amends: 将条例中的 / 本法 / 该规定 / 法规名称.
+LAW_WORD = "(?:本|该)?(?:法律|法规|规章|" + "|".join(RULE_ENDINGS) + ")"
+
+# ---- Self-reference --------------------------------------------------------------------------------
+
+# What a document calls itself: 本法, 本条例, 本办法自…施行, 本规定有效期至… The longer words come
+# first so the alternation never stops at a prefix (本实施细则 before 本细则).
 SELF_WORDS = ("实施细则", "实施办法", "实施意见", "规范性文件", "条例", "规定", "办法", "细则", "规则", "规程",
               "意见", "通知", "决定", "修正案", "决议", "公告", "措施", "方案", "文件", "解释", "规划", "标准", "指引",
               "准则", "法", "文")
 SELF_REFERENCE = "(?:本|此)(?:" + "|".join(SELF_WORDS) + ")"
+# Another rule named before an article number: 《某条例》第五条, 刑法第一百三十三条之一.
+OTHER_RULE = rf"(?:《[^《》]{{1,60}}》|[\u4e00-\u9fff]{{0,12}}?{RULE_ENDING})"
 
 # Things a rule grants or approves that have a term of their own: their 有效期 is not the rule's.
 TERMED_THINGS = ("许可证", "登记证", "证书", "证照", "执照", "证件", "资格证", "批准文件", "批准书", "批复", "许可",
                  "登记", "备案", "注册", "资质", "合同", "协议", "凭证", "牌照", "标志", "证明", "核准", "认定",
                  "认证", "评估", "规划", "计划", "预案", "方案", "项目", "证")
+
+# ---- Numbering of provisions -----------------------------------------------------------------------
+
+ARTICLE_NUMBER = rf"第{ANY_NUM}条(?:之{ANY_NUM})?"
+PARAGRAPH_NUMBER = rf"第{ANY_NUM}款"
+ITEM_NUMBER = rf"第[（(]?{ANY_NUM}[）)]?项"
+CONTAINER_NUMBER = rf"第{ANY_NUM}(?:分编|编|章|节)"
+# A reference to a provision: 第十条 / 第十条之一第二款第（三）项.
+PROVISION = rf"{ARTICLE_NUMBER}(?:{PARAGRAPH_NUMBER})?(?:{ITEM_NUMBER})?"
+# Words joining references in a list: 第十条、第十二条和第十五条 / 第十条至第十二条.
+REFERENCE_JOIN = "(?:、|和|及|或者|或|以及|至)"

@@ -55,7 +55,9 @@ def ops(decision: str, config_path: str | Path | None = None):
     """`regwatch ops`: the `Decision` (operations per law) an amendment or repeal decision states."""
     from diffs.amendments import parse_decision
 
-    return parse_decision(read(decision, config_path).text)
+    text = read(decision, config_path).text
+    with _understood(decision):
+        return parse_decision(text)
 
 
 def amend(decision: str, base: str, target: str | None = None, republished: str | None = None,
@@ -64,8 +66,24 @@ def amend(decision: str, base: str, target: str | None = None, republished: str 
     discrepancies against the republished text when one is given."""
     from diffs.amendments.report import consolidate
 
-    return consolidate(read(decision, config_path).text, read(base, config_path).text, target,
-                       read(republished, config_path).text if republished else None)
+    texts = (read(decision, config_path).text, read(base, config_path).text,
+             read(republished, config_path).text if republished else None)
+    with _understood(decision):
+        return consolidate(texts[0], texts[1], target, texts[2])
+
+
+@contextmanager
+def _understood(what: str) -> Iterator[None]:
+    """Never a traceback: an unforeseen failure reading a decision becomes one ParseError line. The
+    engine reports what it cannot read as problems; this is the net under that net."""
+    from diffs.errors import ParseError, RegwatchError
+
+    try:
+        yield
+    except RegwatchError:
+        raise
+    except Exception as e:  # noqa: BLE001 - reported as one line, as every regwatch error is
+        raise ParseError(f"{what}: could not be read ({type(e).__name__}: {str(e)[:80]})") from None
 
 
 def validity(document: str, at: str | None = None, config_path: str | Path | None = None) -> dict:

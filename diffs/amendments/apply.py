@@ -7,25 +7,25 @@ pinned ones in their slots and the rest in reading order around them, then renum
 articles ride with their base article), chapters and items likewise. Renumbering rewrites the law's
 own cross-references (本条例第十九条 -> 第十七条) in the text that came from the base, as
 "对条文顺序作相应调整" implies; the decision's new wording already uses the new numbers.
+What apply knows about a node (its parent, pin, base number, whether the decision worded it) is
+its :class:`_State`; the layout after all ops is :mod:`diffs.amendments.layout`. Each op is atomic:
+a failed one is undone from a checkpoint of node fields and states, without copying the document.
 """
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 
-from ..model import ARTICLE, CHAPTER, ITEM, PARAGRAPH, SECTION, STATUTE_CONTAINERS, Document, Node, article_label
-from ..numerals import ANY_NUM, cn_to_int, int_to_cn
-from ..structure import parse
-from .ops import (APPEND, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, INSERT, INSERT_PHRASE, MERGE,
-                  PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, place_label)
-from .wording import (ITEM_ENDS, append_clause, article_body, article_pieces, delete_all, items, replace_all,
-                      replace_merged, replace_opening)
+from ..model import ARTICLE, CHAPTER, ITEM, PARA, PARAGRAPH, SECTION, STATUTE_CONTAINERS, Document, Loc, Node, article_label
+from ..numerals import int_to_cn
+from ..vocab import ARTICLE_NUMBER, CONTAINER_NUMBER
+from .ops import (APPEND, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, FOLD, INSERT, INSERT_PHRASE, MERGE,
+                  PREAMBLE, PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, place_label)
+from .layout import Layout, position_of
+from .wording import (ITEM_ENDS, append_clause, article_body, article_pieces, delete_all, insert_beside, items,
+                      numbered_articles, replace_all, replace_merged, replace_opening, sentences)
 
-_CROSS_REF = re.compile(rf"(本(?:法|条例|办法|规定|细则|规则|决定|实施细则|实施办法))"
-                        rf"((?:第{ANY_NUM}条(?:之{ANY_NUM})?(?:第{ANY_NUM}款)?(?:第[（(]?{ANY_NUM}[）)]?项)?"
-                        rf"(?:、|和|及|或者|或|以及|至)?)+)")
-_ONE_REF = re.compile(rf"第({ANY_NUM})条(?:之({ANY_NUM}))?")
+_ONE_REF = re.compile(ARTICLE_NUMBER)
 
 
 @dataclass
@@ -34,6 +34,12 @@ class Consolidation:
     applied: list[Op] = field(default_factory=list)
     failed: list[tuple[Op, str]] = field(default_factory=list)
     adjustments: list[str] = field(default_factory=list)   # implied changes: renumbering, cross-references
+    numbering: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # old article -> new
+
+    def new_label(self, old: tuple[int, int]) -> str | None:
+        """The label an article of the base text carries now (None: it is gone)."""
+        new = self.numbering.get(old)
+        return article_label(*new) if new else None
 
     def to_dict(self) -> dict:
         return {"text": self.document.to_text(), "applied": [op.describe() for op in self.applied],
@@ -45,53 +51,146 @@ class _Fail(Exception):
     pass
 
 
+# Operations whose handlers compute everything before writing one text (or title) at the end.
+_WRITE_LAST = (REPLACE_PHRASE, DELETE_PHRASE, INSERT_PHRASE)
+
+
+def _nothing() -> None:
+    pass
+
+
 def apply(base: Document, ops: list[Op]) -> Consolidation:
     """Apply ``ops`` to a copy of ``base``; ops that cannot be applied are returned with the reason."""
-    work = _Work(copy.deepcopy(base))
+    work = _Work(base.copy())
     result = Consolidation(work.doc)
     for op in ops:
+        # Text edits compute before they write, so only tree operations need a way back.
+        undo = _nothing if op.action in _WRITE_LAST else work.checkpoint()
         try:
             work.run(op)
         except _Fail as e:
+            undo()
             result.failed.append((op, str(e)))
+        except Exception as e:  # noqa: BLE001 - one op the engine cannot carry out must not cost the others
+            undo()
+            result.failed.append((op, f"无法执行此操作（{type(e).__name__}: {str(e)[:60]}）"))
         else:
             result.applied.append(op)
-    result.adjustments = work.finish()
+    try:
+        result.adjustments = work.finish()
+        result.numbering = work.numbering
+    except Exception as e:  # noqa: BLE001 - the text is still the amended one, only its numbering is in doubt
+        result.adjustments = [f"条文编号未能相应调整（{type(e).__name__}）"]
     return result
 
 
-class _Work:
+@dataclass
+class _State:
+    """What apply knows about one node besides its text: where it hangs, where the decision pins it."""
+    node: Node                                   # held, so that the node (and its id) outlives removal
+    parent: Node | None = None
+    pin: tuple[int, int] | None = None           # place in the new numbering (作为第十条 / 改为第十一条)
+    old_number: tuple[int, int] | None = None    # an article's number in the base text
+    old_paragraph: int | None = None             # a paragraph's number in the base text
+    fresh: bool = False                          # worded by the decision
+    deleted: bool = False
+    touched: bool = False                        # its children changed
+    explicit: bool = False                       # an article the decision renumbers itself
+    replaced_by: Node | None = None              # rewritten provision -> the node now in its place
+    absorbed_into: Node | None = None            # merged-away article -> the article it joined
+    inserted: list[str] = field(default_factory=list)   # wording phrase ops put into it
+    journal: dict | None = field(default=None, repr=False)  # the work's record of first writes per op
+
+    def __setattr__(self, name: str, value) -> None:
+        journal = self.__dict__.get("journal")
+        if journal is not None and journal["on"] and id(self) not in journal["log"]:
+            journal["log"][id(self)] = (self, dict(self.__dict__), self.inserted[:])
+        object.__setattr__(self, name, value)
+
+
+class _Work(Layout):
     def __init__(self, doc: Document):
         self.doc = doc
         self.index: dict[str, Node] = {}
-        self.parent: dict[int, Node] = {}
-        self.old_number: dict[int, tuple[int, int]] = {}
-        self.pins: dict[int, tuple[int, int]] = {}       # node -> place in the new numbering
+        self.states: dict[int, _State] = {}
         self.pending: list[Node] = []                    # pinned new articles, laid out by finish()
-        self.fresh: set[int] = set()                     # nodes worded by the decision
-        self.deleted: set[int] = set()
-        self.absorbed: dict[int, Node] = {}              # merged-away article -> the article it joined
-        self.touched: set[int] = set()                   # parents whose children changed
-        self.explicit: set[int] = set()                  # articles the decision renumbers itself
-        self.inserted_phrases: dict[int, list[str]] = {}  # node -> wording phrase ops put into it
+        self.absorbed: list[Node] = []                   # merged-away articles (state.absorbed_into)
+        self.created: dict[tuple[int, int], Node] = {}   # articles this decision made, by new number
+        self.journal: dict = {"on": False, "log": {}, "made": []}   # see checkpoint()
+        self.numbering: dict[tuple[int, int], tuple[int, int]] = {}   # base article -> its number after
         self._index(doc.root, "")
+        # Kinds the base numbers straight through its 编/章 (第二编 starts at 第五章), not afresh.
+        self.continuous = {c.kind for n in doc.root.walk() if n.kind in STATUTE_CONTAINERS
+                           for c in n.children[:1] if c.kind in STATUTE_CONTAINERS and (c.num or 1) > 1}
+
+    def st(self, node: Node) -> _State:
+        """The node's state, made on first use."""
+        state = self.states.get(id(node))
+        if state is None:
+            state = self.states[id(node)] = _State(node, journal=self.journal)
+            if self.journal["on"]:
+                self.journal["made"].append(id(node))
+        return state
+
+    def absorb(self, gone: Node, into: Node) -> None:
+        self.st(gone).absorbed_into = into
+        self.absorbed.append(gone)
+
+    def checkpoint(self):
+        """A way back to the state before an op, so that a failed op leaves no trace.
+
+        Nodes are not copied: their fields, child lists and states are remembered.
+        """
+        nodes, stack = [], [self.doc.root, *self.pending]
+        while stack:             # every node, in any order: a restore needs no reading order
+            n = stack.pop()
+            nodes.append((n, n.children[:], n.text, n.title, n.num, n.sub, n.label))
+            stack += n.children
+        # States record themselves on their first write (``_State.__setattr__``), new ones are listed.
+        log, made = {}, []
+        self.journal.update(on=True, log=log, made=made)
+        title, pending, absorbed, created = self.doc.title, self.pending[:], self.absorbed[:], dict(self.created)
+
+        def undo() -> None:
+            for n, children, text, heading, num, sub, label in nodes:
+                n.children[:] = children
+                n.text, n.title, n.num, n.sub, n.label = text, heading, num, sub, label
+            for state, fields, inserted in log.values():
+                vars(state).update(fields)
+                state.inserted = inserted
+            for key in made:
+                self.states.pop(key, None)
+            self.doc.title, self.pending, self.absorbed, self.created = title, pending, absorbed, created
+        return undo
 
     # -- the old numbering -------------------------------------------------------------------
     def _index(self, node: Node, prefix: str) -> None:
         for child in node.children:
-            self.parent[id(child)] = node
+            self.st(child).parent = node
             key = child.key
             if child.kind == ARTICLE:
                 path = key
-                self.old_number[id(child)] = (child.num or 0, child.sub)
+                self.st(child).old_number = (child.num or 0, child.sub)
             elif child.kind in STATUTE_CONTAINERS:
                 path = f"{prefix}/{key}" if prefix and child.kind == SECTION else key
             else:
                 path = f"{prefix}/{key}" if prefix else key
+            if child.kind == PARAGRAPH and child.num:
+                self.st(child).old_paragraph = child.num
             self.index.setdefault(path, child)
             self._index(child, path)
 
     def resolve(self, path: str) -> Node:
+        if path == PREAMBLE:
+            # The words before the first article: a paragraph of the text's own, not its title or header.
+            lead = []
+            for child in self.doc.root.children:
+                if child.kind != PARA:
+                    break
+                lead.append(child)
+            if len(lead) != 1 or self.st(lead[0]).deleted:
+                raise _Fail("基础文本在第一条之前没有（唯一的）序言段落")
+            return lead[0]
         node = self.index.get(path)
         if node is None and "/项" in path and "/款" not in path:
             # 第七条第一项: the items of an article hang under one of its paragraphs.
@@ -102,7 +201,11 @@ class _Work:
             node = self.index[path[:-3]]      # an article without separate paragraphs
         if node is None:
             raise _Fail(f"基础文本中没有{place_label(path)}")
-        if id(node) in self.deleted:
+        for _ in range(100):         # a provision rewritten is still the place later ops name
+            if self.st(node).replaced_by is None:
+                break
+            node = self.st(node).replaced_by
+        if self.st(node).deleted:
             raise _Fail(f"{place_label(path)}已被删除")
         return node
 
@@ -112,7 +215,7 @@ class _Work:
                     PREPEND: self._prepend, DELETE: self._delete, INSERT: self._insert, RENUMBER: self._renumber,
                     SPLIT: self._split, MERGE: self._merge, REPLACE_PHRASE: self._replace_phrase,
                     DELETE_PHRASE: self._delete_phrase, INSERT_PHRASE: self._insert_phrase, RENAME: self._rename,
-                    DROP_HEADINGS: self._drop_headings}
+                    DROP_HEADINGS: self._drop_headings, FOLD: self._fold_into}
         if op.action not in handlers:
             raise _Fail(f"未知的操作“{op.action}”")
         handlers[op.action](op)
@@ -120,6 +223,9 @@ class _Work:
     def _replace(self, op: Op) -> None:
         if op.target == TITLE:
             self.doc.title = op.text
+            return
+        # A sentence rewritten keeps the stop its place gives it when the decision quotes it without one.
+        if self._on_sentence(op, lambda s: (op.text or "") + ("" if (op.text or "")[-1:] in "。！？；" else s[-1:])):
             return
         node = self.resolve(op.target)
         if node.kind == ARTICLE:
@@ -142,25 +248,27 @@ class _Work:
             node.title = op.text or ""
         else:
             node.text = op.text or ""
-            self.fresh.add(id(node))
+            self.st(node).fresh = True
 
     def _swap(self, old: list[Node], new: list[Node]) -> None:
-        parent = self.parent[id(old[0])]
-        at = _position(parent.children, old[0])
+        parent = self.st(old[0]).parent
+        at = position_of(parent.children, old[0])
+        for node, successor in zip(old, new):
+            self.st(node).replaced_by = successor
         for node in old:
-            del parent.children[_position(parent.children, node)]
-            self.deleted.add(id(node))
+            del parent.children[position_of(parent.children, node)]
+            self.st(node).deleted = True
         parent.children[at:at] = new
         for node in new:
-            self.parent[id(node)] = parent
+            self.st(node).parent = parent
             self._mark_fresh(node)
-        self.touched.add(id(parent))
+        self.st(parent).touched = True
 
     def _mark_fresh(self, node: Node) -> None:
         for n in node.walk():
-            self.fresh.add(id(n))
+            self.st(n).fresh = True
             for c in n.children:
-                self.parent[id(c)] = n
+                self.st(c).parent = n
 
     def _text_node(self, path: str) -> Node:
         """The node whose own text an opening/ending op edits: an article's first or last paragraph."""
@@ -193,18 +301,34 @@ class _Work:
         node.text = (op.text or "") + node.text
 
     def _delete(self, op: Op) -> None:
+        if self._on_sentence(op, lambda s: ""):
+            return
         node = self.resolve(op.target)
-        parent = self.parent[id(node)]
-        del parent.children[_position(parent.children, node)]
+        parent = self.st(node).parent
+        del parent.children[position_of(parent.children, node)]
         for n in node.walk():
-            self.deleted.add(id(n))
-        self.touched.add(id(parent))
+            self.st(n).deleted = True
+        self.st(parent).touched = True
 
     def _insert(self, op: Op) -> None:
+        loc = Loc.parse(op.target)
         steps = op.target.split("/")
-        last = steps[-1]
-        m = re.match(r"^(\D+?)(\d*)(?:之(\d+))?$", last)
-        kind, num, sub = m.group(1), int(m.group(2) or 0), int(m.group(3) or 0)
+        kind, num, sub = loc.kind, loc.num or 0, loc.sub
+        if kind == ARTICLE and loc.parent is not None and loc.parent.kind == CHAPTER:
+            # 作为第三章第五条: the article opens (or joins) the chapter now numbered three.
+            chapters = [n for n in self.doc.root.walk() if n.kind == CHAPTER and not self.st(n).deleted]
+            if not 1 <= (loc.parent.num or 0) <= len(chapters):
+                raise _Fail(f"没有{place_label(str(loc.parent))}")
+            title, paragraphs = article_body(op.text or "")
+            node = Node(ARTICLE, num=num, sub=sub, label=article_label(num or 1, sub), title=op.title or title,
+                        children=paragraphs)
+            self._mark_fresh(node)
+            chapter = chapters[(loc.parent.num or 1) - 1]
+            chapter.children.append(node)
+            self.st(node).parent = chapter
+            self.st(node).pin = (num, sub)
+            self.st(node).explicit = True
+            return
         if kind == "条":
             title, paragraphs = article_body(op.text or "")
             node = Node(ARTICLE, num=num, sub=sub, label=article_label(num or 1, sub), title=op.title or title,
@@ -213,13 +337,14 @@ class _Work:
             if op.position:
                 side, anchor_path = op.position.split(":", 1)
                 anchor = self.resolve(anchor_path)
-                parent = self.parent[id(anchor)]
-                at = _position(parent.children, anchor) + (side == "after")
+                parent = self.st(anchor).parent
+                at = position_of(parent.children, anchor) + (side == "after")
                 parent.children.insert(at, node)
-                self.parent[id(node)] = parent
+                self.st(node).parent = parent
             else:
-                self.pins[id(node)] = (num, sub)
+                self.st(node).pin = (num, sub)
                 self.pending.append(node)
+                self.created[(num, sub)] = node
             return
         if kind in ("章", "节"):
             self._insert_container(op, CHAPTER if kind == "章" else SECTION, num)
@@ -242,41 +367,104 @@ class _Work:
             raise _Fail(f"不支持增加“{kind}”")
         parent.children.extend(new)
         for i, node in enumerate(new):
-            self.parent[id(node)] = parent
+            self.st(node).parent = parent
             self._mark_fresh(node)
             if num:
-                self.pins[id(node)] = (num + i, 0)
-        self.touched.add(id(parent))
+                self.st(node).pin = (num + i, 0)
+        self.st(parent).touched = True
 
     def _insert_container(self, op: Op, kind: str, num: int) -> None:
         """增加一章，作为第五章：“第五章　名称 / 第四十条 …”: the chapter with the articles it brings."""
-        text = (op.text or "").strip()
-        parsed = parse(text, fmt="text").root.children if text else []
-        node = next((c for c in parsed if c.kind == kind), None)
-        if node is None:
-            first = text.splitlines()[0] if text else ""
-            node = Node(kind, title=op.title or re.sub(rf"^第{ANY_NUM}[章节]\s*", "", first).strip())
+        lines = [line.strip() for line in (op.text or "").splitlines() if line.strip()]
+        heading = re.match(rf"^{CONTAINER_NUMBER}[ \u3000]*(.*)$", lines[0]) if lines else None
+        if heading:
+            lines = lines[1:]
+        node = Node(kind, title=op.title or (heading.group(1).strip() if heading else ""))
+        for title, paragraphs, number in numbered_articles(lines):
+            if number is None:
+                raise _Fail(f"增加的{kind}中有不属于任何条的文字")
+            node.children.append(Node(ARTICLE, num=number[0], sub=number[1], label=article_label(*number),
+                                      title=title, children=paragraphs))
         node.num, node.label = num, f"第{int_to_cn(num)}{kind}"
-        self.doc.root.children.append(node)
-        self.parent[id(node)] = self.doc.root
-        self.pins[id(node)] = (num, 0)
+        if not any(c.kind == ARTICLE for c in node.children):
+            # The articles it would gather are not in its text: which ones is not for us to guess.
+            raise _Fail(f"增加的{kind}没有给出其中的条文")
+        # Its place: after the chapter now numbered num-1 (reading order, whatever 编 it is in); a
+        # section among the sections of the chapter its path names.
+        scope = self.doc.root
+        if kind == SECTION:
+            loc = Loc.parse(op.target)
+            chapters = [n for n in self.doc.root.walk() if n.kind == CHAPTER and not self.st(n).deleted]
+            if loc.parent is None or loc.parent.kind != CHAPTER or not 1 <= (loc.parent.num or 0) <= len(chapters):
+                raise _Fail("增加的节没有指明所在的章")
+            scope = chapters[(loc.parent.num or 1) - 1]
+            if not any(c.kind == SECTION for c in scope.children):
+                raise _Fail(f"{scope.label}原来不分节，增加一节后其余条文的归属无法确定")
+        chapters = [n for n in scope.walk() if n.kind == kind and not self.st(n).deleted]
+        if chapters and num > 1:
+            before = chapters[min(num - 1, len(chapters)) - 1]
+            parent = self.st(before).parent
+            parent.children.insert(position_of(parent.children, before) + 1, node)
+        elif chapters:
+            parent = self.st(chapters[0]).parent
+            parent.children.insert(position_of(parent.children, chapters[0]), node)
+        else:
+            raise _Fail(f"基础文本没有{kind}，不能增加一{kind}")
+        self.st(node).parent = parent
         self._mark_fresh(node)
         for article in (n for n in node.walk() if n.kind == ARTICLE):
-            self.pins[id(article)] = (article.num or 0, article.sub)
+            self.st(article).pin = (article.num or 0, article.sub)
+
+    def _fold_into(self, op: Op) -> None:
+        """将第N章并入第M章: the articles of chapter N join chapter M, N's heading goes."""
+        source, into = self.resolve(op.target), self.resolve(op.new_path or "")
+        if source.kind not in STATUTE_CONTAINERS or into.kind != source.kind:
+            raise _Fail(f"不能将{place_label(op.target)}并入{place_label(op.new_path or '')}")
+        parent = self.st(source).parent
+        del parent.children[position_of(parent.children, source)]
+        self.st(source).deleted = True
+        into.children += source.children
+        for c in source.children:
+            self.st(c).parent = into
+        self.st(parent).touched = True
 
     def _renumber(self, op: Op) -> None:
         node = self.resolve(op.target)
-        step = (op.new_path or "").rsplit("/", 1)[-1]
-        m = re.match(r"^(\D+?)(\d+)(?:之(\d+))?$", step)
-        if not m:
+        if node.kind == PARAGRAPH and _becomes_article(op):
+            # 将第X条第Y款改为第Z条 / 单列一条: the paragraph (with its items) becomes an article.
+            self._paragraphs_to_article([node], op)
+            return
+        new = _loc(op.new_path)
+        if new is None or new.num is None:
             raise _Fail(f"无法理解新的编号“{op.new_path}”")
-        if m.group(1) != node.kind:
+        if node.kind == PARAGRAPH and len(new.steps) == 2 and new.steps[0] != Loc.parse(op.target).steps[0]:
+            self._paragraph_into(node, new, op)
+            return
+        if new.kind != node.kind:
             raise _Fail(f"不支持将{place_label(op.target)}改为{place_label(op.new_path or '')}（层级不同）")
-        self.pins[id(node)] = (int(m.group(2)), int(m.group(3) or 0))
+        self.st(node).pin = (new.num, new.sub)
         if node.kind == ARTICLE:
-            self.explicit.add(id(node))
+            self.st(node).explicit = True
         else:
-            self.touched.add(id(self.parent[id(node)]))
+            self.st(self.st(node).parent).touched = True
+
+    def _paragraph_into(self, paragraph: Node, new: Loc, op: Op) -> None:
+        """改为第十一条第二款: the paragraph joins an article this decision made (改为第十一条第一款 / 增加一条)."""
+        article = self.created.get((new.steps[0].num or 0, new.steps[0].sub))
+        if article is None:
+            raise _Fail(f"{place_label(str(new.parent))}不是本决定新设的条，无法确定{place_label(op.target)}移入何处")
+        owner = self.st(paragraph).parent
+        del owner.children[position_of(owner.children, paragraph)]
+        self.st(owner).touched = True
+        article.children.append(paragraph)
+        self.st(paragraph).parent = article
+        self.st(paragraph).pin = (new.num or 1, 0)
+        self.st(article).touched = True
+        if owner.kind == ARTICLE and not any(c.kind == PARAGRAPH for c in owner.children):
+            siblings = self.st(owner).parent.children
+            del siblings[position_of(siblings, owner)]
+            self.st(owner).deleted = True
+            self.absorb(owner, article)
 
     def _split(self, op: Op) -> None:
         node = self.resolve(op.target)
@@ -286,32 +474,42 @@ class _Work:
             pieces = article_body(op.text)[1]
             self._swap([node], pieces)
             for piece, path in zip(pieces, op.new_paths):
-                self.pins[id(piece)] = (int(re.sub(r"\D", "", path.rsplit("/", 1)[-1]) or 0), 0)
+                new = _loc(path)
+                if new is not None and new.kind == PARAGRAPH and new.num:
+                    self.st(piece).pin = (new.num, 0)
             return
         if node.kind == ARTICLE:
             pieces = article_pieces(op.text, op.count)
             if len(pieces) != op.count:
                 raise _Fail(f"{place_label(op.target)}拆分后的内容不是{op.count}条")
-            parent = self.parent[id(node)]
-            at = _position(parent.children, node)
+            parent = self.st(node).parent
+            at = position_of(parent.children, node)
             node.title, node.children = pieces[0]
             self._mark_fresh(node)
             for k, (title, paragraphs) in enumerate(pieces[1:], 1):
                 article = Node(ARTICLE, num=node.num, title=title, children=paragraphs)
                 parent.children.insert(at + k, article)
-                self.parent[id(article)] = parent
+                self.st(article).parent = parent
                 self._mark_fresh(article)
             for article, path in zip(parent.children[at:at + op.count], op.new_paths):
-                m = re.match(r"^条(\d+)(?:之(\d+))?$", path)
-                if m:
-                    self.pins[id(article)] = (int(m.group(1)), int(m.group(2) or 0))
-                    self.explicit.add(id(article))
+                new = _loc(path)
+                if new is not None and new.kind == ARTICLE and len(new.steps) == 1 and new.num:
+                    self.st(article).pin = (new.num, new.sub)
+                    self.st(article).explicit = True
             return
         raise _Fail(f"不支持拆分{place_label(op.target)}")
 
     def _merge(self, op: Op) -> None:
         nodes = [self.resolve(p) for p in op.sources]
         first = nodes[0]
+        if any(n.kind != first.kind for n in nodes):
+            raise _Fail("合并的条款层级不同")
+        if first.kind == PARAGRAPH and Loc.parse(op.new_path or op.target).kind == ARTICLE:
+            self._paragraphs_to_article(nodes, op)
+            return
+        if first.kind == PARAGRAPH:
+            self._merge_paragraphs(nodes, op)
+            return
         if op.text:
             title, first.children = article_body(op.text)
             first.title = title or first.title
@@ -320,22 +518,103 @@ class _Work:
             for other in nodes[1:]:
                 first.children += other.children
                 for c in other.children:
-                    self.parent[id(c)] = first
+                    self.st(c).parent = first
         for other in nodes[1:]:
-            siblings = self.parent[id(other)].children
-            del siblings[_position(siblings, other)]
-            self.deleted.add(id(other))
-            self.absorbed[id(other)] = first
-        if op.new_path and first.kind == ARTICLE:
-            m = re.match(r"^条(\d+)(?:之(\d+))?$", op.new_path)
-            if m:
-                self.pins[id(first)] = (int(m.group(1)), int(m.group(2) or 0))
-                self.explicit.add(id(first))
+            siblings = self.st(other).parent.children
+            del siblings[position_of(siblings, other)]
+            self.st(other).deleted = True
+            self.absorb(other, first)
+        new = _loc(op.new_path)
+        if new is not None and first.kind == ARTICLE and new.kind == ARTICLE and len(new.steps) == 1 and new.num:
+            self.st(first).pin = (new.num, new.sub)
+            self.st(first).explicit = True
+
+    def _paragraphs_to_article(self, paragraphs: list[Node], op: Op) -> None:
+        """款 of one or more articles become one article (作为第Z条, else right after the first one's).
+
+        An article left with no paragraph disappears; references to it follow the new article.
+        """
+        first_article = self.st(paragraphs[0]).parent
+        if first_article is None or first_article.kind != ARTICLE:
+            raise _Fail("所移动的款不在条中")
+        new = Loc.parse((op.new_path or "条").split("/")[0])
+        if op.text:
+            title, children = article_body(op.text)
+        else:
+            title, children = "", paragraphs
+        article = Node(ARTICLE, num=new.num or first_article.num, sub=new.sub,
+                       label=article_label(new.num or 1, new.sub), title=title, children=list(children))
+        owners = []
+        for p in paragraphs:
+            owner = self.st(p).parent
+            del owner.children[position_of(owner.children, p)]
+            self.st(owner).touched = True
+            owners.append(owner)
+            if op.text:
+                self.st(p).deleted = True
+        for c in article.children:
+            self.st(c).parent = article
+        if op.text:
+            self._mark_fresh(article)
+        if new.num:
+            self.st(article).pin = (new.num, new.sub)
+            self.st(article).explicit = True
+            self.pending.append(article)
+            self.created[(new.num, new.sub)] = article
+        else:
+            container = self.st(first_article).parent
+            container.children.insert(position_of(container.children, first_article) + 1, article)
+            self.st(article).parent = container
+        for owner in {id(o): o for o in owners}.values():
+            if owner.kind == ARTICLE and not any(c.kind == PARAGRAPH for c in owner.children):
+                siblings = self.st(owner).parent.children
+                del siblings[position_of(siblings, owner)]
+                self.st(owner).deleted = True
+                self.absorb(owner, article)
+
+    def _merge_paragraphs(self, nodes: list[Node], op: Op) -> None:
+        """第X款和第Y款合并为一款: one paragraph, the sentences run on (or the decision's wording)."""
+        first = nodes[0]
+        if op.text:
+            first.text = "".join(p.text for p in article_body(op.text)[1]) or op.text.replace("\n", "")
+            self.st(first).fresh = True
+        for other in nodes[1:]:
+            if not op.text:
+                first.text += other.text
+            first.children += other.children
+            for c in other.children:
+                self.st(c).parent = first
+            siblings = self.st(other).parent.children
+            del siblings[position_of(siblings, other)]
+            self.st(other).deleted = True
+            self.st(other).replaced_by = first
+            self.st(self.st(first).parent).touched = True
+        if op.new_path:
+            self.st(first).pin = (Loc.parse(op.new_path).num or 1, 0)
 
     def _places(self, path: str) -> list[Node]:
         if path == EVERYWHERE:
             return [self.doc.root]
         return [self.resolve(path)]
+
+    def _sentence(self, path: str) -> tuple[Node, list[str], int]:
+        """第N句: the paragraph holding it, its sentences (each with its stop) and the index of the one meant."""
+        holder, _, step = path.rpartition("/")
+        node = self._text_node(holder)
+        k = Loc.parse(step).num or 0
+        parts = sentences(node.text)
+        if not 1 <= k <= len(parts):
+            raise _Fail(f"{place_label(holder)}没有第{int_to_cn(k)}句")
+        return node, parts, k - 1
+
+    def _on_sentence(self, op: Op, edit) -> bool:
+        """Run a text op on one sentence when its target is 第N句; False when the target is not one."""
+        if "/句" not in op.target:
+            return False
+        node, parts, k = self._sentence(op.target)
+        parts[k] = edit(parts[k])
+        node.text = "".join(parts)
+        return True
 
     def _edit_text(self, op: Op, edit, inserted: str | None = None) -> None:
         """Run ``edit(text) -> (text, count)`` over the target's own text and everything below it.
@@ -343,20 +622,31 @@ class _Work:
         ``inserted`` is the decision's wording the edit puts in, remembered per node so that the
         renumbering of cross-references later leaves it alone.
         """
+        if "/句" in op.target:
+            found = []
+            self._on_sentence(op, lambda s: (r := edit(s), found.append(r[1]))[0][0])
+            if not found[0]:
+                raise _Fail(f"{place_label(op.target)}中未找到“{op.phrase}”")
+            return
         if op.target == TITLE:
             new, count = edit(self.doc.title or "")
             self.doc.title = new
         else:
-            count = 0
+            # All new wording first, then the tree: an op that fails half-way has changed nothing.
+            changes, count = [], 0
             for place in self._places(op.target):
                 for node in place.walk():
                     for attr in ("text", "title"):
                         new, n = edit(getattr(node, attr))
                         if n:
-                            setattr(node, attr, new)
+                            changes.append((node, attr, new))
                             count += n
-                            if inserted and _ONE_REF.search(inserted):
-                                self.inserted_phrases.setdefault(id(node), []).append(inserted)
+            if not count:
+                raise _Fail(f"{place_label(op.target)}中未找到“{op.phrase}”")
+            for node, attr, new in changes:
+                setattr(node, attr, new)
+                if inserted and _ONE_REF.search(inserted):
+                    self.st(node).inserted.append(inserted)
         if not count:
             raise _Fail(f"{place_label(op.target)}中未找到“{op.phrase}”")
 
@@ -371,8 +661,7 @@ class _Work:
 
     def _insert_phrase(self, op: Op) -> None:
         phrase, added = op.phrase or "", op.text or ""
-        new = added + phrase if op.position == "before" else phrase + added
-        self._edit_text(op, lambda t: replace_all(t, phrase, new), added)
+        self._edit_text(op, lambda t: insert_beside(t, phrase, added, op.position == "before"), added)
 
     def _rename(self, op: Op) -> None:
         if op.target == TITLE:
@@ -390,192 +679,27 @@ class _Work:
             for child in node.children:
                 if child.kind in STATUTE_CONTAINERS:
                     out += flatten(child)
-                    self.deleted.add(id(child))
+                    self.st(child).deleted = True
                 else:
                     out.append(child)
             return out
         self.doc.root.children = flatten(self.doc.root)
         for child in self.doc.root.children:
-            self.parent[id(child)] = self.doc.root
-
-    # -- layout and numbering -------------------------------------------------------------------
-    def finish(self) -> list[str]:
-        notes: list[str] = []
-        order = self._article_order()
-        self._place_articles(order)
-        renumbered = self._number_articles(order, notes)
-        self._number_containers(self.doc.root)
-        for article in order:
-            self._number_children(article)
-        if renumbered:
-            self._rewrite_cross_references(renumbered, notes)
-        return notes
-
-    def _article_order(self) -> list[Node]:
-        in_tree = [n for n in self.doc.root.walk() if n.kind == ARTICLE]
-        mains = [n for n in in_tree + self.pending if self._final_sub(n) == 0]
-        subs = [n for n in in_tree + self.pending if self._final_sub(n) != 0]
-        pinned = sorted((n for n in mains if id(n) in self.pins), key=lambda n: self.pins[id(n)])
-        free = [n for n in mains if id(n) not in self.pins]
-        slots: list[Node | None] = [None] * len(mains)
-        for node in pinned:
-            k = self.pins[id(node)][0] - 1
-            if 0 <= k < len(slots) and slots[k] is None:
-                slots[k] = node
-            else:
-                free.append(node)        # an impossible place: keep it, in reading order at the end
-        it = iter(free)
-        order = [s if s is not None else next(it) for s in slots]
-        # 之一 articles follow their base: the base text's own ones the article they followed,
-        # pinned ones the article that will carry that number.
-        riders: dict[int, list[Node]] = {}
-        leading: list[Node] = []
-        previous: Node | None = None
-        for node in in_tree:
-            if self._final_sub(node) == 0:
-                previous = node
-            elif id(node) not in self.pins:
-                (riders.setdefault(id(previous), []) if previous is not None else leading).append(node)
-        out: list[Node] = list(leading)
-        for main in order:
-            out.append(main)
-            out += riders.get(id(main), [])
-        for sub in (s for s in subs if id(s) in self.pins):
-            base = self.pins[id(sub)][0]
-            at = base if base <= len(order) else len(order)
-            anchor = order[at - 1] if at else None
-            i = _position(out, anchor) + 1 if anchor is not None else len(out)
-            while i < len(out) and self._final_sub(out[i]) and (self._final_sub(out[i]) < self.pins[id(sub)][1]):
-                i += 1
-            out.insert(i, sub)
-        return out
-
-    def _final_sub(self, node: Node) -> int:
-        return self.pins[id(node)][1] if id(node) in self.pins else node.sub
-
-    def _place_articles(self, order: list[Node]) -> None:
-        """Put every article under its container in the final order (new ones join their predecessor's)."""
-        home: dict[int, Node] = {}
-        for i, article in enumerate(order):
-            parent = None if any(article is p for p in self.pending) else self.parent.get(id(article))
-            if parent is None or id(parent) in self.deleted:
-                neighbour = order[i - 1] if i else (order[i + 1] if len(order) > 1 else None)
-                parent = home.get(id(neighbour)) if neighbour is not None and id(neighbour) in home else \
-                    (self.parent.get(id(neighbour)) if neighbour is not None else None)
-                parent = parent if parent is not None and id(parent) not in self.deleted else self.doc.root
-            home[id(article)] = parent
-        parents = {id(p): p for p in home.values()}
-        slots: dict[int, int] = {}
-        for p in parents.values():
-            first = next((i for i, c in enumerate(p.children) if c.kind == ARTICLE), None)
-            slots[id(p)] = first if first is not None else len([c for c in p.children
-                                                                 if c.kind not in STATUTE_CONTAINERS])
-            p.children = [c for c in p.children if c.kind != ARTICLE]
-        for p in parents.values():
-            mine = [a for a in order if home[id(a)] is p]
-            at = min(slots[id(p)], len(p.children))
-            p.children[at:at] = mine
-            for a in mine:
-                self.parent[id(a)] = p
-
-    def _number_articles(self, order: list[Node], notes: list[str]) -> dict[tuple[int, int], tuple[int, int]]:
-        mapping: dict[tuple[int, int], tuple[int, int]] = {}
-        k = 0
-        for article in order:
-            sub = self._final_sub(article)
-            if sub == 0:
-                k += 1
-            new = (k if sub == 0 else max(k, 1), sub)
-            old = self.old_number.get(id(article))
-            if old is not None:
-                mapping[old] = new
-                if old != new and id(article) not in self.explicit:
-                    notes.append(f"{article_label(*old)}顺延为{article_label(*new)}（条文顺序相应调整）")
-            article.num, article.sub, article.label = new[0], new[1], article_label(*new)
-        for gone, into in self.absorbed.items():
-            mapping[self.old_number[gone]] = (into.num or 0, into.sub)
-        return {old: new for old, new in mapping.items() if old != new}
-
-    def _number_containers(self, node: Node) -> None:
-        counts: dict[str, int] = {}
-        children = node.children
-        pinned = [c for c in children if c.kind in STATUTE_CONTAINERS and id(c) in self.pins]
-        for c in pinned:
-            # An inserted chapter goes where its number puts it among its siblings.
-            del children[_position(children, c)]
-            siblings = [i for i, s in enumerate(children) if s.kind == c.kind]
-            want = self.pins[id(c)][0] - 1
-            at = siblings[want] if want < len(siblings) else len(children)
-            children.insert(at, c)
-        for child in children:
-            if child.kind in STATUTE_CONTAINERS:
-                counts[child.kind] = counts.get(child.kind, 0) + 1
-                if child.num != counts[child.kind]:
-                    child.num = counts[child.kind]
-                    child.label = f"第{int_to_cn(child.num)}{child.kind}"
-                self._number_containers(child)
-
-    def _number_children(self, article: Node) -> None:
-        paragraphs = self._ordered([c for c in article.children if c.kind == PARAGRAPH])
-        others = [c for c in article.children if c.kind != PARAGRAPH]
-        article.children = paragraphs + others
-        for i, p in enumerate(paragraphs, 1):
-            p.num = i
-            if id(p) in self.touched or any(id(c) in self.pins for c in p.children):
-                listed = self._ordered([c for c in p.children if c.kind == ITEM])
-                p.children = listed + [c for c in p.children if c.kind != ITEM]
-                for j, item in enumerate(listed, 1):
-                    item.num, item.label = j, f"（{int_to_cn(j)}）"
-
-    def _ordered(self, nodes: list[Node]) -> list[Node]:
-        if not any(id(n) in self.pins for n in nodes):
-            return nodes
-        slots: list[Node | None] = [None] * len(nodes)
-        free = [n for n in nodes if id(n) not in self.pins]
-        for n in sorted((n for n in nodes if id(n) in self.pins), key=lambda n: self.pins[id(n)]):
-            k = self.pins[id(n)][0] - 1
-            if 0 <= k < len(slots) and slots[k] is None:
-                slots[k] = n
-            else:
-                free.append(n)
-        it = iter(free)
-        return [s if s is not None else next(it) for s in slots]
-
-    def _rewrite_cross_references(self, mapping: dict[tuple[int, int], tuple[int, int]], notes: list[str]) -> None:
-        # Wording a phrase op put in (将第八十四条中的“第八十七条”修改为“第九十条”) already counts in the
-        # new numbering: references inside it stay as they are.
-        protected: list[str] = []
-
-        def fix_run(m: re.Match) -> str:
-            start, end = m.span()
-            if any(a < end and start < b for a, b in _spans(m.string, protected)):
-                return m.group(0)
-            def fix_one(r: re.Match) -> str:
-                old = (cn_to_int(r.group(1)), cn_to_int(r.group(2)) if r.group(2) else 0)
-                new = mapping.get(old)
-                return article_label(*new) if new else r.group(0)
-            return m.group(1) + _ONE_REF.sub(fix_one, m.group(2))
-
-        for node in self.doc.root.walk():
-            if id(node) in self.fresh or not node.text:
-                continue
-            protected[:] = self.inserted_phrases.get(id(node), [])
-            new = _CROSS_REF.sub(fix_run, node.text)
-            if new != node.text:
-                owner = self._article_of(node)
-                notes.append(f"{owner.label if owner else ''}中的条文引用按新条号调整")
-                node.text = new
-
-    def _article_of(self, node: Node) -> Node | None:
-        while node is not None and node.kind != ARTICLE:
-            node = self.parent.get(id(node))
-        return node
+            self.st(child).parent = self.doc.root
 
 
-def _spans(text: str, phrases: list[str]) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for p in phrases if p for m in re.finditer(re.escape(p), text)]
+def _loc(path: str | None) -> Loc | None:
+    """The typed location of a path an op carries; None for an empty or unreadable one."""
+    try:
+        return Loc.parse(path) if path else None
+    except ValueError:
+        return None
 
 
-def _position(nodes: list[Node], node: Node) -> int:
-    """Index of ``node`` itself: two provisions can read alike, so equality would find the wrong one."""
-    return next(i for i, n in enumerate(nodes) if n is node)
+def _becomes_article(op: Op) -> bool:
+    """改为第Z条 / 改为第Z条第一款 (another article) / 单列一条: a paragraph leaving its article."""
+    new = Loc.parse(op.new_path or "条")
+    if new.kind == ARTICLE:
+        return True
+    return new.kind == PARAGRAPH and new.num == 1 and len(new.steps) == 2 and \
+        new.steps[0] != Loc.parse(op.target).steps[0]

@@ -12,12 +12,16 @@ import difflib
 import re
 from dataclasses import asdict, dataclass
 
-from ..model import Document
+from ..model import Document, article_label
 from ..normalize import normalize
-from ..numerals import ANY_NUM
-from .ops import DELETE_PHRASE, INSERT_PHRASE, REPLACE_PHRASE, Op
+from ..numerals import ANY_NUM, cn_to_int
+from .ops import DELETE_PHRASE, INSERT, INSERT_PHRASE, REPLACE_PHRASE, Op
 
 REASONS = {
+    "not_applied": "决定中涉及此条的指令未能读懂或执行，差异来自本工具而非公布文本",
+    "convention": "仅按标点符号用法惯例（GB/T 15834）不同，属预期",
+    "old_text_noise": "原文本中的标题文字混入了条文（原文本排版问题）",
+    "annotation": "仅注释标记不同（脚注、注码）",
     "missing": "公布文本有此条，按决定整理的文本没有",
     "extra": "按决定整理的文本有此条，公布文本没有",
     "cross_reference": "条文引用的条号不同（决定未列明的引用调整）",
@@ -33,6 +37,14 @@ _ITEM_MARK = re.compile(r"(^|\n)[(（][一二三四五六七八九十]+[)）]")
 _PUNCT = re.compile(r"[、，,。；;：:！？!?\"'“”‘’《》〈〉<>()（）\[\]【】·\-—…\s]")
 _LABEL = re.compile(rf"^(?:第{ANY_NUM}条(?:之{ANY_NUM})?|\([一二三四五六七八九十]+\))")
 _TEXT_OPS = (REPLACE_PHRASE, DELETE_PHRASE, INSERT_PHRASE)
+# GB/T 15834-2011 4.5.3.5: no 、 between quoted or 《》-titled members of a list; list items end in ；
+# and the last in 。 — the republished text applies these whether or not the decision says so.
+_LIST_COMMA = re.compile(r"(?<=[》”])、(?=[《“])")
+_ITEM_END = re.compile(r"[；;。.](?=\n|$)")
+_HEADING = re.compile(rf"第{ANY_NUM}(?:分编|编|章|节)[ \u3000]*[^\s，。；：]{{0,24}}(?=\n|$)")
+_NOTE_MARK = re.compile(r"\[\d{1,3}\]|［\d{1,3}］|〔注\d{0,3}〕|\^\d{1,3}|[\u00b9\u00b2\u00b3\u2070-\u2079]+"
+                        r"|[①-⑳](?=[，。；\n]|$)")
+_ARTICLE_REF = re.compile(rf"(?<!》)第({ANY_NUM})条(?:之({ANY_NUM}))?")
 
 
 @dataclass
@@ -48,8 +60,13 @@ class Discrepancy:
         return asdict(self)
 
 
-def check(consolidated: Document, republished: Document, ops: list[Op] | None = None) -> list[Discrepancy]:
-    """The articles whose republished text differs from the consolidated one, each with a reason."""
+def check(consolidated: Document, republished: Document, ops: list[Op] | None = None,
+          not_applied: set[str] | None = None) -> list[Discrepancy]:
+    """The articles whose republished text differs from the consolidated one, each with a reason.
+
+    ``not_applied``: labels (new numbering) of articles an unread or failed instruction names
+    (:func:`unapplied_articles`): their differences are the engine's, never the republished text's.
+    """
     ours = {(a.num, a.sub): a for a in consolidated.articles()}
     theirs = {(a.num, a.sub): a for a in republished.articles()}
     out = []
@@ -59,8 +76,8 @@ def check(consolidated: Document, republished: Document, ops: list[Op] | None = 
         published = b.display_line() if b else None
         if expected is not None and published is not None and normalize(expected) == normalize(published):
             continue
-        category = _category(expected, published, ops or [])
         label = (a or b).label
+        category = "not_applied" if label in (not_applied or ()) else _category(expected, published, ops or [])
         out.append(Discrepancy(label, category, REASONS[category], expected, published,
                                _detail(expected or "", published or "")))
     return out
@@ -72,6 +89,12 @@ def _category(expected: str | None, published: str | None, ops: list[Op]) -> str
     if published is None:
         return "extra"
     e, p = normalize(expected), normalize(published)
+    if _convention(e) == _convention(p):
+        return "convention"
+    if _NOTE_MARK.sub("", e) == _NOTE_MARK.sub("", p):
+        return "annotation"
+    if _HEADING.sub("", e) == _HEADING.sub("", p) and (_HEADING.search(e) or _HEADING.search(p)):
+        return "old_text_noise"
     if _REF_NUM.sub("#", e) == _REF_NUM.sub("#", p):
         return "cross_reference"
     if normalize(_ITEM_MARK.sub(r"\1", expected)) == normalize(_ITEM_MARK.sub(r"\1", published)):
@@ -89,6 +112,34 @@ def _category(expected: str | None, published: str | None, ops: list[Op]) -> str
     if _inside_prescribed(e, p, ops):
         return "prescribed_wording"
     return "unlisted_wording"
+
+
+def _convention(text: str) -> str:
+    return _ITEM_END.sub("；", _LIST_COMMA.sub("", text))
+
+
+def unapplied_articles(consolidation, problems=()) -> set[str]:
+    """Labels, in the new numbering, of the articles named by failed ops and by unread instructions."""
+    olds: set[tuple[int, int]] = set()
+    news: set[str] = set()
+    for op, _ in consolidation.failed:
+        for path in [op.target, *op.span, *op.sources]:
+            head = path.split("/")[0]
+            m = re.fullmatch(r"条(\d+)(?:之(\d+))?", head)
+            if not m:
+                continue
+            number = (int(m.group(1)), int(m.group(2) or 0))
+            if op.action == INSERT:
+                news.add(article_label(*number))       # an inserted article is named in the new numbering
+            else:
+                olds.add(number)
+    for problem in problems:
+        for m in _ARTICLE_REF.finditer(problem.sentence):
+            olds.add((cn_to_int(m.group(1)), cn_to_int(m.group(2)) if m.group(2) else 0))
+    for old in olds:
+        label = consolidation.new_label(old)
+        news.add(label or article_label(*old))
+    return news
 
 
 def _inside_prescribed(e: str, p: str, ops: list[Op]) -> bool:

@@ -13,13 +13,18 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import ParseError
+from ..vocab import RULE_ENDING
 from ..validity import DATE, Repeal, extract_validity, find_repeals, order_number, parse_date
-from .ops import LawPart
+from .ops import LawPart, Problem
 from .parse import parse_ops
 
-_NUM_HEAD = r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|[0-9]{1,2}[.．、]|附件[0-9一二三四五六七八九十]*[：:.．、]?)"
-_RULE_NAME = r"[^，。；：:“”\s]{2,60}?(?:法|条例|规定|办法|细则|规则|决定|标准|章程|通则|准则)(?:[（(](?:试行|暂行)[）)])?"
-_PART_HEAD = re.compile(rf"^{_NUM_HEAD}?\s*(?:对|关于)?《([^《》]+)》(?:的|作如下|作以下|作出如下)?(?:修改|修正|修订)(?:条目|内容)?[：:]?$")
+_NUM_HEAD = (r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|[0-9]{1,2}[.．、]"
+             r"|附件[0-9一二三四五六七八九十]*[：:.．、]?)")
+_RULE_NAME = rf"[^，。；：:“”\s]{{2,60}}?{RULE_ENDING}(?:[（(](?:试行|暂行)[）)])?"
+_PART_HEAD = re.compile(rf"^{_NUM_HEAD}?\s*(?:对|关于)?《([^《》]+)》(?:的|作如下|作以下|作出如下|作出|作)?"
+                        r"(?:修改|修正|修订)(?:条目|内容)?[：:]?$")
+# 一、修改《最高人民法院关于……的解释》: a decision amending many 司法解释, one heading per document.
+_AMEND_HEAD = re.compile(rf"^{_NUM_HEAD}?\s*(?:修改|修正)《([^《》]+)》[：:]?$")
 _NAME_HEAD = re.compile(rf"^{_NUM_HEAD}\s*《?({_RULE_NAME})》?$")
 _MODIFY_SECTION = re.compile(r"^[一二三四五六七八九十]{1,3}、.{0,20}下列.{0,30}(?<!废止)(?:修改|修正)[：:]?$")
 # 二、对下列政府规章予以废止 / 二、废止《X》等6件地方性法规: a section that only repeals.
@@ -61,8 +66,10 @@ class Decision:
             if _name_key(p.target) == key:
                 return p
         for p in self.parts:
+            # Only a place prefix (上海市…) or a 试行/暂行 mark may differ: 《X条例》 is never
+            # 《X条例实施细则》, whose name merely contains it.
             k = _name_key(p.target)
-            if k and (k in key or key in k):
+            if k and _bare(k) and (_bare(key).endswith(_bare(k)) or _bare(k).endswith(_bare(key))):
                 return p
         if len(self.parts) == 1 and not self.parts[0].target:
             return self.parts[0]     # a decision that never names its law (修正案: 对刑法作如下修改)
@@ -77,8 +84,14 @@ class Decision:
                 "parts": [p.to_dict() for p in self.parts], "repeals": [r.to_dict() for r in self.repeals]}
 
 
+def _bare(key: str) -> str:
+    return re.sub(r"[（(](?:试行|暂行)[）)]$|^暂行", "", key)
+
+
 def _name_key(name: str) -> str:
-    return re.sub(r"[《》〈〉\s]|^(?:中华人民共和国)", "", name)
+    # 《》, spaces, the state's name and an edition mark (（2020年修正）) are not part of a law's identity.
+    key = re.sub(r"[《》〈〉\s]|^(?:中华人民共和国)", "", name)
+    return re.sub(r"[（(][0-9０-９]{4}年?(?:修正|修订|修改)?(?:文本|本)?[）)]$", "", key)
 
 
 def clean_lines(text: str) -> list[str]:
@@ -98,9 +111,11 @@ def parse_decision(text: str) -> Decision:
         raise ParseError("the decision is empty")
     title = next((l for l in lines[:12] if _TITLE.search(l) and not l.startswith("《")), None) or \
         next((l for l in lines[:12] if re.search(r"决定|修正案", l) and len(l) < 120), lines[0])
-    head = "\n".join(lines[:30])
     body, own = _body(lines, title)
-    validity = extract_validity("\n".join(own), title)
+    # The decision's own dates and 令 number, not those of the rules its annexes list.
+    text_proper = own[:next((i + 1 for i, line in enumerate(own) if _END.match(line)), len(own))]
+    head = "\n".join(text_proper[:30])
+    validity = extract_validity("\n".join(text_proper), title)
     m = re.match(r"^(.{2,40}?)关于", title)
     adopted = _ADOPTED.search(head)
     decision = Decision(title=title, issuer=m.group(1) if m else None,
@@ -124,6 +139,9 @@ def _single_target(lines: list[str], title: str) -> str | None:
         m = _SINGLE_TARGET.search(line)
         if m:
             return m.group(1)
+    m = re.match(r"^(.{2,40}?)修正案", title)        # 中华人民共和国刑法修正案（十一）
+    if m:
+        return m.group(1)
     m = _TITLE_TARGET.search(title)
     return m.group(1) if m and not m.group(0).endswith("等") else None   # …等10件: several laws
 
@@ -166,7 +184,7 @@ def _parts(body: list[str], single: str | None) -> list[LawPart]:
         return parts[key][1]
 
     for line in body:
-        m = _PART_HEAD.match(line)
+        m = _PART_HEAD.match(line) or _AMEND_HEAD.match(line)
         if m:
             in_repeal = False
             current = start_part(m.group(1))
@@ -196,7 +214,10 @@ def _parts(body: list[str], single: str | None) -> list[LawPart]:
         current.append(line)
     out = []
     for part, chunk in parts.values():
-        part.ops, part.problems = parse_ops(chunk)
+        try:
+            part.ops, part.problems = parse_ops(chunk)
+        except Exception as e:  # noqa: BLE001 - one unreadable part must not hide the decision's other laws
+            part.ops, part.problems = [], [Problem("\n".join(chunk)[:200], f"无法解析此部分（{type(e).__name__}）")]
         if part.ops or part.problems:
             out.append(part)
     return out

@@ -26,11 +26,13 @@ DELETE_PHRASE = "delete_phrase"      # 删去第X条中的“A”
 INSERT_PHRASE = "insert_phrase"      # 在“A”后增加“B”
 RENAME = "rename"                    # 名称 / 章名 / 条标修改为
 DROP_HEADINGS = "drop_headings"      # 删去所有章名
+FOLD = "fold"                        # 将第二章并入第一章
 
 ACTIONS = (REPLACE, REPLACE_OPENING, APPEND, PREPEND, DELETE, INSERT, RENUMBER, SPLIT, MERGE, REPLACE_PHRASE,
-           DELETE_PHRASE, INSERT_PHRASE, RENAME, DROP_HEADINGS)
+           DELETE_PHRASE, INSERT_PHRASE, RENAME, DROP_HEADINGS, FOLD)
 
 TITLE, EVERYWHERE, CHAPTERS = "标题", "全文", "章"
+PREAMBLE = "序言"                    # the words before 第一条 (a 司法解释's 引言)
 
 
 @dataclass
@@ -87,6 +89,8 @@ class Op:
             return f"在{where}中的{_quote(self.phrase)}{side}增加{text}"
         if self.action == RENAME:
             return f"将{where}{'' if self.target == TITLE else '的标题'}修改为{text}"
+        if self.action == FOLD:
+            return f"将{where}并入{place_label(self.new_path or '')}"
         if self.action == DROP_HEADINGS:
             return "删去所有章名"
         return f"{self.action} {where}"
@@ -115,6 +119,8 @@ class LawPart:
 
 def place_label(path: str, relative_to: str | None = None) -> str:
     """Chinese label of an op target: 条12/款2 -> 第十二条第二款, 标题 -> 名称, 全文 -> 全文."""
+    if path == PREAMBLE:
+        return "序言"
     if path == TITLE:
         return "名称"
     if path in (EVERYWHERE, CHAPTERS):

@@ -2,27 +2,34 @@
 
 A law's part of a decision is a sequence of instruction lines, each possibly followed by unquoted
 replacement paragraphs (Shanghai style: ``1.将第九条修改为：`` then the new text on its own lines).
-An instruction line is read clause by clause with a cursor: references (第X条第Y款第Z项, lists with
-、/和, ranges with 至, 原第X条, 条例中的 = everywhere), quoted phrases (nested “” allowed) and verbs
-(修改为, 改为, 删去, 增加, 合并为, 分为, 款首/款尾, 条标/章名/名称). A bare 第二款 / 第三项 continues
-the article or paragraph named last, as drafting does. Whatever cannot be read becomes a
-:class:`~diffs.amendments.ops.Problem`, never a silent gap.
+Reading goes in three steps. Tokens: straight quotes become GB/T 15834 ones, abbreviated ordinal
+lists (第三、四、五款) are spelt out, quotations over several lines are glued back. Context: a
+:class:`_Context` carries what bare references continue (第二款 after 第七条), what 其中/该条 point
+to, and the scope of a numbered item. Operations: a clause is read by the first matching rule of
+``_CLAUSE_START`` / ``_AFTER_JIANG`` (how a clause starts) and ``_AFTER_PLACE`` (what follows a
+place: 中的, 修改为, 改为第Y条, 合并, 分为, 并入, 单列一条, 增加…); a new drafting form is one more rule.
+Whatever cannot be read becomes a :class:`~diffs.amendments.ops.Problem`, never a guess: a place
+with a numbered step left unread (第三目, 第二句 of an item) is refused, not widened.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
+from ..model import Loc, Step
 from ..numerals import ANY_NUM, cn_to_int
-from .ops import (APPEND, CHAPTERS, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, INSERT, INSERT_PHRASE, MERGE,
-                  PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, Problem)
+from ..vocab import LAW_WORD, RULE_ENDING
+from .ops import (APPEND, CHAPTERS, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, FOLD, INSERT, INSERT_PHRASE, MERGE,
+                  PREAMBLE, PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, Problem)
 
 N = ANY_NUM
-_NUMBERING = re.compile(r"^(?:[0-9０-９]{1,3}[.．、]|[一二三四五六七八九十]{1,3}、|[（(][0-9０-９一二三四五六七八九十]{1,3}[）)])\s*")
-_DOC = r"(?:本|该)?(?:法律|法规|规章|法|条例|规定|办法|细则|规则|决定|实施细则|实施办法)"
+_NUMBERING = re.compile(r"^(?:[0-9０-９]{1,3}[.．、]|[一二三四五六七八九十]{1,3}、"
+                        r"|[（(][0-9０-９一二三四五六七八九十]{1,3}[）)])\s*")
+_DOC = LAW_WORD
 # The start of an instruction line. Tight on purpose: replacement text that follows unquoted
 # (“在本市……”, “将……纳入……”, “删除个人信息……”) must not be mistaken for the next instruction.
 _TARGET_START = (rf"(?:原?第{N}|“|\"|「|《|{_DOC}(?:中的|名称|第|全文)|(?:法规|规章)?名称|全文|所有|全部|各章|章名"
+                 rf"|(?:相关|有关)(?:条文|条款|规定)中的|(?:{_DOC}的?)?(?:引言|序言|前言)"
                  rf"|[\u4e00-\u9fff]{{0,10}}?(?:法典|法|条例)第{N}条)")
 _INSTRUCTION = re.compile(
     rf"^(?:(?:将|把|删去|删除|在){_TARGET_START}"
@@ -41,11 +48,15 @@ _PARA = re.compile(rf"(原)?第({N})款")
 _ITEM = re.compile(rf"(原)?第[（(]?({N})[）)]?项")
 _CONTAINER = re.compile(rf"(原)?第({N})(章|节|编)")
 _TITLE_REF = re.compile(rf"(?:{_DOC})?(?:的)?(?:名称|标题|题目)")
-_WHOLE = re.compile(rf"{_DOC}(?=中的|全文)|全文(?=中的)")
+_WHOLE = re.compile(rf"{_DOC}(?=中的|全文)|全文(?=中的)|(?:相关|有关)(?:条文|条款|规定)(?=中的)")
 # 本法第十条 / 刑法第一百三十三条之一 / 《某条例》第五条: the law named before its article.
-_LAW_PREFIX = re.compile(rf"(?:《[^《》]+》|(?:本|该)?[\u4e00-\u9fff]{{0,10}}?(?:法典|法|条例|规定|办法|细则))(?=原?第{N}条)")
+_LAW_PREFIX = re.compile(rf"(?:《[^《》]+》|(?:本|该)?[\u4e00-\u9fff]{{0,10}}?{RULE_ENDING})(?=原?第{N}条)")
 _EVERYWHERE_AFTER_STOP = re.compile(r"(?:将)?(?:“[^”]*”[、和及]?)+(?:均|统一|一律)")
 _SEP = re.compile(r"、|和|及|以及")
+_PHRASE_VERB = re.compile(r"[，,]?(?:合并)?(?:均|统一|一并|分别|都|全部)?(?:修改为|替换为|改为)|(?:之)?[前后](?:增加|加上|插入)"
+                          r"|[、和及][“「\"]")
+# “第十条 on a line of its own: the article's label, its body on the next line.
+_LABEL_ALONE = re.compile(rf"“第{N}条(?:之{N})?$")
 _COUNT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -55,6 +66,8 @@ class _Context:
     article: str | None = None
     paragraph: str | None = None
     refs: list[str] = field(default_factory=list)
+    item: bool = False               # inside a numbered item (1. / 一、), whose provision scopes bare phrases
+    everywhere: bool = False         # …；“区、县”均修改为“区”: a clause naming no place means the whole text
     last: str | None = None          # the provision the clause before was about (for 修改为 without a target)
     last_op: Op | None = None
     awaiting: list[Op] = field(default_factory=list)   # ops whose text follows on the next lines
@@ -97,7 +110,8 @@ class _Cursor:
                 continue
             if ch == closer and (opener == closer or depth == 1):
                 self.i = k + 1
-                return "".join(out).strip().rstrip("”")
+                # A quotation inside the quotation (‘…’) is the law's own “…”.
+                return "".join(out).strip().rstrip("”").replace("‘", "“").replace("’", "”")
             if ch == opener and opener != closer:
                 depth += 1
             elif ch == closer:
@@ -107,8 +121,50 @@ class _Cursor:
         raise _Unreadable("引号未闭合")
 
 
+def curly_quotes(line: str) -> str:
+    """Straight quotes as GB/T 15834 writes them: "…" -> “…”, '…' -> ‘…’ inside “…”, else “…”.
+
+    Counted per line from an opening mark, so a paragraph of a multi-paragraph quotation that only
+    opens (each paragraph opens, the last one closes) stays open.
+    """
+    if '"' not in line and "'" not in line:
+        return line
+    out: list[str] = []
+    stack: list[str] = []       # the straight or curly mark each open quotation began with
+    for ch in line:
+        if ch in "\"'":
+            if stack and stack[-1] == ch:
+                stack.pop()
+                ch = "’" if stack and ch == "'" else "”"
+            else:
+                ch, mark = ("‘" if stack and ch == "'" else "“"), ch
+                stack.append(mark)
+        elif ch == "“":
+            stack.append(ch)
+        elif ch == "”" and stack:
+            stack.pop()
+        out.append(ch)
+    return "".join(out)
+
+
+_ABBREVIATED = re.compile(rf"第({N})((?:[、和](?:第)?{N})+)(条|款|项|句)")
+
+
+def expand_lists(text: str) -> str:
+    """第三、四、五款 -> 第三款、第四款、第五款: an abbreviated ordinal list, as drafting writes it."""
+    def full(m: re.Match) -> str:
+        nums = [m.group(1)] + re.findall(rf"[、和]第?({N})", m.group(2))
+        seps = re.findall(r"[、和]", m.group(2))
+        out = f"第{nums[0]}{m.group(3)}"
+        for sep, num in zip(seps, nums[1:]):
+            out += f"{sep}第{num}{m.group(3)}"
+        return out
+    return _ABBREVIATED.sub(full, text)
+
+
 def parse_ops(lines: list[str]) -> tuple[list[Op], list[Problem]]:
     """The operations of one law's part, given its lines (blank lines already removed)."""
+    lines = [curly_quotes(line) for line in lines]
     ops: list[Op] = []
     problems: list[Problem] = []
     ctx = _Context()
@@ -134,7 +190,7 @@ def parse_ops(lines: list[str]) -> tuple[list[Op], list[Problem]]:
             continue
         flush()
         if body != line and instruction:
-            ctx = _Context()          # a numbered item starts afresh
+            ctx = _Context(item=True)          # a numbered item starts afresh
         if not instruction:
             if body.startswith("“"):
                 problems.append(Problem(line, "引文前没有可以归属的修改指令"))
@@ -158,7 +214,7 @@ def _squeeze(text: str) -> str:
         elif piece == "”":
             depth = max(0, depth - 1)
         elif depth == 0:
-            piece = re.sub(r"(?<=[^\x00-\x7f])[ \t\u3000]+(?=[^\x00-\x7f])", "", piece)
+            piece = expand_lists(re.sub(r"(?<=[^\x00-\x7f])[ \t\u3000]+(?=[^\x00-\x7f])", "", piece))
         out.append(piece)
     return "".join(out)
 
@@ -174,7 +230,7 @@ def _join_open_quotes(lines: list[str]) -> list[str]:
             j = i + 1
             # NPC style: every further quoted paragraph opens with “ again; anything else ends the quote.
             # 改为两条: “第八条 …” then “第九条 …”, each article quoted on its own.
-            while j < len(lines) and lines[j].startswith("“") and (
+            while j < len(lines) and (lines[j].startswith("“") or _LABEL_ALONE.search(line)) and (
                     not re.search(r"”[。；;，,]?$", line) or not _INSTRUCTION.match(_NUMBERING.sub("", lines[j], count=1))):
                 line += "\n" + lines[j]
                 j += 1
@@ -210,15 +266,17 @@ def read_sentence(sentence: str, ctx: _Context | None = None) -> tuple[list[Op],
         while cur.eat(_SKIP):
             pass
         if re.search(r"[；;。]", sentence[gap:cur.i]) and cur.peek(_EVERYWHERE_AFTER_STOP):
-            ctx.refs = []       # …；“区、县”均修改为“区”: a new clause naming no place means everywhere
+            ctx.refs, ctx.everywhere = [], True
         if cur.done():
             break
         start = cur.i
         try:
             clause = _clause(cur, ctx)
-        except _Unreadable as e:
+        except (_Unreadable, ValueError, IndexError, KeyError, AttributeError, TypeError) as e:
+            # Unreadable, or a form the reader trips over: reported, never guessed.
+            reason = str(e) if isinstance(e, _Unreadable) else "无法识别的修改指令"
             if not problems:     # one message per sentence; later clauses are still read
-                problems.append(Problem(sentence, f"{e}：{sentence[start:start + 40]}"))
+                problems.append(Problem(sentence, f"{reason}：{sentence[start:start + 40]}"))
             cur.i = start
             if not cur.eat(r"[^，,；;。]+"):
                 break
@@ -230,6 +288,11 @@ def read_sentence(sentence: str, ctx: _Context | None = None) -> tuple[list[Op],
             if not cur.eat(r"[^，,；;。]*"):
                 break
             continue
+        if cur.i == start:       # nothing consumed: report and step on, never loop
+            problems.append(Problem(sentence, f"无法识别的修改指令：{sentence[start:start + 40]}"))
+            if not cur.eat(r"[^，,；;。]*[，,；;。]?"):
+                break
+            continue
         for op in clause:
             op.source = sentence
         ops += clause
@@ -238,73 +301,178 @@ def read_sentence(sentence: str, ctx: _Context | None = None) -> tuple[list[Op],
     return ops, problems
 
 
+def _bare_phrase(cur: _Cursor, ctx: _Context) -> list[Op]:
+    """“A”修改为“B” with no place of its own: the places named last, else inside a numbered item that
+    item's provision, else (a decision's bare “A”修改为“B”, or …；“A”均修改为“B”) the whole text."""
+    item_scope = ctx.item and ctx.last and not ctx.everywhere and not cur.peek(_EVERYWHERE_AFTER_STOP)
+    scope = [ctx.article or ctx.last] if item_scope else [EVERYWHERE]
+    return _phrases(cur, ctx, [(ctx.refs or scope, None)])
+
+
+def _anaphora(cur: _Cursor, ctx: _Context) -> list[Op]:
+    """其中的“A”修改为“B”: the provision named last in this item (after 将第X条改为第Y条, old article X)."""
+    if not ctx.last:
+        raise _Unreadable("“其中”没有可以指代的条文")
+    return _phrases(cur, ctx, [([ctx.last], None)])
+
+
+def _last_place(cur: _Cursor, ctx: _Context) -> list[Op] | None:
+    """条标修改为 / 款尾增加 … right after another clause: the provision that clause named."""
+    return _after_refs(cur, ctx, [ctx.last or ctx.article])
+
+
+# How a clause starts: (pattern, reader(cur, ctx), needs a provision named before). After 将/把/对
+# come the anaphora, a bare quotation, 修改为 of the provision named last, or a place (_after_refs).
+_CLAUSE_START = [(re.compile(pattern), reader, needs_context) for pattern, reader, needs_context in (
+    (r"其他修改[：:]?", lambda cur, ctx: [], False),
+    (r"删去|删除", lambda cur, ctx: _delete(cur, ctx), False),
+    (r"在", lambda cur, ctx: _insert_at(cur, ctx), False),
+    (r"(?=(?:增加|增写|新增)[一两二三四五六七八九十]+(?:条|款|项|章|节))", lambda cur, ctx: _add(cur, ctx, None), False),
+    (r"(?=(?:的)?(?:条标|款首|款尾|条首|条尾|末尾))", _last_place, True),
+)]
+_AFTER_JIANG = [(re.compile(pattern), reader) for pattern, reader in (
+    (r"其中(?:的)?(?=[“「\"])", _anaphora),
+    (r"(?=[：:]?\s*[“「\"])", _bare_phrase),
+    (r"条文修改为|(?:并)?修改为", lambda cur, ctx: _replace(cur, ctx, [ctx.last] if ctx.last else [])),
+)]
+
+
 def _clause(cur: _Cursor, ctx: _Context) -> list[Op] | None:
-    if cur.eat(r"其他修改[：:]?"):
-        return []
-    if cur.eat(r"删去|删除"):
-        return _delete(cur, ctx)
-    if cur.eat(r"在"):
-        return _insert_at(cur, ctx)
-    if cur.peek(r"(?:增加|增写|新增)[一两二三四五六七八九十]+(?:条|款|项|章|节)"):
-        return _add(cur, ctx, None)
-    if cur.peek(r"(?:的)?(?:条标|款首|款尾|条首|条尾|末尾)") and (ctx.last or ctx.article):
-        return _after_refs(cur, ctx, [ctx.last or ctx.article])
+    for pattern, reader, needs_context in _CLAUSE_START:
+        if needs_context and not (ctx.last or ctx.article):
+            continue
+        if cur.eat(pattern):
+            return reader(cur, ctx)
     cur.eat(r"将|把|对")
-    if cur.peek(r"[：:]?\s*[“「\"]"):
-        return _phrases(cur, ctx, [(ctx.refs or [EVERYWHERE], None)])
-    if cur.eat(r"条文修改为|(?:并)?修改为"):
-        return _replace(cur, ctx, [ctx.last] if ctx.last else [])
+    for pattern, reader in _AFTER_JIANG:
+        if cur.eat(pattern):
+            return reader(cur, ctx)
     refs = _refs(cur, ctx)
     if not refs:
         return None
     return _after_refs(cur, ctx, refs)
 
 
-def _after_refs(cur: _Cursor, ctx: _Context, refs: list[str]) -> list[Op] | None:
-    target = refs[0]
-    if cur.eat("中的"):
-        return _phrases(cur, ctx, [(refs, None)])
-    if cur.eat(r"(?:的)?(?:款首|条首|句首|开头)(?:部分)?修改为"):
-        return _await_or_quote(cur, ctx, Op(REPLACE_OPENING, target))
-    if cur.eat(r"(?:的)?(?:款首|条首|句首|开头)增加"):
-        return _await_or_quote(cur, ctx, Op(PREPEND, target))
-    if cur.eat(r"(?:的)?(?:款尾|条尾|末尾|句尾|最后|款末|条末)增加"):
-        return _await_or_quote(cur, ctx, Op(APPEND, target))
-    if cur.eat(r"(?:的)?条标修改为"):
-        text = cur.quote()
-        if text is None:
-            raise _Unreadable("条标缺少引号")
-        ctx.last = target
-        return [Op(RENAME, target, text=text.strip("（）()"))]
-    if cur.eat(r"(?:的)?(?:章名|节名|标题|名称)修改为"):
+# -- what follows a place: one rule per drafting form ----------------------------------------------
+# Each rule is (pattern at the cursor, reader(cur, ctx, refs, match) -> ops). The first pattern that
+# matches decides; a pattern that only looks ahead leaves the words for its reader. A new form of
+# instruction is one more entry here.
+
+def _rule_phrases(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    return _phrases(cur, ctx, [(refs, None)])                      # 第X条中的“A”修改为“B”
+
+
+def _rule_edit(action: str):
+    def read(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+        return _await_or_quote(cur, ctx, Op(action, refs[0]))     # 款首修改为 / 款首增加 / 款尾增加
+    return read
+
+
+def _rule_rename(strip: str):
+    def read(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
         text = cur.quote()
         if text is None:
             raise _Unreadable("名称缺少引号")
-        return [Op(RENAME, target, text=text)]
-    if cur.eat(r"合并(?:为一(?:条|款|项))?[，,]?(?:并)?(?:作为)?"):
-        new = _ref(cur, ctx, new_numbering=True, parent=_parent(target)) if cur.peek(r"原?第") else target
-        ctx.last = target
-        op = Op(MERGE, target, new_path=new, sources=list(refs))
-        return [op]
-    m = cur.eat(rf"(?:拆分为|分为|改为)({N}|[两])(条|款|项)")
-    if m:
-        count = _COUNT.get(m.group(1)) or cn_to_int(m.group(1))
-        new_paths: list[str] = []
-        if cur.eat(r"[，,]?(?:分别)?作为"):
-            new_paths = _new_refs(cur, ctx, _parent(target))
-        ctx.last = target
-        return [Op(SPLIT, target, count=count, new_paths=new_paths)]
-    if cur.eat(r"(?:改为|调整为|移作|作为|改作)(?=原?第)"):
-        new = _ref(cur, ctx, new_numbering=True, parent=_parent(target))
-        ctx.last = target
-        return [Op(RENUMBER, target, new_path=new)]
-    if cur.eat(r"(?:均|统一|分别)?修改为"):
-        return _replace(cur, ctx, refs)
-    if cur.peek(r"(?:增加|增写|新增)[一两二三四五六七八九十]+(?:条|款|项)"):
-        return _add(cur, ctx, target)
-    if cur.peek(r"[，,；;。]|$"):
-        ctx.last = target   # 将第三十二条改为……，第一款修改为: the reference sets context only
-        return []
+        ctx.last = refs[0]
+        return [Op(RENAME, refs[0], text=text.strip(strip) if strip else text)]
+    return read
+
+
+def _rule_merge(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    target = refs[0]
+    new = _ref(cur, ctx, new_numbering=True, parent=_parent(target)) if cur.peek(r"原?第") else target
+    ctx.last = target
+    position = None
+    if m.group(1) == "条" and "/款" in target and new == target:
+        # 第三条第二款、第四条第一款合并为一条: a new article right after the first one's.
+        new, position = "条", f"after:{target.split('/')[0]}"
+    return [Op(MERGE, target, new_path=new, sources=list(refs), position=position)]
+
+
+def _rule_split(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    target = refs[0]
+    count = _COUNT.get(m.group(1)) or cn_to_int(m.group(1))
+    new_paths: list[str] = []
+    if cur.eat(r"[，,]?(?:分别)?作为"):
+        new_paths = _new_refs(cur, ctx, _parent(target))
+    ctx.last = target
+    op = Op(SPLIT, target, count=count, new_paths=new_paths)
+    if cur.peek(r"[：:]\s*(?:[“「\"]|$)"):
+        return _await_or_quote(cur, ctx, op)       # 修改为两条，作为第一条、第二条：“…”
+    return [op]
+
+
+def _rule_fold(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    target = refs[0]
+    into = _ref(cur, ctx, new_numbering=True)
+    ctx.last = target
+    if target.startswith(("章", "节", "编")):
+        return [Op(FOLD, target, new_path=into)]
+    return [Op(MERGE, into, new_path=into, sources=[into, target])]      # 将第十条并入第九条
+
+
+def _rule_renumber(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    news = _new_refs(cur, ctx, _parent(refs[0]))
+    if len(news) != len(refs):
+        raise _Unreadable("改为的位置与原位置的个数不一致")          # 分别改为: element by element
+    ctx.last = refs[0]
+    return [Op(RENUMBER, old, new_path=new) for old, new in zip(refs, news)]
+
+
+def _rule_own_article(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    # The paragraph becomes an article of its own: where 作为 says, else right after its article.
+    target = refs[0]
+    new = _ref(cur, ctx, new_numbering=True) if cur.eat(r"[，,]?作为(?=原?第)") else None
+    if new is not None and not new.startswith("条"):
+        raise _Unreadable("单列一条的位置不是条")
+    ctx.last = target
+    return [Op(RENUMBER, target, new_path=new or "条", position=None if new else f"after:{target.split('/')[0]}")]
+
+
+def _rule_replace(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    if m.group(0).startswith("分别") and len(refs) > 1:
+        # 将第三条、第五条分别修改为：“…”“…”: one wording per place, in order.
+        return _texts_for(cur, ctx, [Op(REPLACE, ref) for ref in refs], "缺少新的条文内容")
+    return _replace(cur, ctx, refs)
+
+
+def _rule_add(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    return _add(cur, ctx, refs[0])
+
+
+def _rule_context_only(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    ctx.last = refs[0]   # 将第三十二条改为……，第一款修改为: the reference sets context only
+    return []
+
+
+def _rule_and_related(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    return _phrases(cur, ctx, [([EVERYWHERE], None)])              # 第三条等相关条文中的: not only those
+
+
+_AFTER_PLACE = [(re.compile(pattern), reader) for pattern, reader in (
+    (r"中的|的(?=[“「\"])", _rule_phrases),
+    (r"等(?:相关|有关)(?:条文|条款|规定)中的", _rule_and_related),
+    (r"(?:的)?(?:款首|条首|句首|开头)(?:部分)?修改为", _rule_edit(REPLACE_OPENING)),
+    (r"(?:的)?(?:款首|条首|句首|开头)增加", _rule_edit(PREPEND)),
+    (r"(?:的)?(?:款尾|条尾|末尾|句尾|最后|款末|条末)增加", _rule_edit(APPEND)),
+    (r"(?:的)?条标修改为", _rule_rename("（）()")),
+    (r"(?:的)?(?:章名|节名|标题|名称)修改为", _rule_rename("")),
+    (r"合并(?:为一(条|款|项))?[，,]?(?:并)?(?:作为)?", _rule_merge),
+    (rf"(?:拆分为|分为|修改为|改为)({N}|[两])(条|款|项)", _rule_split),
+    (r"并入(?=原?第)", _rule_fold),
+    (r"(?:分别)?(?:改为|调整为|移作|作为|改作)(?=原?第)", _rule_renumber),
+    (r"(?:单列|单作|单独作为|另列)一条", _rule_own_article),
+    (r"(?:均|统一|分别)?修改为", _rule_replace),
+    (r"(?=(?:增加|增写|新增)[一两二三四五六七八九十]+(?:条|款|项))", _rule_add),
+    (r"(?=[，,；;。]|$)", _rule_context_only),
+)]
+
+
+def _after_refs(cur: _Cursor, ctx: _Context, refs: list[str]) -> list[Op] | None:
+    for pattern, reader in _AFTER_PLACE:
+        m = cur.eat(pattern)
+        if m:
+            return reader(cur, ctx, refs, m)
     return None
 
 
@@ -329,13 +497,32 @@ def _await_or_quote(cur: _Cursor, ctx: _Context, op: Op, emit: bool = True) -> l
     return [op] if emit else []
 
 
+def _texts_for(cur: _Cursor, ctx: _Context, ops: list[Op], missing: str) -> list[Op]:
+    """The wording of several ops: quoted here (divided among them), or on the lines that follow."""
+    text = _quoted_paragraphs(cur)
+    if text is not None:
+        _give_text(ops, text.splitlines())
+    elif cur.eat(r"[：:]?\s*$"):
+        ctx.awaiting += ops
+    else:
+        raise _Unreadable(missing)
+    return ops
+
+
 def _quoted_paragraphs(cur: _Cursor) -> str | None:
     """A quotation, and the further ones that follow it line by line (“第八条 …” “第九条 …”)."""
     text = cur.quote()
-    while text is not None and cur.peek(r"\n[“「]"):
+    # Two quotations side by side (“（五）…；”“（六）…。”) are successive paragraphs or items too.
+    if text is None:
+        return None
+    save, run = cur.i, []
+    while len(run) < 200 and cur.peek(r"\n?[“「]"):
         cur.eat(r"\n")
-        text += "\n" + cur.quote()
-    return text
+        run.append(cur.quote())
+    if run and cur.peek(_PHRASE_VERB):
+        cur.i = save             # “A”修改为“B”: the next clause's phrases, not more wording
+        return text
+    return "\n".join([text] + run)
 
 
 def _phrases(cur: _Cursor, ctx: _Context, groups: list[tuple[list[str], list[str] | None]]) -> list[Op]:
@@ -462,10 +649,25 @@ def _add(cur: _Cursor, ctx: _Context, parent: str | None, anchor: tuple[str, str
             ctx.article = new_paths[0].split("/")[0]
     elif inside and parent is None:
         raise _Unreadable(f"增加的{unit}没有指明所在条")
+    if inside and cur.peek(r"[，,；;]\s*(?:并)?(?:将)?(?:该条|本条)(?:全文)?修改为"):
+        # 修正案 form: the article's full new text follows and already holds the added paragraph.
+        ctx.last = ctx.article
+        return []
     title = None
     t = cur.eat(r"[（(]([^（）()]{1,30})[）)]")
     if t:
         title = t.group(1)
+    if unit in ("章", "节") and new_paths and cur.peek(r"[“「\"][^”」\"\n]{1,30}[”」\"](?![”」])"):
+        title = cur.quote()              # 增加一章，作为第三章“监督管理”，内容如下：
+    if unit in ("章", "节"):
+        cur.eat(r"[，,]?(?:其)?(?:内容|条文)?如下")
+    if not new_paths and anchor is not None and inside:
+        # 在第三条第二项后增加一项: the place next to the anchor, in the anchor's parent.
+        loc = Loc.parse(anchor[0])
+        if loc.kind != unit or loc.parent is None:
+            raise _Unreadable(f"“在……后增加一{unit}”的位置无法确定")
+        new_paths = [str(loc.parent.child(unit, (loc.num or 0) + (anchor[1] == "后") + i)) for i in range(count)]
+        anchor = None
     if not new_paths:
         if anchor is None and inside:
             new_paths = [f"{parent}/{unit}"] * count        # appended at the end of its parent
@@ -477,13 +679,7 @@ def _add(cur: _Cursor, ctx: _Context, parent: str | None, anchor: tuple[str, str
         op = Op(INSERT, path, title=title, position=f"{anchor[1]}:{anchor[0]}" if anchor and not new_paths else None,
                 new_path=path if new_paths else None)
         ops.append(op)
-    text = _quoted_paragraphs(cur)
-    if text is not None:
-        _give_text(ops, text.splitlines())
-    elif cur.eat(r"[：:]?\s*$"):
-        ctx.awaiting += ops
-    else:
-        raise _Unreadable("增加的条文缺少内容")
+    _texts_for(cur, ctx, ops, "增加的条文缺少内容")
     ctx.last = ops[0].target
     return ops
 
@@ -514,14 +710,12 @@ def _refs(cur: _Cursor, ctx: _Context) -> list[str]:
 
 
 def _range(start: str, end: str) -> list[str]:
-    a, b = start.rsplit("/", 1), end.rsplit("/", 1)
-    pa, sa = (a[0] + "/", a[1]) if len(a) == 2 else ("", a[0])
-    pb, sb = (b[0] + "/", b[1]) if len(b) == 2 else ("", b[0])
-    ma, mb = re.match(r"^(\D+)(\d+)$", sa), re.match(r"^(\D+)(\d+)$", sb)
-    if not (ma and mb and pa == pb and ma.group(1) == mb.group(1)) or int(mb.group(2)) < int(ma.group(2)):
+    """第八条至第十四条 / 第二款至第四款: every place between, same parent and kind."""
+    a, b = Loc.parse(start), Loc.parse(end)
+    if a.parent != b.parent or a.kind != b.kind or a.num is None or b.num is None or b.num < a.num \
+            or a.sub or b.sub or b.num - a.num > 500:
         raise _Unreadable("无法理解的范围")
-    kind = ma.group(1)
-    return [f"{pa}{kind}{n}" for n in range(int(ma.group(2)), int(mb.group(2)) + 1)]
+    return [str(a.parent.child(a.kind, n) if a.parent else Loc((Step(a.kind, n),))) for n in range(a.num, b.num + 1)]
 
 
 def _ref(cur: _Cursor, ctx: _Context, new_numbering: bool = False, parent: str | None = None) -> str | None:
@@ -541,15 +735,29 @@ def _ref(cur: _Cursor, ctx: _Context, new_numbering: bool = False, parent: str |
         i = cur.eat(_ITEM)
         if i:
             path = f"{path}/项{cn_to_int(i.group(2))}"
+        path = _finer(cur, path)
         if not new_numbering:
             ctx.article, ctx.paragraph, ctx.last = article, paragraph, path
         return path
+    m = cur.eat(r"(?:该|本)条(?!例)")
+    if m:
+        if ctx.article is None:
+            raise _Unreadable("“该条”没有可以指代的条文")
+        path, paragraph = ctx.article, None
+        p = cur.eat(_PARA)
+        if p:
+            paragraph = path = f"{path}/款{cn_to_int(p.group(2))}"
+        ctx.paragraph, ctx.last = paragraph, path
+        return _finer(cur, path)
     m = cur.eat(_CONTAINER)
     if m:
         path = f"{m.group(3)}{cn_to_int(m.group(2))}"
         s = cur.eat(rf"第({N})节") if m.group(3) == "章" else None
         if s:
             path += f"/节{cn_to_int(s.group(1))}"
+        a = cur.eat(_ART) if new_numbering and m.group(3) == "章" and not s else None
+        if a:
+            return f"{path}/条{cn_to_int(a.group(2))}" + (f"之{cn_to_int(a.group(3))}" if a.group(3) else "")
         if not new_numbering:
             ctx.last = path
         return path
@@ -563,6 +771,7 @@ def _ref(cur: _Cursor, ctx: _Context, new_numbering: bool = False, parent: str |
         i = cur.eat(_ITEM)
         if i:
             path += f"/项{cn_to_int(i.group(2))}"
+        path = _finer(cur, path)
         if not new_numbering:
             ctx.paragraph, ctx.last = path.split("/项")[0], path
         return path
@@ -578,9 +787,27 @@ def _ref(cur: _Cursor, ctx: _Context, new_numbering: bool = False, parent: str |
         return path
     if cur.eat(_WHOLE):
         return EVERYWHERE
+    if cur.eat(rf"(?:{_DOC}的?)?(?:引言|序言|前言)"):
+        ctx.last = PREAMBLE
+        return PREAMBLE
     if cur.eat(_TITLE_REF):
         return TITLE
     return None
+
+
+def _finer(cur: _Cursor, path: str) -> str:
+    """第N句 after a provision; any other numbered step left unread is refused, never dropped."""
+    m = cur.eat(rf"第({N})句")
+    if m:
+        path += f"/句{cn_to_int(m.group(1))}"
+    m = cur.eat(rf"第({N})自然段")
+    if m:
+        if "/" in path:
+            raise _Unreadable("无法识别的位置")
+        path += f"/款{cn_to_int(m.group(1))}"      # 第N自然段 of an article: its N-th paragraph
+    if cur.peek(rf"第{N}|之{N}|{N}(?:条|款|项|句)"):
+        raise _Unreadable("无法识别的位置")
+    return path
 
 
 def _new_refs(cur: _Cursor, ctx: _Context, parent: str | None) -> list[str]:
@@ -590,6 +817,8 @@ def _new_refs(cur: _Cursor, ctx: _Context, parent: str | None) -> list[str]:
         if ref is None:
             break
         out.append(ref)
+        if ref.startswith("条") and "/" in ref:
+            parent = ref.split("/")[0]     # 改为第十一条第一款、第二款: the bare 第二款 is article 11's
         if not cur.eat(_SEP):
             break
     if not out:

@@ -14,7 +14,7 @@ from ..model import Document
 from ..structure import parse
 from ..validity import RuleFacts, extract_validity, find_repeals, status_on
 from .apply import Consolidation, apply
-from .check import Discrepancy, check
+from .check import Discrepancy, check, unapplied_articles
 from .decision import Decision, parse_decision
 from .ops import LawPart
 
@@ -48,7 +48,8 @@ def consolidate(decision_text: str, base_text: str, target: str | None = None,
     result = apply(base, part.ops)
     amendment = Amendment(decision, part, result)
     if republished_text is not None:
-        amendment.discrepancies = check(result.document, parse(republished_text), part.ops)
+        amendment.discrepancies = check(result.document, parse(republished_text), part.ops,
+                                        unapplied_articles(result, part.problems))
     return amendment
 
 
@@ -70,8 +71,12 @@ def render_ops(decision: Decision) -> str:
 def render_discrepancies(discrepancies: list[Discrepancy]) -> str:
     if not discrepancies:
         return "公布文本与按决定整理的文本一致。\n"
-    lines = [f"{len(discrepancies)}条与决定不一致："]
-    for d in discrepancies:
+    expected = [d for d in discrepancies if d.category == "convention"]
+    deviations = [d for d in discrepancies if d.category != "convention"]
+    lines = [f"{len(deviations)}条与决定不一致：" if deviations else "公布文本与按决定整理的文本一致。"]
+    if expected:
+        lines.append(f"（另有{len(expected)}条仅按标点惯例调整，属预期：{'、'.join(d.label for d in expected)}）")
+    for d in deviations:
         lines.append(f"{d.label}　[{d.category}] {d.reason}" + (f"：{d.detail}" if d.detail else ""))
     return "\n".join(lines) + "\n"
 

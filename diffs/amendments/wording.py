@@ -30,6 +30,8 @@ def article_body(text: str) -> tuple[str, list[Node]]:
         if m:
             title = m.group(3) or ""
             lines[0] = lines[0][m.end():]
+            if not lines[0]:
+                lines = lines[1:]      # the label alone on its line, the body on the next
     if not lines or not lines[0]:
         return title, []
     doc = parse("第一条 " + "\n".join(lines) + "\n第二条 。", fmt="text")
@@ -49,6 +51,23 @@ def items(text: str, first: int) -> list[Node]:
     return out
 
 
+def numbered_articles(lines: list[str]) -> list[tuple[str, list[Node], tuple[int, int] | None]]:
+    """Lines holding whole articles (第四条 … / its paragraphs) -> (title, 款 nodes, (num, sub)) each.
+
+    Lines before the first label come back with number None, for the caller to refuse.
+    """
+    starts = [i for i, line in enumerate(lines) if _ARTICLE_LABEL.match(line)]
+    if not starts or starts[0] != 0:
+        starts = [0] + starts
+    out = []
+    for a, b in zip(starts, starts[1:] + [len(lines)]):
+        m = _ARTICLE_LABEL.match(lines[a])
+        number = (cn_to_int(m.group(1)), cn_to_int(m.group(2)) if m.group(2) else 0) if m else None
+        title, paragraphs = article_body("\n".join(lines[a:b]))
+        out.append((title, paragraphs, number))
+    return [piece for piece in out if piece[1] or piece[2]]
+
+
 def article_pieces(text: str, count: int) -> list[tuple[str, list[Node]]]:
     """分为两条: the new articles, cut at their labels (第十条 …) or else one paragraph each."""
     lines = [l.strip() for l in text.splitlines() if l.strip()]
@@ -62,27 +81,57 @@ def article_pieces(text: str, count: int) -> list[tuple[str, list[Node]]]:
 _VARIANTS = str.maketrans("()：:;,‘’", "（）：：；，“”")
 
 
-def replace_all(text: str, phrase: str, new: str) -> tuple[str, int]:
+def sentences(text: str) -> list[str]:
+    """A paragraph's sentences (第N句), each with its closing stop; joined they give the text back."""
+    return [m.group(0) for m in re.finditer(r"[^。！？]+(?:[。！？]+|$)", text) if m.group(0)]
+
+
+def punctuate_list(listed: list[Node]) -> None:
+    """Items of a ；-list end in ； and the last in 。 — after an item is added or deleted too.
+
+    Only a list already punctuated that way is touched: items that are whole sentences (each ending
+    in 。) keep their stops.
+    """
+    if not listed or (len(listed) > 1 and not any(i.text.endswith(("；", ";")) for i in listed[:-1])):
+        return
+    for item in listed[:-1]:
+        if item.text.endswith(("。", ".")):
+            item.text = item.text[:-1] + "；"
+    last = listed[-1]
+    if last.text.endswith(("；", ";")):
+        last.text = last.text[:-1] + "。"
+
+
+def occurrences(text: str, phrase: str) -> list[tuple[int, int]]:
+    """Where ``phrase`` stands in ``text``: exactly, else up to full/half-width brackets and colons."""
     if not phrase:
-        return text, 0
-    count = text.count(phrase)
-    if count:
-        return text.replace(phrase, new), count
-    # The decision and the base often differ only in full/half-width brackets and colons.
-    folded_phrase = phrase.translate(_VARIANTS)
-    folded = text.translate(_VARIANTS)
-    count = folded.count(folded_phrase)
-    if not count or len(folded) != len(text):
-        return text, 0
+        return []
+    folded, wanted = text, phrase
+    if phrase not in text:
+        # The decision and the base often differ only in full/half-width brackets and colons.
+        folded, wanted = text.translate(_VARIANTS), phrase.translate(_VARIANTS)
     out, i = [], 0
-    while True:
-        j = folded.find(folded_phrase, i)
+    while len(out) < 10_000:
+        j = folded.find(wanted, i)
         if j < 0:
-            out.append(text[i:])
             break
-        out += [text[i:j], new]
+        out.append((j, j + len(phrase)))
         i = j + len(phrase)
-    return "".join(out), count
+    return out
+
+
+def substitute(text: str, phrase: str, new) -> tuple[str, int]:
+    """Every occurrence of ``phrase`` replaced by ``new`` (a string, or ``new(text, start, end)``)."""
+    spans = occurrences(text, phrase)
+    out, i = [], 0
+    for a, b in spans:
+        out += [text[i:a], new(text, a, b) if callable(new) else new]
+        i = b
+    return "".join(out) + text[i:], len(spans)
+
+
+def replace_all(text: str, phrase: str, new: str) -> tuple[str, int]:
+    return substitute(text, phrase, new)
 
 
 def replace_merged(text: str, phrases: list[str], new: str) -> tuple[str, int]:
@@ -97,12 +146,63 @@ def replace_merged(text: str, phrases: list[str], new: str) -> tuple[str, int]:
     return result, n
 
 
+_PUNCT = "，,、；;。：:！？）)》”’"
+_OPENERS = "（(《“‘"
+_CONJ = re.compile(r"^(?:和|及|以及|与|或者|或|并且|并|等|、)")
+_CONJ_END = re.compile(r"(?:和|及|以及|与|或者|或)$")
+# An adverbial of authority (按照国家有关规定) put before a verb phrase is set off by a comma.
+_CLAUSE_REST = re.compile(r"[^，,。；;：:、]*")
+_ADVERBIAL = re.compile(r"^(?:按照|依照|根据|依据|参照)[^，。；]{2,30}(?:规定|要求|标准|程序)$")
+
+
+def _member_after(text: str, a: int, b: int) -> bool:
+    """Words added after [a, b) join a 、-list: the phrase is a member followed by 、 (or is the last
+    member, followed by 等/和/及); not when it only ends the list (农业、林业部门 + 主管)."""
+    follows = text[b:b + 1]
+    return follows == "、" or (text[a - 1:a] == "、" and follows != "" and follows in "等和及与或")
+
+
+def _member_before(text: str, a: int, b: int) -> bool:
+    return text[a - 1:a] == "、" or text[b:b + 1] == "、"
+
+
+def insert_beside(text: str, phrase: str, added: str, before: bool) -> tuple[str, int]:
+    """在“A”前/后增加“B”, with the separator the drafting implies and the republished text prints.
+
+    None after or before a punctuation mark or a conjunction; 、 between members of a list; a comma
+    after an adverbial of authority (按照国家有关规定) that now stands before the verb.
+    """
+    def joined(t: str, a: int, b: int) -> str:
+        words = t[a:b]
+        if before:
+            sep = "、" if _member_before(t, a, b) and added[-1:] not in _PUNCT + _OPENERS and not _CONJ_END.search(added) \
+                and not _CONJ.match(words) else ""
+            return added + sep + words
+        sep = ""
+        if _member_after(t, a, b) and added[:1] not in _PUNCT + _OPENERS and not _CONJ.match(added) \
+                and words[-1:] not in _PUNCT:
+            sep = "、"
+        after = ""
+        if _ADVERBIAL.match(added) and len(_CLAUSE_REST.match(t, b).group(0)) >= 8:
+            after = "，"          # …规定，生产符合质量标准的材料 — but …规定办理 stays one phrase
+        return words + sep + added + after
+    return substitute(text, phrase, joined)
+
+
 def delete_all(text: str, phrase: str) -> tuple[str, int]:
-    result, n = replace_all(text, phrase, "\x00")
+    """删去“A”: the words go, and with them the punctuation only they needed.
+
+    A list loses its separator with the deleted member (区、县 -> 区); a deleted sentence takes its 。;
+    words set off by commas take one comma; words that joined two members (或者……及) leave a 、.
+    """
+    joins = bool(_CONJ.match(phrase) and _CONJ_END.search(phrase))
+    result, n = substitute(text, phrase, "\x01" if joins else "\x00")
     if not n:
         return text, 0
-    # A list loses its separator with the deleted member: 区、县 -> 区, （、） disappears.
+    result = re.sub(r"(?<=[^\s" + _PUNCT + r"])\x01(?=[^\s" + _PUNCT + r"])", "、", result).replace("\x01", "")
     result = re.sub(r"、\x00(?=[、，。；）])|\x00、|、\x00$", "", result)
+    result = re.sub(r"(^|(?<=[。；：]))\x00[。；]", "", result)        # a whole sentence
+    result = re.sub(r"，\x00(?=[，。；])|(^|(?<=[。；：]))\x00，", "", result)   # words set off by commas
     result = result.replace("\x00", "")
     result = re.sub(r"、(?=[。；，）])", "", result).replace("（）", "")
     return result, n

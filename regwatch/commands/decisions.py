@@ -9,7 +9,6 @@ import click
 from regwatch.commands.options import config_option, format_option
 
 
-
 @click.command()
 @click.argument("decision")
 @format_option("text", "json")

@@ -29,7 +29,7 @@ def test_amend_prints_the_consolidated_text_and_the_check_report():
     assert out.returncode == 0, out.stderr
     assert "第十条 市、区建设行政管理部门应当会同相关部门" in out.stdout
     report = regwatch("amend", "decision.md", "--base", "old.md", "--check", "new.md", cwd=case)
-    assert report.stdout.splitlines()[0] == "3条与决定不一致："
+    assert report.stdout.splitlines()[0] == "1条与决定不一致："   # 第四条、第五条: punctuation now as drafted
     assert "第十一条　[prescribed_wording]" in report.stdout and "进入本市" in report.stdout
 
 
@@ -61,3 +61,15 @@ def test_validity_of_a_decision_on_a_date(tmp_path, order68):
     before = json.loads(regwatch("validity", str(page), "--at", "2022-06-01", "--format", "json").stdout)
     assert before["repeals"][0]["status"]["status"] == "现行有效"
     assert regwatch("validity", str(page), "--at", "June").returncode == 2
+
+
+def test_garbled_decisions_never_print_a_traceback(tmp_path):
+    garbled = tmp_path / "decision.txt"
+    garbled.write_text("关于修改《某条例》的决定\n对《某条例》作如下修改：\n将第“三条'修改为：“\n删去第三、款。\n"
+                       "在第后增加一条，作为第之一条：\n本决定自公布之日起施行。\n", encoding="utf-8")
+    base = tmp_path / "base.txt"
+    base.write_text("某条例\n第一条 甲。\n第二条 乙。\n", encoding="utf-8")
+    for args in (("ops", str(garbled)), ("amend", str(garbled), "--base", str(base), "--target", "某条例")):
+        out = regwatch(*args)
+        assert "Traceback" not in out.stderr and out.returncode in (0, 2), out.stderr
+        assert out.stderr.strip(), "an unread instruction is reported"

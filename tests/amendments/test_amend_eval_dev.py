@@ -50,7 +50,7 @@ def test_every_op_applies(results):
         assert consolidation.failed == [], (name, [(op.describe(), why) for op, why in consolidation.failed])
 
 
-def test_consolidated_text_matches_republished_for_95_percent_of_articles(results):
+def test_consolidated_text_matches_republished_for_97_percent_of_articles(results):
     total = same = 0
     for name, (_, _, _, republished, consolidation) in results.items():
         articles = {a.label for a in republished.articles()} | {a.label for a in consolidation.document.articles()}
@@ -58,7 +58,7 @@ def test_consolidated_text_matches_republished_for_95_percent_of_articles(result
         assert len(consolidation.document.articles()) == len(republished.articles()), name
         total += len(articles)
         same += len(articles) - len(differing)
-    assert same / total >= 0.95, (same, total)
+    assert same / total >= 0.97, (same, total)   # the 7 others: republisher changes the decision does not list
 
 
 def test_discrepancy_report_names_exactly_the_differing_articles_with_a_reason(results):
@@ -75,7 +75,7 @@ def test_discrepancy_reasons_follow_the_case_notes(results):
         _, part, _, republished, consolidation = results[name]
         return {d.label: d.category for d in check(consolidation.document, republished, part.ops)}
 
-    assert categories("sh-jianyanjiance") == {"第三十九条": "punctuation"}          # 《…》、《…》 -> 《…》《…》
+    assert categories("sh-jianyanjiance") == {"第三十九条": "convention"}   # 《…》、《…》 -> 《…》《…》 (GB/T 15834)
     assert categories("sh-xueshengshanghai") == dict.fromkeys(["第十七条", "第十八条", "第十九条"], "item_labels")
     assert categories("sh-jianshecailiao")["第十一条"] == "prescribed_wording"     # keeps 进入本市
     assert categories("nianjie")["第六条"] == "unlisted_wording"                    # 星期六 -> 周六

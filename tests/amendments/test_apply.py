@@ -104,7 +104,8 @@ def test_unappliable_ops_are_reported_and_the_rest_still_apply():
 
 
 def test_decision_for_another_law_names_the_laws_it_amends(eval_cases):
-    decision = "国务院关于修改《某甲条例》的决定\n国务院决定对《某甲条例》作如下修改：\n删去第二条。\n本决定自2025年1月1日起施行。"
+    decision = ("国务院关于修改《某甲条例》的决定\n国务院决定对《某甲条例》作如下修改：\n删去第二条。\n"
+                "本决定自2025年1月1日起施行。")
     with pytest.raises(InputError, match="某甲条例.*某市示范条例"):
         consolidate(decision, LAW)
     result = consolidate(decision, LAW, target="某甲条例")
@@ -112,7 +113,8 @@ def test_decision_for_another_law_names_the_laws_it_amends(eval_cases):
 
 
 def test_decision_with_the_laws_name_picks_its_part():
-    text = ("某市人大常委会关于修改《某乙条例》等2件地方性法规的决定\n某市人大常委会决定：\n一、对《某乙条例》的修改\n删去第一条。\n"
+    text = ("某市人大常委会关于修改《某乙条例》等2件地方性法规的决定\n某市人大常委会决定：\n"
+            "一、对《某乙条例》的修改\n删去第一条。\n"
             "二、对《某市示范条例》的修改\n删去第六条。\n本决定自2025年1月1日起施行。")
     decision = parse_decision(text)
     assert [p.target for p in decision.parts] == ["某乙条例", "某市示范条例"]

@@ -1,0 +1,381 @@
+"""Drafting forms of 修改决定 and 修正案, each on a small law invented for the test."""
+from __future__ import annotations
+
+from diffs.amendments import apply, parse_decision
+from diffs.amendments.parse import parse_ops
+from diffs.model import Loc, cn_path_label
+from diffs.structure import parse
+
+LAW = """某省河道管理条例
+第一条 为了加强河道管理，制定本条例。
+第二条 本条例适用于本省行政区域内的河道。
+县级以上人民政府水行政主管部门负责河道管理。
+第三条 河道管理单位应当履行下列职责：
+（一）巡查河道；
+（二）清理障碍物。
+第四条 禁止在河道内弃置垃圾。违反者由水行政主管部门处理。
+禁止在河道内堆放物料，影响行洪的，依法处理。
+第五条 农业、林业部门按照职责做好相关工作。
+第六条 违反本条例第四条规定的，依照本条例第七条处理。
+第七条 本条例自2020年1月1日起施行。
+"""
+
+
+def run(*lines: str):
+    ops, problems = parse_ops(list(lines))
+    assert problems == [], problems
+    result = apply(parse(LAW), ops)
+    assert result.failed == [], [(op.describe(), why) for op, why in result.failed]
+    return result
+
+
+def article(result, n: int) -> str:
+    return next(a.display_line() for a in result.document.articles() if a.num == n and not a.sub)
+
+
+# -- quotations (GB/T 15834) ---------------------------------------------------------------------
+
+def test_straight_double_and_single_quotes_read_as_quotation_marks():
+    for line in ('将第四条中的"垃圾"修改为"废弃物"。', "将第四条中的'垃圾'修改为'废弃物'。"):
+        assert article(run(line), 4).startswith("第四条 禁止在河道内弃置废弃物。")
+
+
+def test_nested_single_quotes_become_the_laws_double_quotes():
+    result = run("将第一条修改为：“为了加强‘河长制’下的河道管理，制定本条例。”")
+    assert article(result, 1) == "第一条 为了加强“河长制”下的河道管理，制定本条例。"
+
+
+def test_quotation_over_paragraphs_each_opening_and_only_the_last_closing():
+    result = run("将第二条修改为：", "“第二条 本条例适用于本省的河道和湖泊。", "“县级以上人民政府负责。”")
+    assert article(result, 2) == "第二条 本条例适用于本省的河道和湖泊。\n县级以上人民政府负责。"
+
+
+def test_article_label_alone_on_its_line_inside_the_quotation():
+    result = run("将第一条修改为：“第一条", "为了保护河道，制定本条例。”")
+    assert article(result, 1) == "第一条 为了保护河道，制定本条例。"
+
+
+# -- parts of a multi-law decision ---------------------------------------------------------------
+
+def test_parts_headed_zuochu_xiugai_with_or_without_colon_stay_with_their_law():
+    text = ("关于修改《某省河道管理条例》等两件地方性法规的决定\n某省人民代表大会常务委员会决定：\n"
+            "一、对《某省河道管理条例》作出修改\n删去第七条。\n"
+            "二、对《某省湖泊保护条例》作如下修改：\n删去第三条。\n本决定自公布之日起施行。\n")
+    decision = parse_decision(text)
+    assert [p.target for p in decision.parts] == ["某省河道管理条例", "某省湖泊保护条例"]
+    assert [op.target for op in decision.part("某省河道管理条例").ops] == ["条7"]
+    assert [op.target for op in decision.part("某省湖泊保护条例").ops] == ["条3"]
+
+
+# -- scope ---------------------------------------------------------------------------------------
+
+def test_qizhong_refers_to_the_old_article_named_last():
+    result = run("将第四条改为第二条，其中的“垃圾”修改为“废弃物”。")
+    assert article(result, 2).startswith("第二条 禁止在河道内弃置废弃物。")
+    assert "垃圾" not in result.document.to_text()
+
+
+def test_related_provisions_with_no_list_means_everywhere():
+    result = run("将相关条文中的“水行政主管部门”修改为“水务部门”。")
+    assert result.document.to_text().count("水务部门") == 2
+
+
+def test_phrase_without_place_inside_a_numbered_item_stays_in_that_items_article():
+    result = run("1.将第二条第二款修改为：“县级以上人民政府水行政主管部门负责河道的管理。”",
+                 "2.将第四条第二款修改为：“禁止在河道内堆放物料。”“水行政主管部门”修改为“河道主管部门”。")
+    assert "水行政主管部门负责河道的管理" in article(result, 2)
+    assert article(result, 4) == "第四条 禁止在河道内弃置垃圾。违反者由河道主管部门处理。\n禁止在河道内堆放物料。"
+
+
+# -- ordinal lists, pairing, moving paragraphs ---------------------------------------------------
+
+def test_abbreviated_ordinal_list():
+    ops, problems = parse_ops(["删去第三条第一、二项。"])
+    assert problems == [] and [op.target for op in ops] == ["条3/项1", "条3/项2"]
+
+
+def test_fenbie_pairs_places_element_by_element():
+    ops, problems = parse_ops(["将第五条、第六条分别改为第六条、第五条。"])
+    assert problems == [] and [(op.target, op.new_path) for op in ops] == [("条5", "条6"), ("条6", "条5")]
+    result = apply(parse(LAW), ops)
+    assert article(result, 5).startswith("第五条 违反本条例第四条规定的，依照本条例第七条处理。")
+
+
+def test_paragraph_moved_out_becomes_an_article_and_later_articles_shift():
+    result = run("将第二条第二款单列一条，作为第三条。")
+    assert article(result, 2) == "第二条 本条例适用于本省行政区域内的河道。"
+    assert article(result, 3) == "第三条 县级以上人民政府水行政主管部门负责河道管理。"
+    assert article(result, 8) == "第八条 本条例自2020年1月1日起施行。"
+
+
+def test_unread_place_is_refused_never_widened():
+    ops, problems = parse_ops(["删去第二条第二款第三目。"])
+    assert ops == [] and problems
+
+
+# -- 修正案 forms --------------------------------------------------------------------------------
+
+def test_article_zhi_yi_after_an_article():
+    result = run("在第四条后增加一条，作为第四条之一：“第四条之一 禁止在河道内采砂。”")
+    labels = [a.label for a in result.document.articles()]
+    assert labels[3:6] == ["第四条", "第四条之一", "第五条"]
+
+
+def test_paragraph_added_then_whole_article_restated():
+    result = run("在第一条中增加一款作为第二款，将该条修改为：“第一条 为了加强河道管理，制定本条例。",
+                 "“本条例所称河道包括湖泊。”")
+    assert article(result, 1) == "第一条 为了加强河道管理，制定本条例。\n本条例所称河道包括湖泊。"
+
+
+# -- finer places --------------------------------------------------------------------------------
+
+def test_nth_sentence_deleted_and_replaced():
+    assert article(run("删去第四条第一款第二句。"), 4).startswith("第四条 禁止在河道内弃置垃圾。\n")
+    result = run("将第四条第一款第二句修改为“违反者由河道主管部门处理”。")
+    assert article(result, 4).startswith("第四条 禁止在河道内弃置垃圾。违反者由河道主管部门处理。\n")
+
+
+def test_item_added_after_the_last_turns_its_full_stop_into_a_semicolon():
+    result = run("在第三条中增加一项，作为第三项：“（三）报告险情。”")
+    assert "（二）清理障碍物；\n（三）报告险情。" in article(result, 3)
+
+
+# -- punctuation conventions ---------------------------------------------------------------------
+
+def test_inserted_list_member_gets_the_list_separator():
+    assert "农业、水利、林业部门" in article(run("在第五条中的“农业”后增加“水利”。"), 5)
+    assert "农业、水利、林业部门" in article(run("在第五条中的“林业”前增加“水利”。"), 5)
+    assert "农业、林业、水利部门" in article(run("在第五条中的“部门”前增加“、水利”。"), 5)
+    assert "农业、林业主管部门" in article(run("在第五条中的“林业”后增加“主管”。"), 5)
+
+
+def test_inserted_adverbial_of_authority_is_set_off_by_a_comma():
+    result = run("在第五条中的“部门”后增加“按照国家有关规定”。")
+    assert "农业、林业部门按照国家有关规定，按照职责做好相关工作。" in article(result, 5)
+
+
+def test_deleted_sentence_takes_its_stop_and_deleted_clause_its_comma():
+    assert article(run("删去第四条第一款中的“违反者由水行政主管部门处理”。"), 4).startswith(
+        "第四条 禁止在河道内弃置垃圾。\n")
+    assert "禁止在河道内堆放物料，依法处理。" in article(run("删去第四条第二款中的“影响行洪的”。"), 4)
+
+
+def test_deleted_connecting_words_leave_a_list_separator():
+    law = LAW.replace("农业、林业部门", "农业部门或者林业部门及水利部门")
+    ops, _ = parse_ops(["删去第五条中的“或者林业部门及”。"])
+    text = apply(parse(law), ops).document.to_text()
+    assert "农业部门、水利部门按照职责" in text
+
+
+# -- the typed location --------------------------------------------------------------------------
+
+def test_location_round_trips_as_a_path_and_reads_in_chinese():
+    loc = Loc.parse("条12之1/款2/项3")
+    assert str(loc) == "条12之1/款2/项3" and (loc.kind, loc.num, loc.parent.kind) == ("项", 3, "款")
+    assert loc.steps[0].sub == 1 and cn_path_label("条12之1/款2/项3") == "第十二条之一第二款第三项"
+    assert str(Loc.parse("条4/款1").child("句", 2)) == "条4/款1/句2"
+
+
+def test_judicial_interpretation_decision_with_a_heading_per_document():
+    text = ("最高人民法院关于修改《最高人民法院关于审理河道纠纷案件适用法律若干问题的解释》等二件司法解释的决定\n"
+            "（2020年12月23日最高人民法院审判委员会第1823次会议通过，自2021年1月1日起施行）\n"
+            "最高人民法院审判委员会第1823次会议决定，对《最高人民法院关于审理河道纠纷案件适用法律若干问题的解释》"
+            "等二件司法解释作如下修改：\n"
+            "一、修改《最高人民法院关于审理河道纠纷案件适用法律若干问题的解释》\n"
+            "1.将第一条修改为：“人民法院审理河道纠纷案件，适用民法典。”\n2.删除第三条。\n"
+            "二、修改《最高人民法院关于审理湖泊纠纷案件的规定》\n1.将第二条中的“合同法”修改为“民法典”。\n"
+            "本决定自2021年1月1日起施行。\n")
+    decision = parse_decision(text)
+    assert [p.target for p in decision.parts] == ["最高人民法院关于审理河道纠纷案件适用法律若干问题的解释",
+                                                  "最高人民法院关于审理湖泊纠纷案件的规定"]
+    assert [op.action for op in decision.parts[0].ops] == ["replace", "delete"]
+    assert [op.phrase for op in decision.parts[1].ops] == ["合同法"]
+
+
+def test_amendment_bill_names_its_law_in_its_title():
+    text = ("中华人民共和国刑法修正案（二十）\n一、在刑法第三条后增加一条，作为第三条之一：“有下列情形之一的，处罚金：\n"
+            "“（一）侵占河道的；\n“（二）弃置垃圾的。”\n二、本修正案自2021年3月1日起施行。\n")
+    decision = parse_decision(text)
+    op = decision.part("中华人民共和国刑法").ops[0]
+    assert (op.action, op.target) == ("insert", "条3之1")
+    assert op.text == "有下列情形之一的，处罚金：\n（一）侵占河道的；\n（二）弃置垃圾的。"
+
+
+def test_a_part_is_never_given_to_a_law_whose_name_merely_contains_it():
+    text = ("国务院关于修改《河道管理条例》的决定\n国务院决定对《河道管理条例》作如下修改：\n删去第二条。\n"
+            "本决定自公布之日起施行。\n")
+    decision = parse_decision(text)
+    assert decision.part("上海市河道管理条例") is decision.parts[0]
+    assert decision.part("河道管理条例实施细则") is None
+
+
+def test_dates_of_repealed_rules_in_an_annex_are_not_the_decisions_own():
+    text = ("国务院关于修改和废止部分行政法规的决定\n国务院决定：\n一、对1部行政法规的部分条款予以修改。（附件1）\n"
+            "二、对1部行政法规予以废止。（附件2）\n本决定自2024年5月1日起施行。\n附件：1.国务院决定修改的行政法规\n"
+            "2.国务院决定废止的行政法规\n附件1\n国务院决定修改的行政法规\n一、将《河道管理条例》第五条修改为：“河道实行统一管理。”\n"
+            "附件2\n国务院决定废止的行政法规\n1.水库管理办法（1990年1月1日国务院令第1号发布）\n")
+    decision = parse_decision(text)
+    assert str(decision.effective) == "2024-05-01" and decision.number is None
+    assert decision.part("河道管理条例").ops[0].target == "条5"
+
+
+# -- structure -----------------------------------------------------------------------------------
+
+CODE = """某法
+第一编 总则
+第一章 一般规定
+第一条 甲。
+第二条 乙。
+第二章 管理
+第三条 丙。
+第二编 分则
+第三章 罚则
+第四条 丁。
+第五条 戊。
+己。
+"""
+
+
+def code(*lines: str):
+    ops, problems = parse_ops(list(lines))
+    assert problems == [], problems
+    result = apply(parse(CODE), ops)
+    assert result.failed == [], [(op.describe(), why) for op, why in result.failed]
+    return result.document.to_text().splitlines()[1:]
+
+
+def test_chapters_numbered_straight_through_the_parts_stay_so():
+    assert code("删去第二章。") == ["第一编 总则", "第一章 一般规定", "第一条 甲。", "第二条 乙。", "第二编 分则",
+                                 "第二章 罚则", "第三条 丁。", "第四条 戊。", "己。"]
+
+
+def test_chapters_restarting_in_each_part_stay_so():
+    law = CODE.replace("第三章 罚则", "第一章 罚则")
+    ops, _ = parse_ops(["删去第二章。"])
+    lines = apply(parse(law), ops).document.to_text().splitlines()
+    assert "第一章 罚则" in lines and "第二章 罚则" not in lines
+
+
+def test_new_chapter_with_its_articles_goes_where_its_number_says():
+    lines = code("增加一章，作为第三章“监督”，内容如下：", "“第三章 监督", "“第四条 监督甲。”")
+    assert lines[5:11] == ["第三条 丙。", "第三章 监督", "第四条 监督甲。", "第二编 分则", "第四章 罚则", "第五条 丁。"]
+
+
+def test_chapter_folded_into_another():
+    assert code("将第二章并入第一章。")[:6] == ["第一编 总则", "第一章 一般规定", "第一条 甲。", "第二条 乙。", "第三条 丙。",
+                                        "第二编 分则"]
+
+
+def test_article_placed_by_chapter_and_number():
+    assert code("增加一条，作为第三章第四条：“第四条 新。”")[7:10] == ["第三章 罚则", "第四条 新。", "第五条 丁。"]
+
+
+def test_paragraphs_merged_within_an_article_and_an_article_folded_into_another():
+    assert code("将第五条第一款和第二款合并为一款。")[-1] == "第五条 戊。己。"
+    assert code("将第五条并入第四条。")[-3:] == ["第四条 丁。", "戊。", "己。"]
+
+
+def test_natural_paragraph_is_the_paragraph_of_that_rank():
+    assert code("删去第五条第二自然段。")[-1] == "第五条 戊。"
+
+
+def test_a_new_section_without_its_articles_is_reported_not_guessed():
+    ops, _ = parse_ops(["增加一节，作为第一章第一节：“第一节 通则”"])
+    result = apply(parse(CODE), ops)
+    assert len(result.failed) == 1 and result.document.to_text() == parse(CODE).to_text()
+
+
+def test_paragraphs_of_several_articles_merged_into_a_new_article():
+    ops, problems = parse_ops(["将第四条第一款、第五条第二款合并为一条，作为第五条。"])
+    assert problems == [] and ops[0].sources == ["条4/款1", "条5/款2"]
+    lines = apply(parse(CODE), ops).document.to_text().splitlines()[1:]
+    # 第四条 is emptied and goes; 第五条 keeps 戊 and moves up; the new article takes the last place.
+    assert lines[-3:] == ["第四条 戊。", "第五条 丁。", "己。"]
+
+
+def test_item_added_after_or_before_an_item_takes_the_next_place():
+    after = article(run("在第三条第二项后增加一项：“（三）报告险情。”"), 3)
+    assert "（一）巡查河道；\n（二）清理障碍物；\n（三）报告险情。" in after
+    assert "职责：\n（一）报告险情；\n（二）巡查河道；" in article(run("在第三条第一项前增加一项：“报告险情；”"), 3)
+
+
+def test_article_rewritten_as_two_articles():
+    result = run("将第一条修改为两条，作为第一条、第二条：", "“第一条 为了保护河道，制定本条例。", "“第二条 河道实行统一管理。”")
+    assert [a.display_line() for a in result.document.articles()][:3] == [
+        "第一条 为了保护河道，制定本条例。", "第二条 河道实行统一管理。", "第三条 本条例适用于本省行政区域内的河道。\n"
+        "县级以上人民政府水行政主管部门负责河道管理。"]
+
+
+def test_phrase_of_a_paragraph_written_with_de_instead_of_zhongde():
+    assert article(run("将第四条第一款的“垃圾”修改为“废弃物”。"), 4).startswith("第四条 禁止在河道内弃置废弃物。")
+
+
+def test_adverbial_before_a_short_verb_is_not_set_off():
+    law = LAW.replace("按照职责做好相关工作", "应当办理")
+    ops, _ = parse_ops(["在第五条中的“应当”后增加“按照国家有关规定”。"])
+    assert "应当按照国家有关规定办理。" in apply(parse(law), ops).document.to_text()
+
+
+def test_paragraphs_moved_into_a_new_article_one_after_another():
+    law = LAW.replace("禁止在河道内堆放物料，影响行洪的，依法处理。", "禁止在河道内堆放物料。\n禁止在河道内采砂。")
+    ops, problems = parse_ops(["将第四条第二款、第三款分别改为第五条第一款、第二款。"])
+    assert problems == [] and [op.new_path for op in ops] == ["条5/款1", "条5/款2"]
+    result = apply(parse(law), ops)
+    assert result.failed == []
+    texts = [a.display_line() for a in result.document.articles()]
+    assert texts[3:6] == ["第四条 禁止在河道内弃置垃圾。违反者由水行政主管部门处理。",
+                          "第五条 禁止在河道内堆放物料。\n禁止在河道内采砂。", "第六条 农业、林业部门按照职责做好相关工作。"]
+
+
+def test_paragraph_moved_into_an_existing_article_is_reported_not_guessed():
+    ops, _ = parse_ops(["将第四条第二款改为第五条第二款。"])
+    result = apply(parse(LAW), ops)
+    assert len(result.failed) == 1 and "新设" in result.failed[0][1]
+
+
+def test_listed_and_related_provisions_mean_everywhere():
+    result = run("将第二条等相关条文中的“水行政主管部门”修改为“水务部门”。")
+    assert result.document.to_text().count("水务部门") == 2
+
+
+def test_preamble_of_a_judicial_interpretation():
+    law = ("最高人民法院关于审理河道纠纷案件的解释\n为正确审理河道纠纷案件，根据《中华人民共和国合同法》的规定，制定本解释。\n"
+           "第一条 甲。\n第二条 乙。\n")
+    ops, problems = parse_ops(["1.将引言中的“《中华人民共和国合同法》”修改为“《中华人民共和国民法典》”。",
+                               "2.将第一条修改为：“人民法院依法审理。”"])
+    assert problems == []
+    result = apply(parse(law), ops)
+    assert result.failed == []
+    assert result.document.to_text().splitlines()[1:3] == [
+        "为正确审理河道纠纷案件，根据《中华人民共和国民法典》的规定，制定本解释。", "第一条 人民法院依法审理。"]
+
+
+def test_deleting_the_last_item_closes_the_list_with_a_full_stop():
+    assert article(run("删去第三条第二项。"), 3) == "第三条 河道管理单位应当履行下列职责：\n（一）巡查河道。"
+
+
+def test_a_base_titled_with_its_edition_finds_its_part():
+    text = ("国务院关于修改《河道管理条例》的决定\n国务院决定对《河道管理条例》作如下修改：\n删去第二条。\n"
+            "本决定自公布之日起施行。\n")
+    assert parse_decision(text).part("河道管理条例（2017年修订）") is not None
+
+
+def test_adjacent_quotations_are_successive_items():
+    result = run("在第三条中增加三项，作为第三项、第四项、第五项：“（三）报告险情；”“（四）协助执法；”“（五）宣传。”")
+    assert article(result, 3).endswith("（二）清理障碍物；\n（三）报告险情；\n（四）协助执法；\n（五）宣传。")
+
+
+def test_fenbie_rewrites_each_place_with_its_own_wording():
+    result = run("将第一条、第七条分别修改为：“第一条 为了保护河道，制定本条例。”“第七条 本条例自2025年1月1日起施行。”")
+    assert article(result, 1) == "第一条 为了保护河道，制定本条例。"
+    assert article(result, 7) == "第七条 本条例自2025年1月1日起施行。"
+
+
+def test_new_section_with_its_articles_among_the_sections_of_its_chapter():
+    law = CODE.replace("第三章 罚则\n", "第三章 罚则\n第一节 一般\n").replace("第五条 戊。", "第二节 特别\n第五条 戊。")
+    ops, problems = parse_ops(["增加一节，作为第三章第二节：“第二节 加重", "“第五条 新。”"])
+    assert problems == []
+    result = apply(parse(law), ops)
+    assert result.failed == []
+    lines = result.document.to_text().splitlines()
+    assert lines[-7:] == ["第一节 一般", "第四条 丁。", "第二节 加重", "第五条 新。", "第三节 特别", "第六条 戊。", "己。"]
