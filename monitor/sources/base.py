@@ -5,27 +5,33 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from bs4 import BeautifulSoup
 
-from diffs.errors import ConfigError, InputError, SourceError
+from diffs.errors import ConfigError, FetchError, InputError, SourceError
 from monitor.extract import Extracted, extract_html, extract_pdf
 from monitor.http import Page, PoliteSession
+from monitor.sources.memo import DiscoveryMemo
 
 KINDS = {
     "shanghai-gazette": "monitor.sources.shanghai_gazette:ShanghaiGazette",
     "shanghai-series": "monitor.sources.shanghai_series:ShanghaiSeries",
     "shanghai-rules": "monitor.sources.shanghai_rules:ShanghaiRules",
     "gov-gongbao": "monitor.sources.gov_gongbao:GovGongbao",
+    "gov-policy": "monitor.sources.gov_policy:GovPolicy",
+    "shanghai-policy": "monitor.sources.shanghai_policy:ShanghaiPolicy",
+    "shanghai-normative": "monitor.sources.shanghai_normative:ShanghaiNormative",
     "generic": "monitor.sources.generic:Generic",
 }
 # doc_type of a whole gazette issue as one PDF: it holds many documents, so none of their metadata is its own
 WHOLE_ISSUE_PDF = "gazette-pdf"
 HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 TOTAL_PAGES_RE = re.compile(r"totalPage\s*:\s*(\d+)")
+# A listing without a page count is walked until a page adds nothing; never further than this.
+MAX_WALK_PAGES = 500
 
 
 @dataclass
@@ -67,6 +73,10 @@ def structure_error(url: str, expected: str, found: str) -> SourceError:
     return error
 
 
+def empty_page(url: str, expected: str, found: str = "no entries") -> SourceError:
+    return structure_error(url, expected, found)
+
+
 class Source:
     """Base of the adapters: subclasses set ``kind`` and implement ``discover``."""
 
@@ -82,11 +92,37 @@ class Source:
         self.name = name
         self.url = url
         self.options = options
+        # Pages below the entry page that failed or listed nothing: recorded, and the rest of the
+        # source is still discovered. Only a failing entry page fails the whole source.
+        self.problems: list[SourceError] = []
+        self.memo = DiscoveryMemo()
+        # Documents still listed on pages the memo says are final, so not fetched this cycle.
+        self.known_listed: set[str] = set()
         for option in ("max_issues", "max_pages"):
             self.limit(option)  # a bad limit is a configuration error, found when the config loads
 
     def discover(self, session: PoliteSession) -> Iterator[DocumentRef]:
         raise NotImplementedError
+
+    def skip(self, error: SourceError) -> None:
+        """Record a page below the entry page that could not be read; discovery goes on."""
+        self.problems.append(error)
+
+    def sub_page(self, session: PoliteSession, url: str, expected: str) -> BeautifulSoup | None:
+        """A page below the entry page, or None (recorded as a problem) when it cannot be fetched."""
+        try:
+            return load_html(session, url)[0]
+        except FetchError as err:
+            self.skip(structure_error(url, expected, f"the page could not be fetched ({err})"))
+            return None
+
+    def remember_final(self, url: str, reads: int | None = None) -> bool:
+        """True when ``url`` is a listing page read completely often enough: its documents count as
+        listed without a request this cycle."""
+        if not (self.memo.is_final(url, reads) if reads else self.memo.is_final(url)):
+            return False
+        self.known_listed.update(self.memo.leaves(url))
+        return True
 
     def fetch(self, session: PoliteSession, ref: DocumentRef, etag: str | None = None,
               last_modified: str | None = None) -> FetchedDocument | None:
@@ -139,15 +175,32 @@ def load_html(session: PoliteSession, url: str) -> tuple[BeautifulSoup, str]:
     return BeautifulSoup(html, "lxml"), html
 
 
-def paginated(session: PoliteSession, first_url: str, max_pages: int | None) -> Iterator[tuple[str, BeautifulSoup]]:
-    """index.html, index_2.html … index_N.html, N read from the pagination script (1 if absent)."""
+def paginated(session: PoliteSession, first_url: str, max_pages: int | None,
+              entries: Callable[[str, BeautifulSoup], list[str]]) -> Iterator[tuple[str, BeautifulSoup]]:
+    """index.html, index_2.html … of a listing. The page count comes from the pagination script
+    when the page has one; otherwise (live listings page with JavaScript) index_N is walked until a
+    page lists no entry not seen before or answers 404. ``entries`` gives a page's entry URLs."""
     soup, html = load_html(session, first_url)
     yield first_url, soup
     match = TOTAL_PAGES_RE.search(html)
-    total = int(match.group(1)) if match else 1
+    total = int(match.group(1)) if match else MAX_WALK_PAGES
     if max_pages:
         total = min(total, max_pages)
+    seen = set(entries(first_url, soup))
     stem = first_url.rsplit("/", 1)[0]
     for n in range(2, total + 1):
         url = f"{stem}/index_{n}.html"
-        yield url, load_html(session, url)[0]
+        if match:
+            yield url, load_html(session, url)[0]
+            continue
+        try:
+            soup = load_html(session, url)[0]
+        except FetchError as err:
+            if getattr(err, "status", None) in (404, 410):
+                return  # past the last page
+            raise
+        new = [u for u in entries(url, soup) if u not in seen]
+        if not new:
+            return
+        seen.update(new)
+        yield url, soup
