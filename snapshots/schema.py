@@ -84,5 +84,13 @@ V4 = """
 CREATE INDEX versions_text_sha ON versions(text_sha);
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4]
+# Discovery memo: listing pages (an issue's table of contents, a past year's page) a source has read
+# completely, how often, and the links they held, so a cycle does not fetch them again.
+DISCOVERY = """
+CREATE TABLE IF NOT EXISTS discovery_pages (
+    source TEXT NOT NULL, url TEXT NOT NULL, checks INTEGER NOT NULL, links_json TEXT NOT NULL, read_at TEXT,
+    PRIMARY KEY (source, url));
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, DISCOVERY]
 SCHEMA_VERSION = len(MIGRATIONS)

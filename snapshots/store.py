@@ -21,6 +21,7 @@ from diffs.normalize import normalize
 
 from . import blobs, rules as registry, search as fulltext
 from .identity import number_key, rule_name_key
+from .discovery import DiscoveryMixin
 from .migrations import migrate
 
 # The metadata keys of an extracted document that become columns of `documents`.
@@ -39,7 +40,7 @@ class SaveResult:
     previous_version_id: int | None
 
 
-class Store:
+class Store(DiscoveryMixin):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         try:

@@ -116,6 +116,34 @@ class Source:
             self.skip(structure_error(url, expected, f"the page could not be fetched ({err})"))
             return None
 
+    def listing_pages(self, session: PoliteSession, first_url: str,
+                      entries: Callable[[str, BeautifulSoup], list[str]]) -> Iterator[tuple[str, BeautifulSoup]]:
+        """index.html, index_2.html … of a listing, at most max_pages. The page count comes from the
+        pagination script when the page has one; otherwise (live listings page with JavaScript)
+        index_N is walked until a page lists no entry not seen before or answers 404. ``entries``
+        gives a page's entry URLs. A later page that fails is recorded and skipped."""
+        soup, html = load_html(session, first_url)
+        yield first_url, soup
+        match = TOTAL_PAGES_RE.search(html)
+        total = int(match.group(1)) if match else MAX_WALK_PAGES
+        total = min(total, self.limit("max_pages") or total)
+        seen = set(entries(first_url, soup))
+        stem = first_url.rsplit("/", 1)[0]
+        for n in range(2, total + 1):
+            url = f"{stem}/index_{n}.html"
+            try:
+                soup = load_html(session, url)[0]
+            except FetchError as err:
+                if not match and getattr(err, "status", None) in (404, 410):
+                    return  # past the last page of a listing without a page count
+                self.skip(structure_error(url, f"page {n} of the listing", f"the page could not be fetched ({err})"))
+                continue
+            new = [u for u in entries(url, soup) if u not in seen]
+            if not new and not match:
+                return
+            seen.update(new)
+            yield url, soup
+
     def remember_final(self, url: str, reads: int | None = None) -> bool:
         """True when ``url`` is a listing page read completely often enough: its documents count as
         listed without a request this cycle."""
@@ -173,34 +201,3 @@ def load_html(session: PoliteSession, url: str) -> tuple[BeautifulSoup, str]:
     page = session.get(url)
     html = HTML_COMMENT_RE.sub("", page.text)
     return BeautifulSoup(html, "lxml"), html
-
-
-def paginated(session: PoliteSession, first_url: str, max_pages: int | None,
-              entries: Callable[[str, BeautifulSoup], list[str]]) -> Iterator[tuple[str, BeautifulSoup]]:
-    """index.html, index_2.html … of a listing. The page count comes from the pagination script
-    when the page has one; otherwise (live listings page with JavaScript) index_N is walked until a
-    page lists no entry not seen before or answers 404. ``entries`` gives a page's entry URLs."""
-    soup, html = load_html(session, first_url)
-    yield first_url, soup
-    match = TOTAL_PAGES_RE.search(html)
-    total = int(match.group(1)) if match else MAX_WALK_PAGES
-    if max_pages:
-        total = min(total, max_pages)
-    seen = set(entries(first_url, soup))
-    stem = first_url.rsplit("/", 1)[0]
-    for n in range(2, total + 1):
-        url = f"{stem}/index_{n}.html"
-        if match:
-            yield url, load_html(session, url)[0]
-            continue
-        try:
-            soup = load_html(session, url)[0]
-        except FetchError as err:
-            if getattr(err, "status", None) in (404, 410):
-                return  # past the last page
-            raise
-        new = [u for u in entries(url, soup) if u not in seen]
-        if not new:
-            return
-        seen.update(new)
-        yield url, soup
