@@ -171,6 +171,16 @@ class MirrorServer:
         return {name: f"http://{self._bind_host}:{server.server_address[1]}"
                 for name, server in self._servers.items()}
 
+    def localize(self, body: bytes, content_type: str) -> bytes:
+        """Pages link the mirrored hosts by absolute URL (https://www.gov.cn/…) as the real ones do;
+        those links lead to this mirror's listeners instead, so a client never leaves loopback."""
+        if not content_type.startswith(("text/", "application/json")):
+            return body
+        for name, url in self.urls.items():
+            for scheme in (b"https://", b"http://"):
+                body = body.replace(scheme + name.encode(), url.encode())
+        return body
+
     # -- states ----------------------------------------------------------------------------
     @property
     def state(self) -> int:
@@ -391,7 +401,7 @@ def _handler_for(mirror: MirrorServer) -> type[BaseHTTPRequestHandler]:
                 self._simple(404, "<html><body><h1>404 Not Found</h1></body></html>".encode(),
                              "text/html", send_body=send_body)
                 return
-            body = mirror.archive.read(version)
+            body = mirror.localize(mirror.archive.read(version), version.content_type)
             content_type = version.content_type
             if kind == "no_charset":
                 content_type = content_type.split(";")[0]
