@@ -79,15 +79,111 @@ def test_series_lists_pages_without_commented_duplicates(mirror, session, seed_t
 
 
 def test_series_pagination_follows_the_page_count_script(mirror, session):
-    refs_all = list(source("shanghai-series", mirror, SH, "/nw11408/index.html").discover(session))
-    pages = [h.path for h in mirror.hits if h.path.startswith("/nw11408/index")]
+    refs_all = list(source("shanghai-series", mirror, SH, "/nw2407/index.html").discover(session))
+    pages = [h.path for h in mirror.hits if h.path.startswith("/nw2407/index")]
     n = len(pages)
-    assert n >= 2 and pages == ["/nw11408/index.html"] + [f"/nw11408/index_{i}.html" for i in range(2, n + 1)]
+    assert n >= 2 and pages == ["/nw2407/index.html"] + [f"/nw2407/index_{i}.html" for i in range(2, n + 1)]
     with pytest.raises(FetchError, match="404"):  # it stopped at the last page the script announces
-        session.get(mirror.urls[SH] + f"/nw11408/index_{n + 1}.html")
+        session.get(mirror.urls[SH] + f"/nw2407/index_{n + 1}.html")
     assert len({r.url for r in refs_all}) == len(refs_all)
-    refs_one = list(source("shanghai-series", mirror, SH, "/nw11408/index.html", max_pages=1).discover(session))
+    refs_one = list(source("shanghai-series", mirror, SH, "/nw2407/index.html", max_pages=1).discover(session))
     assert 0 < len(refs_one) < len(refs_all) and refs_one == refs_all[:len(refs_one)]
+
+
+def test_series_without_page_count_walks_until_404(mirror, session, seed_text):
+    # nw11408 (沪府办发) prints no totalPage: 11 documents of seed 003 on pages of 3, then index_5 is 404
+    refs = list(source("shanghai-series", mirror, SH, "/nw11408/index.html").discover(session))
+    pages = [h.path for h in mirror.hits if h.path.startswith("/nw11408/index")]
+    assert pages == ["/nw11408/index.html", "/nw11408/index_2.html", "/nw11408/index_3.html",
+                     "/nw11408/index_4.html", "/nw11408/index_5.html"]
+    assert len(refs) == len({r.url for r in refs}) == 11
+    assert seed_text("003").count("沪府办发〔") >= 11
+
+
+def test_series_without_page_count_stops_at_a_page_with_nothing_new(site, session):
+    entry = '<li><a href="/d/{n}.html" title="关于第{n}件事的通知">关于第{n}件事的通知</a><span class="time">2024-0{n}-01</span></li>'
+    page = lambda ns: ('<html><body><ul class="tadaty-list">' + "".join(entry.format(n=n) for n in ns)  # noqa: E731
+                       + "</ul></body></html>").encode()
+    site.routes["/s/index.html"] = lambda h, _: site.reply(h, 200, page([1, 2]), {"Content-Type": "text/html"})
+    site.routes["/s/index_2.html"] = lambda h, _: site.reply(h, 200, page([3]), {"Content-Type": "text/html"})
+    # a CMS that answers any page number with the last page: walking must stop, not loop
+    site.routes["/s/index_3.html"] = lambda h, _: site.reply(h, 200, page([3]), {"Content-Type": "text/html"})
+    series = get("shanghai-series")("t", site.url("/s/index.html"), {})
+    refs = list(series.discover(session))
+    assert [r.title for r in refs] == ["关于第1件事的通知", "关于第2件事的通知", "关于第3件事的通知"]
+    assert [r.doc_type for r in refs] == ["通知"] * 3
+    assert [p for p, _ in site.hits if p.startswith("/s/")] == ["/s/index.html", "/s/index_2.html", "/s/index_3.html"]
+
+
+def test_gov_gongbao_reads_the_older_index_with_year_keys_and_relative_gnames(mirror, session):
+    mirror.set_state(2)
+    gongbao = source("gov-gongbao", mirror, GOV, "/gbgl/xhtml/js/gbgl.json")
+    refs = list(gongbao.discover(session))
+    assert {r.issue for r in refs} == {"2013年第36号", "2016年第34号", "2024年第33号"}
+    assert not gongbao.problems
+    pdfs = [r for r in refs if r.doc_type == "gazette-pdf"]
+    assert [r.url.rsplit("/", 1)[1] for r in pdfs] == ["gwygb202433.pdf"]  # old issues leave the link empty
+
+
+GAZETTE_INDEX = """<html><body><ul>{}</ul></body></html>"""
+YEAR_PAGE = """<html><body><ul>{}</ul></body></html>"""
+
+
+def small_gazette(site, years: dict[int, list[int] | int]) -> None:
+    """A gazette on the loopback site: years -> issue numbers, or an HTTP status for the year page."""
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    links = "".join(f'<li><a href="/g/{y}/index.html"><h4>{y}年</h4></a></li>' for y in years)
+    site.routes["/g/index.html"] = lambda h, _: site.reply(h, 200, GAZETTE_INDEX.format(links).encode(), html)
+    for year, issues in years.items():
+        if isinstance(issues, int):
+            site.routes[f"/g/{year}/index.html"] = lambda h, _, code=issues: site.reply(h, code, b"error")
+            continue
+        items = "".join(f'<li><a href="/g/{year}/{n}/index.html">{year}年第{n}期</a></li>' for n in issues)
+        site.routes[f"/g/{year}/index.html"] = lambda h, _, body=YEAR_PAGE.format(items).encode(): site.reply(h, 200, body, html)
+        for n in issues:
+            toc = (f'<html><body><h3>【市政府文件】</h3><ul><li><a href="/{year}{n:02d}zfwj/{year}0{n}01/{"a" * 32}.html">'
+                   f'上海市人民政府关于第{n}期事项的通知</a></li></ul></body></html>').encode()
+            site.routes[f"/g/{year}/{n}/index.html"] = lambda h, _, body=toc: site.reply(h, 200, body, html)
+
+
+def test_gazette_failing_and_empty_year_pages_leave_the_other_issues(site, session):
+    # 2025 (the newest) has no issue yet; 2024's page fails; 2023 lists no issue; 2022 has two issues
+    small_gazette(site, {2025: [], 2024: 500, 2023: [], 2022: [1, 2]})
+    gazette = get("shanghai-gazette")("t", site.url("/g/index.html"), {"pdf": False})
+    refs = list(gazette.discover(session))
+    assert [r.issue for r in refs] == ["2022年第2期", "2022年第1期"]
+    assert [r.title for r in refs] == ["上海市人民政府关于第2期事项的通知", "上海市人民政府关于第1期事项的通知"]
+    assert [r.doc_type for r in refs] == ["通知", "通知"]
+    problems = sorted(p.url.rsplit("/", 2)[-2] for p in gazette.problems)
+    assert problems == ["2023", "2024"]  # not 2025: a year without issues yet is no error
+    assert all(p.expected and p.found for p in gazette.problems)
+
+
+def test_gazette_whose_entry_page_fails_is_a_source_error(site, session):
+    gazette = get("shanghai-gazette")("t", site.url("/g/index.html"), {})
+    with pytest.raises(FetchError):
+        list(gazette.discover(session))
+
+
+def test_incremental_discovery_stops_reading_final_issues(mirror, session):
+    from datetime import date, timedelta
+
+    from monitor.sources.memo import ISSUE_RECHECKS, DiscoveryMemo
+    memo = DiscoveryMemo(today=date(2025, 3, 1))
+    requests_per_day = []
+    for day in range(ISSUE_RECHECKS + 2):
+        gongbao = source("gov-gongbao", mirror, GOV, "/gongbao/gbgl.json")
+        gongbao.memo = DiscoveryMemo(memo.pages, today=date(2025, 3, 1) + timedelta(days=day))
+        before = len(mirror.hits)
+        refs = list(gongbao.discover(session))
+        requests_per_day.append(len([h for h in mirror.hits[before:] if h.path != "/robots.txt"]))
+        memo.pages = gongbao.memo.pages
+        if day < ISSUE_RECHECKS:
+            assert {r.issue for r in refs} == {"2013年第36号", "2016年第34号"}
+        else:  # read on three days: final; its documents are still listed, without a request
+            assert refs == [] and len(gongbao.known_listed) == 2
+    # two issue pages a day until they are final, then gbgl.json alone
+    assert requests_per_day == [3, 3, 3, 1, 1]
 
 
 def test_rules_library_gives_order_number_and_date(mirror, session, seed_text):
@@ -269,7 +365,9 @@ def test_new_gov_issue_lists_its_documents_with_issuer_and_title(mirror, session
     assert {r.issue for r in refs} == {"2024年第33号"}
     contents = [r for r in refs if r.doc_type != "gazette-pdf"]
     # a TOC entry reads "issuer<br>title" (or just the title): the issuer is not part of the title
-    assert [(r.doc_type, r.title) for r in contents] == [
-        ("国务院令", "国务院关于修改《全国年节及纪念日放假办法》的决定"), (None, "全国年节及纪念日放假办法")]
+    # the decree line and the title wrapped mid-line are one entry; doc_type is the kind, not the issuer
+    assert [(r.doc_type, r.number, r.title) for r in contents] == [
+        ("令", "中华人民共和国国务院令第797号", "国务院关于修改《全国年节及纪念日放假办法》的决定"),
+        ("办法", None, "全国年节及纪念日放假办法")]
     republished = gongbao.fetch(session, contents[1])
     assert republished.meta["issue"] == "2024年第33号" and republished.meta["published"].startswith("2024-11")
