@@ -490,6 +490,33 @@ def build_gov(out: ArchiveWriter, renderer: PdfRenderer | None) -> None:
                     stamp(issue.published), "application/pdf")
 
 
+# -- www.gov.cn: the latest-policy feed and the policy library ------------------------------------
+POLICY_FEED = "/zhengce/zuixin/ZUIXINZHENGCE.json"
+POLICY_LIBRARY = "/zhengce/zhengceku/gwywj/index.htm"
+
+
+def build_gov_policy(out: ArchiveWriter) -> None:
+    """The State Council documents of the gazette issues, also published as policies."""
+    policies = []  # (state, content path, title, number, date, document)
+    for issue in gov_issues():
+        for cid, lines, doc in issue.docs:
+            if doc.source != "国务院":
+                continue
+            number = next((re.sub(r"[（）]", "", line) for line in lines if "令（" in line), None)
+            path = f"/zhengce/content/{doc.date[:4]}{doc.date[5:7]}/content_{cid + 1}.htm"
+            policies.append((issue.state, path, doc.title, number, doc.date, doc))
+    for state, path, title, number, date, doc in policies:
+        out.put(GOV, path, state, pages.policy_page(title, number, doc.source, date, date, "综合政务\\其他",
+                                                    doc.paragraphs), stamp(date, 16, 0))
+    for state in range(MAX_STATE + 1):
+        visible = sorted((p for p in policies if p[0] <= state), key=lambda p: p[4], reverse=True)  # stable
+        feed = [{"TITLE": title, "SUB_TITLE": number or "", "URL": f"https://{GOV}{path}",
+                 "DOCRELPUBTIME": date} for _, path, title, number, date, _ in visible]
+        out.put(GOV, POLICY_FEED, state, json.dumps(feed, ensure_ascii=False), stamp(visible[0][4]), "application/json")
+        out.put(GOV, POLICY_LIBRARY, state, pages.policy_library([(path, title, date) for _, path, title, _, date, _
+                                                                   in visible]), stamp(visible[0][4]))
+
+
 def build(out: Path = ARCHIVE, pdf: bool = True) -> tuple[int, int, int]:
     """Build the whole archive into ``out``; returns (paths, blobs, bytes of blobs)."""
     writer = ArchiveWriter()
@@ -498,6 +525,7 @@ def build(out: Path = ARCHIVE, pdf: bool = True) -> tuple[int, int, int]:
         published = build_shanghai_gazette(writer, renderer) + build_series_and_library(writer)
         build_normative_db(writer, published)
         build_gov(writer, renderer)
+        build_gov_policy(writer)
     finally:
         if renderer:
             renderer.close()

@@ -295,6 +295,50 @@ def gov_article(heading: str, year: int, no: int, date: str, content_id: int, pa
 """
 
 
+def policy_page(title: str, number: str | None, issuer: str, signed: str, published: str, subject: str,
+                paragraphs: list[str]) -> str:
+    """A State Council policy page: table.bd1 describes it, div.TRS_UEDITOR holds the text."""
+    rows = [("索 引 号", "000014349/2024-00001"), ("主题分类", subject), ("发文机关", issuer), ("成文日期", _cn_date(signed)),
+            ("标　　题", title), ("发文字号", number or ""), ("发布日期", _cn_date(published))]
+    table = "\n".join(f"<tr><td><b>{esc(label)}：</b></td><td>{esc(value)}</td></tr>" for label, value in rows)
+    body = "\n".join(f'<p style="text-indent: 2em;">{esc(p)}</p>' for p in paragraphs)
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{esc(title)}_国务院文件_中国政府网</title>
+<meta name="firstpublishedtime" content="{published}-16:00:00"></head>
+<body>
+{_GOV_NAV}
+<div class="policyLibraryOverview_header"><table class="bd1">
+{table}
+</table></div>
+<div class="pages_content" id="UCAP-CONTENT"><div class="TRS_UEDITOR trs_paper_default">
+{body}
+</div></div>
+<div class="share"><a href="javascript:;">分享</a></div>
+{_GOV_FOOTER}
+</body></html>
+"""
+
+
+def _cn_date(day: str) -> str:
+    return f"{day[:4]}年{int(day[5:7])}月{int(day[8:])}日"
+
+
+def policy_library(items: list[tuple[str, str, str]]) -> str:
+    """A listing page of the policy library: .news_box .list ul li h4 > a, with the date."""
+    lis = "\n".join(f'<li><h4><a href="{href}" target="_blank">{esc(title)}</a><span class="date">{date}</span></h4></li>'
+                    for href, title, date in items)
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>国务院政策文件库_中国政府网</title></head>
+<body>
+{_GOV_NAV}
+<div class="news_box"><div class="list list_1 list_2"><ul>
+{lis}
+</ul></div></div>
+{_GOV_FOOTER}
+</body></html>
+"""
+
+
 # -- service.shanghai.gov.cn: the normative-document database ---------------------------------------
 def normative_list(rows: list[tuple[str, str, str, str]], page: int, total_pages: int) -> str:
     trs = "\n".join(

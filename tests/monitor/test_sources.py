@@ -298,6 +298,48 @@ def test_generic_source_reads_the_normative_document_database(mirror, session):
         list(broken.discover(session))
 
 
+def test_normative_database_adapter_reads_every_page_then_only_the_new_ones(mirror, session):
+    from monitor.sources.memo import DiscoveryMemo
+    listing = "/XingZhengWenDangKuJyh/XZGFList.aspx?Kind=1&pagesize=10"
+    db = source("shanghai-normative", mirror, "service.shanghai.gov.cn", listing)
+    refs = list(db.discover(session))
+    assert len(refs) == len({r.url for r in refs}) >= 5 and not db.problems
+    assert all("XZGFDetails.aspx?docid=" in r.url for r in refs)
+    land = next(r for r in refs if "土地资源" in r.title)
+    # the list writes some numbers with a space before 号: the canonical form has none
+    assert (land.number, land.published) == ("沪府规〔2018〕21号", "2018-11-15")
+    assert all(re.fullmatch(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号", r.number) for r in refs)
+    doc = db.fetch(session, land)
+    assert doc.meta["title"] == land.title and doc.meta["number"] == "沪府规〔2018〕21号"
+    # the next cycle: page 1 holds nothing new, so the older pages are not read again
+    again = source("shanghai-normative", mirror, "service.shanghai.gov.cn", listing)
+    again.memo = DiscoveryMemo(db.memo.pages)
+    before = len(mirror.hits)
+    fresh = list(again.discover(session))
+    pages = [h.path for h in mirror.hits[before:] if "XZGFList" in h.path]
+    assert len(pages) == 1 and {r.url for r in fresh} | again.known_listed == {r.url for r in refs}
+
+
+def test_gov_policy_feed_and_library(mirror, session):
+    mirror.set_state(2)
+    feed = source("gov-policy", mirror, GOV, "/zhengce/zuixin/ZUIXINZHENGCE.json")
+    refs = list(feed.discover(session))
+    assert [(r.title, r.number, r.published, r.doc_type) for r in refs] == [
+        ("国务院关于修改《全国年节及纪念日放假办法》的决定", "国务院令第797号", "2024-11-10", "令"),
+        ("全国年节及纪念日放假办法", None, "2024-11-10", "办法"),
+        ("全国年节及纪念日放假办法", None, "2013-12-11", "办法")]
+    decision = feed.fetch(session, refs[0])
+    assert decision.meta["issuer"] == "国务院" and decision.meta["number"] == "国务院令第797号"
+    assert decision.meta["signed"] == "2024-11-10" and decision.meta["doc_type"] == "令"
+    assert decision.text.startswith("国务院决定对《全国年节及纪念日放假办法》作如下修改")
+    for junk in ("发文机关", "分享", "版权所有"):
+        assert junk not in decision.text
+    library = source("gov-policy", mirror, GOV, "/zhengce/zhengceku/gwywj/index.htm")
+    assert [r.url for r in library.discover(session)] == [r.url for r in refs]
+    with pytest.raises(SourceError, match="TITLE"):
+        list(source("gov-policy", mirror, GOV, "/gongbao/gbgl.json").discover(session))
+
+
 def test_unknown_kind_and_option_are_config_errors():
     with pytest.raises(ConfigError, match="unknown source kind"):
         get("rss")
