@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "outbox": ("regwatch.commands.notify:outbox", "Show pending, sent and failed messages."),
     "serve": ("regwatch.commands.serve:serve", "Serve the review web UI."),
     "demo": ("regwatch.commands.demo:demo", "The whole job on the bundled offline mirror, end to end."),
+    "import": ("regwatch.commands.imports:import_", "Import texts you obtained yourself (docx, pdf, html, txt) as versions."),
 }
 
 
