@@ -230,9 +230,9 @@ def build_shanghai_gazette(out: ArchiveWriter, renderer: PdfRenderer | None) -> 
             path = gazette_doc_path(issue, doc)
             links = [(attachment_path(doc, a), a.title + ".pdf") for a in doc.attachments]
             related = [(p, t) for s, t, p in toc if p != path][:3]
-            render = lambda paragraphs: pages.shanghai_document(  # noqa: E731
-                doc.title, doc.number, doc.date, doc.source, paragraphs, links, related,
-                column="市政府公报")
+            def render(paragraphs: list[str], doc: Doc = doc, links: list = links, related: list = related) -> str:
+                return pages.shanghai_document(doc.title, doc.number, doc.date, doc.source, paragraphs, links,
+                                               related, column="市政府公报")
             out.put(SH, path, issue.state, render(doc.paragraphs), stamp(issue.published))
             if (key, doc.title) == FORMATTING_ONLY:
                 out.put(SH, path, 2, render(reformat(doc.paragraphs)), stamp("2025-01-20", 9, 30))

@@ -165,8 +165,9 @@ def rules_listing(rows: list[tuple[str, str, str]], page: int) -> str:
     """A page of the rules library: the second cell's <a> wraps two <p>, the name and the 令 line;
     no page count on the page."""
     trs = "\n".join(
-        f'<tr><td class="num">{(page - 1) * 10 + n}</td><td><a href="{href}" target="_blank"><p class="r-title">{esc(title)}</p>'
-        f'<p class="r-info">{esc(line)}</p></a></td><td><a href="{href[:-5]}.doc">DOC</a> <a href="{href[:-5]}.pdf">PDF</a></td></tr>'
+        f'<tr><td class="num">{(page - 1) * 10 + n}</td><td><a href="{href}" target="_blank">'
+        f'<p class="r-title">{esc(title)}</p><p class="r-info">{esc(line)}</p></a></td>'
+        f'<td><a href="{href[:-5]}.doc">DOC</a> <a href="{href[:-5]}.pdf">PDF</a></td></tr>'
         for n, (href, title, line) in enumerate(rows, start=1))
     return (_shanghai_head("现行有效规章 上海市人民政府") + _SH_HEADER +
             f"""<div class="container"><div class="crumbs"><a href="/index.html">首页</a> &gt; 现行有效规章</div>
@@ -237,7 +238,8 @@ def gov_issue(year: int, no: int, toc: list[tuple[str, list[str]]], pdf_rel: str
 </html>
 <div class="gb-header"><ul class="year-nav"><li class="first">上一号</li><li class="selector" id="year">{year}</li>
 <li class="selector sel2" id="num">{no}</li><li class="last">下一号</li></ul>
-<ul class="tool"><li class="border">目 录</li><li class="gbpdf"><a href="{pdf_rel}" target="_blank"><img src="/images/trs_zc_downloadgongbao.png" /></a></li></ul></div>
+<ul class="tool"><li class="border">目 录</li>
+<li class="gbpdf"><a href="{pdf_rel}" target="_blank"><img src="/images/trs_zc_downloadgongbao.png" /></a></li></ul></div>
 <div class="left"><ul class="years">{_GOV_YEAR_LINKS}</ul></div>
 <div class="box">
 <ul>

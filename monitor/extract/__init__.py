@@ -1,6 +1,7 @@
-"""Clean text and metadata from what the sites serve, split by concern: ``html`` (document pages),
-``pdf``, ``meta`` (文号, dates, issuer and the line cleaning they share), ``crawl`` (noisy text
-holding several documents) and ``files`` (a document file a user imports). The public names stay importable from ``monitor.extract``."""
+"""Clean text and metadata from what the sites serve, split by concern: ``html`` (document
+pages), ``pdf``, ``meta`` (文号, dates, issuer and the line cleaning they share), ``crawl`` (noisy text
+holding several documents) and ``files`` (a document file a user imports). The public names stay
+importable from ``monitor.extract``."""
 from monitor.extract.crawl import split_documents
 from monitor.extract.files import read_document
 from monitor.extract.html import element_text, extract_html

@@ -101,7 +101,8 @@ def test_series_without_page_count_walks_until_404(mirror, session, seed_text):
 
 
 def test_series_without_page_count_stops_at_a_page_with_nothing_new(site, session):
-    entry = '<li><a href="/d/{n}.html" title="关于第{n}件事的通知">关于第{n}件事的通知</a><span class="time">2024-0{n}-01</span></li>'
+    entry = ('<li><a href="/d/{n}.html" title="关于第{n}件事的通知">关于第{n}件事的通知</a>'
+             '<span class="time">2024-0{n}-01</span></li>')
     page = lambda ns: ('<html><body><ul class="tadaty-list">' + "".join(entry.format(n=n) for n in ns)  # noqa: E731
                        + "</ul></body></html>").encode()
     site.routes["/s/index.html"] = lambda h, _: site.reply(h, 200, page([1, 2]), {"Content-Type": "text/html"})
@@ -139,7 +140,8 @@ def small_gazette(site, years: dict[int, list[int] | int]) -> None:
             site.routes[f"/g/{year}/index.html"] = lambda h, _, code=issues: site.reply(h, code, b"error")
             continue
         items = "".join(f'<li><a href="/g/{year}/{n}/index.html">{year}年第{n}期</a></li>' for n in issues)
-        site.routes[f"/g/{year}/index.html"] = lambda h, _, body=YEAR_PAGE.format(items).encode(): site.reply(h, 200, body, html)
+        year_body = YEAR_PAGE.format(items).encode()
+        site.routes[f"/g/{year}/index.html"] = lambda h, _, body=year_body: site.reply(h, 200, body, html)
         for n in issues:
             toc = (f'<html><body><h3>【市政府文件】</h3><ul><li><a href="/{year}{n:02d}zfwj/{year}0{n}01/{"a" * 32}.html">'
                    f'上海市人民政府关于第{n}期事项的通知</a></li></ul></body></html>').encode()
