@@ -490,6 +490,31 @@ def build_gov(out: ArchiveWriter, renderer: PdfRenderer | None) -> None:
                     stamp(issue.published), "application/pdf")
 
 
+# -- the Shanghai policy platform's API (POST /gwk/policy/page, /gwk/policy/detail) -----------------
+POLICY_PAGE, POLICY_DETAIL = "/gwk/policy/page", "/gwk/policy/detail"
+
+
+def build_policy_platform(out: ArchiveWriter, published: list[tuple[Doc, int]]) -> None:
+    """Every numbered Shanghai document also appears on the policy platform: the archive holds all
+    records of each state (the server pages them) and one detail answer per document."""
+    numbered = [(doc, since) for doc, since in published if doc.number]
+    for doc, since in numbered:
+        business = hex_id("policy", doc.title, doc.number)[:16]
+        txt = "".join(f"<p>{pages.esc(p)}</p>" for p in [doc.number] + doc.paragraphs)
+        detail = {"code": 200, "data": {"businessId": business, "title": doc.title, "txt": txt}}
+        out.put(SH, f"{POLICY_DETAIL}?businessId={business}", since, json.dumps(detail, ensure_ascii=False),
+                stamp(doc.date), "application/json")
+    for state in range(MAX_STATE + 1):
+        visible = sorted(((d, s) for d, s in numbered if s <= state), key=lambda pair: (pair[0].date, pair[0].number),
+                         reverse=True)
+        records = [{"title": doc.title, "publishDate": f"{doc.date} 00:00:00", "siteId": "1",
+                    "businessId": hex_id("policy", doc.title, doc.number)[:16], "effectiveFlag": "1",
+                    "attrs": {"agency": doc.source, "documentAgency": doc.number, "policyLevel": "市级",
+                              "zwPDFUrl": ""}} for doc, _ in visible]
+        out.put(SH, POLICY_PAGE, state, json.dumps(records, ensure_ascii=False), stamp("2025-06-01"),
+                "application/json")
+
+
 # -- www.gov.cn: the latest-policy feed and the policy library ------------------------------------
 POLICY_FEED = "/zhengce/zuixin/ZUIXINZHENGCE.json"
 POLICY_LIBRARY = "/zhengce/zhengceku/gwywj/index.htm"
@@ -524,6 +549,7 @@ def build(out: Path = ARCHIVE, pdf: bool = True) -> tuple[int, int, int]:
     try:
         published = build_shanghai_gazette(writer, renderer) + build_series_and_library(writer)
         build_normative_db(writer, published)
+        build_policy_platform(writer, published)
         build_gov(writer, renderer)
         build_gov_policy(writer)
     finally:

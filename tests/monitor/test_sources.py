@@ -415,3 +415,25 @@ def test_new_gov_issue_lists_its_documents_with_issuer_and_title(mirror, session
         ("办法", None, "全国年节及纪念日放假办法")]
     republished = gongbao.fetch(session, contents[1])
     assert republished.meta["issue"] == "2024年第33号" and republished.meta["published"].startswith("2024-11")
+
+
+def test_shanghai_policy_api_pages_details_and_incremental_reads(mirror, session, seed_text):
+    from monitor.sources.memo import DiscoveryMemo
+    api = source("shanghai-policy", mirror, SH, "/gwk/policy/page", page_size=5)
+    refs = list(api.discover(session))
+    posts = [h for h in mirror.hits if h.method == "POST" and h.path == "/gwk/policy/page"]
+    assert len(refs) == len({r.url for r in refs}) and len(posts) == -(-len(refs) // 5) >= 2  # every page, once
+    assert all(r.number and r.published and r.title for r in refs)
+    dates = [r.published for r in refs]
+    assert dates == sorted(dates, reverse=True)  # newest first
+    land = next(r for r in refs if r.number == "沪府规〔2018〕21号")
+    doc = api.fetch(session, land)
+    assert doc.text.startswith("沪府规〔2018〕21号\n") and "土地资源" in doc.meta["title"]
+    assert squash(max(doc.text.split("\n"), key=len)) in squash(seed_text("003"))
+    again = source("shanghai-policy", mirror, SH, "/gwk/policy/page", page_size=5)
+    again.memo = DiscoveryMemo(api.memo.pages)
+    before = len(mirror.hits)
+    assert len(list(again.discover(session))) == 5 and len(again.known_listed) == len(refs) - 5
+    assert len([h for h in mirror.hits[before:] if h.method == "POST"]) == 1
+    with pytest.raises(ConfigError):
+        source("shanghai-policy", mirror, SH, "/gwk/policy/page", page_size=0)
