@@ -375,7 +375,8 @@ def test_gazette_issue_matches_its_table_of_contents(mirror, session, seed_text,
     toc = seed_toc(seed_text(seed))
     assert {r.section for r in refs} == set(toc)
     for ref in refs:
-        assert squash(ref.title).replace("〈", "《").replace("〉", "》") in toc[ref.section].replace("〈", "《").replace("〉", "》"), ref.title
+        left = squash(ref.title).replace("〈", "《").replace("〉", "》")
+        assert left in toc[ref.section].replace("〈", "《").replace("〉", "》"), ref.title
     assert len([r for r in refs if r.section == "政策解读"]) == toc["政策解读"].count("政策解读")
     body = squash(seed_text(seed))
     for ref in refs:
@@ -437,3 +438,25 @@ def test_shanghai_policy_api_pages_details_and_incremental_reads(mirror, session
     assert len([h for h in mirror.hits[before:] if h.method == "POST"]) == 1
     with pytest.raises(ConfigError):
         source("shanghai-policy", mirror, SH, "/gwk/policy/page", page_size=0)
+
+
+def test_cycle_with_a_failing_year_page_stores_the_other_years_and_records_the_page(mirror, tmp_path):
+    from monitor.config import Schedule, SourceConfig
+    from monitor.pipeline import run_source
+    from snapshots import Store
+
+    mirror.set_state(2)
+    mirror.set_fault(SH, "/nw2404/nw2022/index.html", "status", code=500)
+    config = SourceConfig("gazette", "shanghai-gazette", mirror.urls[SH] + "/nw2404/index.html", Schedule(seconds=3600),
+                          0.0, {"pdf": False})
+    with Store(tmp_path / "regwatch.db") as store:
+        report = run_source(config, store)
+        fetched = [url for (url,) in store.conn.execute("SELECT url FROM fetches WHERE outcome IN ('new', 'changed')")]
+        events = store.conn.execute("SELECT url, payload FROM events WHERE kind = 'source_error'").fetchall()
+    assert report.failed is None and not report.ok and len(report.problems) == 1
+    # documents are at /{YYYY}{NN}{section}/…: 2021 and 2025 stored, 2022's two issues wait for the next cycle
+    issues = {re.sub(r"^http://[^/]+/(\d{6}).*", r"\1", url) for url in fetched}
+    assert issues == {"202124", "202502"}
+    ((url, payload),) = events
+    assert url.endswith("/nw2404/nw2022/index.html")
+    assert '"expected"' in payload and "HTTP 500" in payload and '"partial": true' in payload
