@@ -32,6 +32,9 @@ SOURCES = [  # (kind, host, path)
     ("shanghai-series", "www.shanghai.gov.cn", "/nw11408/index.html"),
     ("shanghai-rules", "www.shanghai.gov.cn", "/xxzfgzwj/index.html"),
     ("gov-gongbao", "www.gov.cn", "/gongbao/"),
+    ("gov-policy", "www.gov.cn", "/zhengce/zuixin/ZUIXINZHENGCE.json"),
+    ("shanghai-normative", "service.shanghai.gov.cn", "/XingZhengWenDangKuJyh/XZGFList.aspx?pagesize=10"),
+    ("shanghai-policy", "www.shanghai.gov.cn", "/gwk/policy/page"),
 ]
 
 

@@ -116,33 +116,45 @@ class Source:
             self.skip(structure_error(url, expected, f"the page could not be fetched ({err})"))
             return None
 
-    def listing_pages(self, session: PoliteSession, first_url: str,
-                      entries: Callable[[str, BeautifulSoup], list[str]]) -> Iterator[tuple[str, BeautifulSoup]]:
+    def listing_pages(self, session: PoliteSession, first_url: str, entries: Callable[[str, BeautifulSoup], list[str]],
+                      newest_first: bool = False) -> Iterator[tuple[str, BeautifulSoup]]:
         """index.html, index_2.html … of a listing, at most max_pages. The page count comes from the
         pagination script when the page has one; otherwise (live listings page with JavaScript)
         index_N is walked until a page lists no entry not seen before or answers 404. ``entries``
-        gives a page's entry URLs. A later page that fails is recorded and skipped."""
+        gives a page's entry URLs. A later page that fails is recorded and skipped.
+
+        ``newest_first``: the listing only grows at its head, so once a page lists nothing but
+        entries read in an earlier cycle the older pages are not read again (their entries stay
+        listed, in ``known_listed``)."""
+        known = set(self.memo.pages.get(first_url, {}).get("links", [])) if newest_first else set()
         soup, html = load_html(session, first_url)
-        yield first_url, soup
         match = TOTAL_PAGES_RE.search(html)
         total = int(match.group(1)) if match else MAX_WALK_PAGES
         total = min(total, self.limit("max_pages") or total)
-        seen = set(entries(first_url, soup))
+        last_page = entries(first_url, soup)
+        seen = list(dict.fromkeys(last_page))
+        yield first_url, soup
         stem = first_url.rsplit("/", 1)[0]
         for n in range(2, total + 1):
+            if known and last_page and all(u in known for u in last_page):
+                break  # the page before held nothing new: the older pages neither
             url = f"{stem}/index_{n}.html"
             try:
                 soup = load_html(session, url)[0]
             except FetchError as err:
                 if not match and getattr(err, "status", None) in (404, 410):
-                    return  # past the last page of a listing without a page count
+                    break  # past the last page of a listing without a page count
                 self.skip(structure_error(url, f"page {n} of the listing", f"the page could not be fetched ({err})"))
                 continue
-            new = [u for u in entries(url, soup) if u not in seen]
+            last_page = entries(url, soup)
+            new = [u for u in last_page if u not in seen]
             if not new and not match:
-                return
-            seen.update(new)
+                break
+            seen += new
             yield url, soup
+        if newest_first:
+            self.known_listed.update(known - set(seen))
+            self.memo.read(first_url, list(dict.fromkeys(seen + sorted(known))))
 
     def remember_final(self, url: str, reads: int | None = None) -> bool:
         """True when ``url`` is a listing page read completely often enough: its documents count as

@@ -17,8 +17,9 @@ from monitor.http import PoliteSession
 from monitor.sources.base import WHOLE_ISSUE_PDF, DocumentRef, Source, load_html, structure_error
 
 DOCUMENT_PATH_RE = re.compile(r"^/(\d{4})(\d{2})([a-z]+)/(\d{8})/[0-9a-f]{32}\.html$")
-YEAR_RE = re.compile(r"^\s*(\d{4})\s*年\s*$")
+YEAR_RE = re.compile(r"^\s*(\d{4})\s*年?\s*(?:度)?\s*(?:政府公报|公报)?\s*$")  # 2024年, 2024, 2024年公报
 ISSUE_RE = re.compile(r"(?:(\d{4})\s*年\s*)?第\s*(\d+)\s*期")  # the year page may omit the year
+FIRST_YEAR = 1950  # a bare "2024" link is a year only within the gazette's possible years
 SECTION_RE = re.compile(r"^\s*【\s*(.+?)\s*】\s*$")
 
 
@@ -46,7 +47,7 @@ class ShanghaiGazette(Source):
         years = {}
         for link in soup.find_all("a", href=True):
             match = YEAR_RE.match(link.get_text())
-            if match:
+            if match and FIRST_YEAR <= int(match.group(1)) <= self.memo.today.year + 1:
                 years[int(match.group(1))] = urljoin(self.url, link["href"])
         if not years:
             raise structure_error(self.url, "links to the gazette's years (<a><h4>2024年</h4></a>)",

@@ -1,7 +1,8 @@
 """A Shanghai document series listing (沪府规 nw42944, 市政府令 nw2407, …) with index_N pagination.
 
 Entries are ``ul.tadaty-list li > a[title]`` with ``span.time``. The live listings page with
-JavaScript: without a ``totalPage`` count every index_N is walked until one adds nothing new.
+JavaScript: without a ``totalPage`` count every index_N is walked until one adds nothing new. The
+list grows at its head: once a page holds only entries read before, older pages are not re-read.
 """
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ class ShanghaiSeries(Source):
 
     def discover(self, session: PoliteSession) -> Iterator[DocumentRef]:
         first = True
-        for page_url, soup in self.listing_pages(session, self.url, lambda url, s: [r.url for r in self.entries(url, s)]):
+        pages = self.listing_pages(session, self.url, lambda url, s: [r.url for r in self.entries(url, s)],
+                                   newest_first=True)
+        for page_url, soup in pages:
             refs = self.entries(page_url, soup)
             if not refs:
                 items = soup.select("ul.tadaty-list li")

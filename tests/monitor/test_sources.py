@@ -98,6 +98,16 @@ def test_series_without_page_count_walks_until_404(mirror, session, seed_text):
                      "/nw11408/index_4.html", "/nw11408/index_5.html"]
     assert len(refs) == len({r.url for r in refs}) == 11
     assert seed_text("003").count("沪府办发〔") >= 11
+    # the next cycle: page 1 holds nothing new, so the older pages are not read again
+    from monitor.sources.memo import DiscoveryMemo
+    series = source("shanghai-series", mirror, SH, "/nw11408/index.html")
+    first = source("shanghai-series", mirror, SH, "/nw11408/index.html")
+    list(first.discover(session))
+    series.memo = DiscoveryMemo(first.memo.pages)
+    before = len(mirror.hits)
+    again = list(series.discover(session))
+    assert [h.path for h in mirror.hits[before:]] == ["/nw11408/index.html"]
+    assert len(again) == 3 and {r.url for r in again} | series.known_listed == {r.url for r in refs}
 
 
 def test_series_without_page_count_stops_at_a_page_with_nothing_new(site, session):
