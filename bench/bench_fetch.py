@@ -67,6 +67,8 @@ def main() -> None:
               f"(min {min(rates):.1f}, max {max(rates):.1f})")
         html_times, pdf_times = [], []
         for doc in documents:
+            if "json" in doc.content_type:
+                continue  # an API answer (shanghai-policy), not a page
             start = time.perf_counter()
             if doc.raw.startswith(b"%PDF"):
                 extract_pdf(doc.raw)

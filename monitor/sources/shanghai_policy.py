@@ -4,7 +4,8 @@
 "totalPage", "records": [{"title", "publishDate", "siteId", "businessId", "effectiveFlag", "attrs":
 {"agency", "documentAgency", "policyLevel", "zwPDFUrl"}}]}}``, newest first;
 ``POST …/gwk/policy/detail {"siteId", "businessId"}`` answers the text in ``data.txt``. The
-source's URL is the page endpoint. A cycle reads pages until one holds nothing it has seen before.
+source's URL is the page endpoint. A cycle reads pages until one holds nothing it has seen before,
+and fetches the details of new records only (known ones are revisited in rotation).
 """
 from __future__ import annotations
 
@@ -54,7 +55,13 @@ class ShanghaiPolicy(Source):
                     raise structure_error(self.url, PAGE_SHAPE, "no records")
                 break
             seen += [ref.url for ref in refs]
-            yield from refs
+            # a detail cannot be asked conditionally: a record read before is fetched again only
+            # when the pipeline revisits it in rotation
+            for ref in refs:
+                if ref.url in known:
+                    self.known_listed.add(ref.url)
+                else:
+                    yield ref
             if known and all(ref.url in known for ref in refs):
                 break  # newest first: the rest was read before
             if isinstance(data.get("totalPage"), int):

@@ -444,7 +444,7 @@ def test_shanghai_policy_api_pages_details_and_incremental_reads(mirror, session
     again = source("shanghai-policy", mirror, SH, "/gwk/policy/page", page_size=5)
     again.memo = DiscoveryMemo(api.memo.pages)
     before = len(mirror.hits)
-    assert len(list(again.discover(session))) == 5 and len(again.known_listed) == len(refs) - 5
+    assert list(again.discover(session)) == [] and again.known_listed == {r.url for r in refs}
     assert len([h for h in mirror.hits[before:] if h.method == "POST"]) == 1
     with pytest.raises(ConfigError):
         source("shanghai-policy", mirror, SH, "/gwk/policy/page", page_size=0)
