@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
-from monitor.extract import clean_line, doc_kind, normalize_number, parse_date
+from monitor.extract import clean_line, normalize_number, parse_date
 from monitor.http import PoliteSession
 from monitor.sources.base import DocumentRef, Source, structure_error
 
@@ -49,5 +49,5 @@ class ShanghaiRules(Source):
             info = " ".join(paragraphs[1:])
             refs.append(DocumentRef(url=urljoin(page_url, link["href"].strip()), title=title,
                                     published=parse_date(info), number=normalize_number(info),
-                                    doc_type=doc_kind(title) or "规章"))
+                                    doc_type="规章"))  # the legal category every rule of the library has
         return refs
