@@ -470,3 +470,26 @@ def test_cycle_with_a_failing_year_page_stores_the_other_years_and_records_the_p
     ((url, payload),) = events
     assert url.endswith("/nw2404/nw2022/index.html")
     assert '"expected"' in payload and "HTTP 500" in payload and '"partial": true' in payload
+
+
+def test_no_change_cycles_stop_reading_final_issues_through_the_store(mirror, tmp_path):
+    from datetime import date, timedelta
+
+    from monitor.config import Schedule, SourceConfig
+    from monitor.pipeline import run_source
+    from monitor.sources.memo import ISSUE_RECHECKS, REVISITS_PER_CYCLE
+    from snapshots import Store
+
+    config = SourceConfig("gongbao", "gov-gongbao", mirror.urls[GOV] + "/gongbao/gbgl.json", Schedule(seconds=3600), 0.0)
+    with Store(tmp_path / "regwatch.db") as store:
+        for day in range(ISSUE_RECHECKS + 1):
+            before = len(mirror.hits)
+            report = run_source(config, store, today=date(2025, 3, 1) + timedelta(days=day))
+        last = [h.path for h in mirror.hits[before:] if h.path != "/robots.txt"]
+        pages = store.discovery_pages("gongbao")
+        documents = len(store.documents())
+    assert report.ok and documents == 2
+    assert all(entry["checks"] == ISSUE_RECHECKS for entry in pages.values()) and len(pages) == 2
+    # the last cycle: the index, no issue page, and only the documents revisited in rotation
+    assert last[0] == "/gongbao/gbgl.json" and not any(p.endswith("/") for p in last)
+    assert len(last) - 1 <= REVISITS_PER_CYCLE
