@@ -124,3 +124,54 @@ def test_saved_article_page(name):
     assert any(line.startswith("第一条") for line in lines)
     for junk in CHROME:
         assert junk not in doc.text, junk
+
+
+def test_a_cycle_over_the_saved_site_stores_the_saved_articles(real_gov_site, tmp_path):
+    from monitor.config import Schedule, SourceConfig
+    from monitor.pipeline import run_source
+    from snapshots import Store
+
+    base, _ = real_gov_site
+    config = SourceConfig("gongbao", "gov-gongbao", base + "/gongbao/gbgl.json", Schedule(seconds=3600), 0.0)
+    with Store(tmp_path / "regwatch.db") as store:
+        report = run_source(config, store)
+        documents = {d["title"]: d for d in store.documents()}
+    assert report.failed is None and len(report.problems) == 4  # the 4 issue pages not saved
+    # of the saved articles, two belong to saved issues; the other entries' pages answer 404 (skipped)
+    assert report.outcomes.get("new") == 2 and report.outcomes.get("skipped") == 92
+    credit = documents["征信业管理条例"]
+    assert (credit["number"], credit["issue"], credit["doc_type"]) == ("中华人民共和国国务院令第631号", "2013年第4号", "令")
+    p2p = documents["网络借贷信息中介机构业务活动管理暂行办法"]
+    assert p2p["issue"] == "2017年第9号" and p2p["issuer"].endswith("国家互联网信息办公室")
+
+
+def test_flk_robots_forbids_every_request(tmp_path):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from diffs.errors import FetchError
+
+    robots = (require_real_pages() / "robots_flk.npc.gov.cn.txt").read_bytes()
+    hits = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            hits.append(self.path)
+            body = robots if self.path == "/robots.txt" else b"<html><body>law</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with PoliteSession(min_interval=0) as session, pytest.raises(FetchError, match="robots.txt"):
+            session.get(f"http://127.0.0.1:{server.server_address[1]}/index.html")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert hits == ["/robots.txt"]  # nothing but robots.txt was asked
