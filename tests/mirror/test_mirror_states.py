@@ -276,3 +276,26 @@ def test_normative_document_database(mirror):
     after = rows()
     numbers = lambda listed: {n.replace(" ", "") for _, n, _ in listed}  # noqa: E731
     assert numbers(after) - numbers(before) == {"沪府规〔2022〕6号"}  # published in gazette 第14期
+
+
+def test_policy_platform_api_pages_records_and_answers_details(mirror):
+    base = mirror.urls["www.shanghai.gov.cn"]
+
+    def post(path: str, payload) -> requests.Response:
+        return requests.post(base + path, json=payload, timeout=5)
+
+    first = post("/gwk/policy/page", {"pageNo": 1, "pageSize": 4}).json()["data"]
+    total = first["totalCount"]
+    assert first["totalPage"] == -(-total // 4) and len(first["records"]) == 4
+    records = [r for n in range(1, first["totalPage"] + 1)
+               for r in post("/gwk/policy/page", {"pageNo": n, "pageSize": 4}).json()["data"]["records"]]
+    assert len(records) == len({r["businessId"] for r in records}) == total
+    record = records[0]
+    assert {"title", "publishDate", "siteId", "businessId", "effectiveFlag", "attrs"} <= set(record)
+    assert {"agency", "documentAgency", "policyLevel", "zwPDFUrl"} <= set(record["attrs"])
+    detail = post("/gwk/policy/detail", {"siteId": record["siteId"], "businessId": record["businessId"]}).json()
+    assert detail["data"]["txt"].startswith(f"<p>{record['attrs']['documentAgency']}</p>")
+    assert post("/gwk/policy/page", {"pageNo": 1, "pageSize": 151}).status_code == 400  # the API caps pages at 150
+    assert requests.post(base + "/gwk/policy/page", data=b"{not json", timeout=5).status_code == 400
+    mirror.set_state(3)
+    assert post("/gwk/policy/page", {"pageNo": 1, "pageSize": 4}).json()["data"]["totalCount"] > total
