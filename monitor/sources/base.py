@@ -73,10 +73,6 @@ def structure_error(url: str, expected: str, found: str) -> SourceError:
     return error
 
 
-def empty_page(url: str, expected: str, found: str = "no entries") -> SourceError:
-    return structure_error(url, expected, found)
-
-
 class Source:
     """Base of the adapters: subclasses set ``kind`` and implement ``discover``."""
 
@@ -156,10 +152,10 @@ class Source:
             self.known_listed.update(known - set(seen))
             self.memo.read(first_url, list(dict.fromkeys(seen + sorted(known))))
 
-    def remember_final(self, url: str, reads: int | None = None) -> bool:
+    def remember_final(self, url: str) -> bool:
         """True when ``url`` is a listing page read completely often enough: its documents count as
         listed without a request this cycle."""
-        if not (self.memo.is_final(url, reads) if reads else self.memo.is_final(url)):
+        if not self.memo.is_final(url):
             return False
         self.known_listed.update(self.memo.leaves(url))
         return True
