@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
@@ -21,6 +22,14 @@ LIBRARY_ITEMS = ".news_box .list ul li h4 > a[href]"
 DESCRIPTION = {"发文机关": "issuer", "发文字号": "number", "成文日期": "signed", "发布日期": "published",
                "主题分类": "subject", "标题": "title"}
 MAX_FEED_ENTRIES = 5000
+CST = timezone(timedelta(hours=8))
+
+
+def feed_date(value) -> str | None:
+    """DOCRELPUBTIME as a date: "2024-11-10" (or with a time), or epoch milliseconds."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 10**14:
+        return datetime.fromtimestamp(value / 1000, CST).date().isoformat()
+    return parse_date(str(value or ""))
 
 
 class GovPolicy(Source):
@@ -48,7 +57,7 @@ class GovPolicy(Source):
                 continue
             title = clean_line(str(item["TITLE"]))
             refs.append(DocumentRef(url=urljoin(self.url, str(item["URL"]).strip()), title=title,
-                                    published=parse_date(str(item.get("DOCRELPUBTIME") or "")),
+                                    published=feed_date(item.get("DOCRELPUBTIME")),
                                     number=(number := normalize_number(str(item.get("SUB_TITLE") or ""))),
                                     doc_type=doc_kind(title, number)))
         if not refs:

@@ -493,3 +493,11 @@ def test_no_change_cycles_stop_reading_final_issues_through_the_store(mirror, tm
     # the last cycle: the index, no issue page, and only the documents revisited in rotation
     assert last[0] == "/gongbao/gbgl.json" and not any(p.endswith("/") for p in last)
     assert len(last) - 1 <= REVISITS_PER_CYCLE
+
+
+def test_policy_feed_dates_as_strings_or_epoch_milliseconds():
+    from monitor.sources.gov_policy import feed_date
+    assert feed_date("2024-11-10 16:00:00") == "2024-11-10"
+    assert feed_date(1731225600000) == "2024-11-10"  # 2024-11-10 08:00 UTC is 16:00 in Beijing
+    assert feed_date(1731254400000) == "2024-11-11"  # 16:00 UTC is already the next day in Beijing
+    assert feed_date(None) is None and feed_date(True) is None
