@@ -18,7 +18,8 @@ def url(mirror, path: str, host: str = SH) -> str:
     return mirror.urls[host] + path
 
 
-def raw_get(mirror, path: str, host: str = SH, timeout: float = 10) -> tuple[http.client.HTTPResponse, http.client.HTTPConnection]:
+def raw_get(mirror, path: str, host: str = SH,
+            timeout: float = 10) -> tuple[http.client.HTTPResponse, http.client.HTTPConnection]:
     hostname, port = mirror.urls[host].removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(hostname, int(port), timeout=timeout)
     conn.request("GET", path)
