@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -36,27 +38,19 @@ def site_paths() -> dict[str, Path]:
     return paths
 
 
-@pytest.fixture(scope="session")
-def real_gov_site():
-    """Base URL of a loopback www.gov.cn serving the saved pages; the site's absolute links to
-    https://www.gov.cn are answered by this server instead, so nothing leaves the machine."""
-    require_real_pages()
-    paths = site_paths()
+@contextmanager
+def loopback_site(answer: Callable[[str, str], tuple[bytes, str] | None]) -> Iterator[tuple[str, list[str]]]:
+    """(base URL, request log) of a site on 127.0.0.1; ``answer(path, base)`` gives (body, content
+    type) or None for a 404."""
     hits: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 — the http.server API
             hits.append(self.path)
-            page = paths.get(self.path.split("?")[0])
-            if page is None:
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            body = page.read_bytes().replace(b"https://www.gov.cn", base.encode())
-            self.send_response(200)
-            kind = "application/json" if page.suffix == ".json" else "text/plain" if page.suffix == ".txt" else "text/html"
-            self.send_header("Content-Type", kind)  # no charset, as the real site often sends
+            found = answer(self.path.split("?")[0], base)
+            body, kind = found if found else (b"", "text/plain")
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Type", kind)  # no charset, as the real sites often send
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -66,10 +60,27 @@ def real_gov_site():
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         yield base, hits
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def real_gov_site():
+    """Base URL of a loopback www.gov.cn serving the saved pages; the site's absolute links to
+    https://www.gov.cn are answered by this server instead, so nothing leaves the machine."""
+    require_real_pages()
+    paths = site_paths()
+
+    def answer(path: str, base: str):
+        page = paths.get(path)
+        if page is None:
+            return None
+        kind = "application/json" if page.suffix == ".json" else "text/plain" if page.suffix == ".txt" else "text/html"
+        return page.read_bytes().replace(b"https://www.gov.cn", base.encode()), kind
+
+    with loopback_site(answer) as site:
+        yield site

@@ -13,7 +13,7 @@ from monitor.extract import extract_html
 from monitor.http import PoliteSession
 from monitor.sources import get
 from monitor.sources.gov_gongbao import issue_entries
-from real_pages.conftest import GONGBAO, ISSUE_PATHS, require_real_pages
+from real_pages.conftest import GONGBAO, ISSUE_PATHS, loopback_site, require_real_pages
 
 # issue page -> (issue label, number of document entries in div.box)
 ISSUES = {"cn_gazette_issue_2008_35.html": ("2008年第35号", 11),
@@ -145,33 +145,12 @@ def test_a_cycle_over_the_saved_site_stores_the_saved_articles(real_gov_site, tm
     assert p2p["issue"] == "2017年第9号" and p2p["issuer"].endswith("国家互联网信息办公室")
 
 
-def test_flk_robots_forbids_every_request(tmp_path):
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
+def test_flk_robots_forbids_every_request():
     from diffs.errors import FetchError
 
     robots = (require_real_pages() / "robots_flk.npc.gov.cn.txt").read_bytes()
-    hits = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            hits.append(self.path)
-            body = robots if self.path == "/robots.txt" else b"<html><body>law</body></html>"
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with PoliteSession(min_interval=0) as session, pytest.raises(FetchError, match="robots.txt"):
-            session.get(f"http://127.0.0.1:{server.server_address[1]}/index.html")
-    finally:
-        server.shutdown()
-        server.server_close()
+    answer = lambda path, base: (robots, "text/plain") if path == "/robots.txt" else (b"<p>law</p>", "text/html")  # noqa: E731
+    with loopback_site(answer) as (base, hits), PoliteSession(min_interval=0) as session:
+        with pytest.raises(FetchError, match="robots.txt"):
+            session.get(base + "/index.html")
     assert hits == ["/robots.txt"]  # nothing but robots.txt was asked
