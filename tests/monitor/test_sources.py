@@ -501,3 +501,29 @@ def test_policy_feed_dates_as_strings_or_epoch_milliseconds():
     assert feed_date(1731225600000) == "2024-11-10"  # 2024-11-10 08:00 UTC is 16:00 in Beijing
     assert feed_date(1731254400000) == "2024-11-11"  # 16:00 UTC is already the next day in Beijing
     assert feed_date(None) is None and feed_date(True) is None
+
+
+def test_a_page_of_100k_nested_tags_is_a_recorded_error_and_the_cycle_goes_on(site, tmp_path):
+    import time
+
+    from monitor.config import Schedule, SourceConfig
+    from monitor.pipeline import run_source
+    from snapshots import Store
+
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    listing = ('<html><body><ul class="list"><li><a href="/deep.html">深层页面的通知</a></li>'
+               '<li><a href="/fine.html">关于正常页面的通知</a></li></ul></body></html>').encode()
+    deep = ("<html><body><div id='content'>" + "<div>" * 100_000 + "第一条" + "</div>" * 100_000
+            + "</div></body></html>").encode()
+    fine = "<html><body><div id='content'><p>第一条　本通知自发布之日起施行。</p></div></body></html>".encode()
+    for path, body in (("/list.html", listing), ("/deep.html", deep), ("/fine.html", fine)):
+        site.routes[path] = lambda h, _, body=body: site.reply(h, 200, body, html)
+    config = SourceConfig("t", "generic", site.url("/list.html"), Schedule(seconds=3600), 0.0,
+                          {"links": "ul.list a", "body": "#content"})
+    start = time.monotonic()
+    with Store(tmp_path / "regwatch.db") as store:
+        report = run_source(config, store)
+        titles = [d["title"] for d in store.documents()]
+    assert time.monotonic() - start < 30
+    assert report.outcomes == {"error": 1, "new": 1} and titles == ["关于正常页面的通知"]
+    assert len(report.errors) == 1 and "nested too deeply" in report.errors[0] and "/deep.html" in report.errors[0]
