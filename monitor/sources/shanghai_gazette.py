@@ -49,13 +49,19 @@ class ShanghaiGazette(Source):
             match = YEAR_RE.match(link.get_text())
             if match and FIRST_YEAR <= int(match.group(1)) <= self.memo.today.year + 1:
                 years[int(match.group(1))] = urljoin(self.url, link["href"])
-        if not years:
-            raise structure_error(self.url, "links to the gazette's years (<a><h4>2024年</h4></a>)",
-                                  "no year links")
-        wanted = set(self.options.get("years") or years)
-        found: dict[tuple[int, int], str] = {}
-        counted = 0
-        newest = max(years)
+        # an index may also list the latest issues itself (2025年第1期), beside the year links
+        on_entry: dict[tuple[int, int], str] = {}
+        for link in soup.find_all("a", href=True):
+            match = ISSUE_RE.search(link.get("title") or link.get_text())
+            if match and match.group(1):
+                on_entry.setdefault((int(match.group(1)), int(match.group(2))), urljoin(self.url, link["href"]))
+        if not years and not on_entry:
+            raise structure_error(self.url, "links to the gazette's years (<a><h4>2024年</h4></a>) or issues",
+                                  "no year or issue links")
+        wanted = set(self.options.get("years") or set(years) | {year for year, _ in on_entry})
+        found = {key: url for key, url in on_entry.items() if key[0] in wanted}
+        counted = len(found)
+        newest = max(set(years) | {year for year, _ in on_entry})
         for year in sorted(years, reverse=True):
             if year not in wanted:
                 continue

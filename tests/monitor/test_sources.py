@@ -527,3 +527,17 @@ def test_a_page_of_100k_nested_tags_is_a_recorded_error_and_the_cycle_goes_on(si
     assert time.monotonic() - start < 30
     assert report.outcomes == {"error": 1, "new": 1} and titles == ["关于正常页面的通知"]
     assert len(report.errors) == 1 and "nested too deeply" in report.errors[0] and "/deep.html" in report.errors[0]
+
+
+def test_gazette_index_listing_its_latest_issues_itself(site, session):
+    small_gazette(site, {2024: [3]})
+    index = ('<html><body><ul><li><a href="/g/2025/1/index.html" title="2025年第1期">2025年第1期（总第560期）</a></li>'
+             '<li><a href="/g/2024/index.html"><h4>2024年</h4></a></li></ul></body></html>').encode()
+    toc = ('<html><body><ul><li><a href="/202501zfwj/20250105/' + "b" * 32 + '.html">上海市人民政府关于新年事项的决定</a>'
+           '</li></ul></body></html>').encode()
+    site.routes["/g/index.html"] = lambda h, _: site.reply(h, 200, index, {"Content-Type": "text/html"})
+    site.routes["/g/2025/1/index.html"] = lambda h, _: site.reply(h, 200, toc, {"Content-Type": "text/html"})
+    refs = list(get("shanghai-gazette")("t", site.url("/g/index.html"), {"pdf": False}).discover(session))
+    assert [(r.issue, r.title, r.doc_type, r.published) for r in refs] == [
+        ("2025年第1期", "上海市人民政府关于新年事项的决定", "决定", "2025-01-05"),
+        ("2024年第3期", "上海市人民政府关于第3期事项的通知", "通知", "2024-03-01")]
