@@ -43,6 +43,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mirror import pages
 from mirror.corpus import (ISSUE_13, ISSUE_14, SH_CASES, Doc, iso, law_doc, seed, split_attachment,
@@ -229,9 +230,9 @@ def build_shanghai_gazette(out: ArchiveWriter, renderer: PdfRenderer | None) -> 
             path = gazette_doc_path(issue, doc)
             links = [(attachment_path(doc, a), a.title + ".pdf") for a in doc.attachments]
             related = [(p, t) for s, t, p in toc if p != path][:3]
-            render = lambda paragraphs: pages.shanghai_document(  # noqa: E731
-                doc.title, doc.number, doc.date, doc.source, paragraphs, links, related,
-                column="市政府公报")
+            def render(paragraphs: list[str], doc: Doc = doc, links: list = links, related: list = related) -> str:
+                return pages.shanghai_document(doc.title, doc.number, doc.date, doc.source, paragraphs, links,
+                                               related, column="市政府公报")
             out.put(SH, path, issue.state, render(doc.paragraphs), stamp(issue.published))
             if (key, doc.title) == FORMATTING_ONLY:
                 out.put(SH, path, 2, render(reformat(doc.paragraphs)), stamp("2025-01-20", 9, 30))
@@ -258,6 +259,9 @@ SERIES = {  # listing path -> (name, 文号 prefixes it lists)
     "/nw39221/index.html": ("沪府办", ("沪府办〔",)),
 }
 SERIES_PAGE_SIZE = 3  # small pages, so every series paginates as the real ones do
+# Listings that print their page count in a pagination script; the others page with JavaScript only.
+COUNTED_SERIES = ("/nw2407/index.html",)
+LIBRARY_POSTED = ("20210608", "20210609")  # the library's pages were posted on these days, whatever the rule's date
 GBK_BEFORE = "2020-01-01"  # older pages of the portal are still GB2312 pages
 
 
@@ -271,7 +275,10 @@ def series_doc_path(doc: Doc) -> str:
 
 
 def library_path(rule: Doc) -> str:
-    return f"/xxzfgzwj/{rule.date.replace('-', '')}/{hex_id('rule', rule.title)}.html"
+    """The detail URL's date is the day the page was posted, not the rule's date."""
+    page = hex_id("rule", rule.title)
+    posted = max(LIBRARY_POSTED[int(page[0], 16) % 2], rule.date.replace("-", ""))
+    return f"/xxzfgzwj/{posted}/{page}.html"
 
 
 def encode_page(page: str, date: str) -> tuple[bytes, str]:
@@ -292,7 +299,7 @@ def build_series_and_library(out: ArchiveWriter) -> list[tuple[Doc, int]]:
     for doc, since in zip(docs, states):
         body, ctype = encode_page(pages.shanghai_document(doc.title, doc.number, doc.date, doc.source,
                                                           doc.paragraphs, [], [], column="政府信息公开",
-                                                          indent=True), doc.date)
+                                                          indent=True, body_in_xggj=doc.date < GBK_BEFORE), doc.date)
         out.put(SH, series_doc_path(doc), since, body, stamp(doc.date), ctype)
     for listing, (name, prefixes) in SERIES.items():
         for state in range(MAX_STATE + 1):
@@ -303,8 +310,10 @@ def build_series_and_library(out: ArchiveWriter) -> list[tuple[Doc, int]]:
             chunks = [members[i:i + SERIES_PAGE_SIZE] for i in range(0, len(members), SERIES_PAGE_SIZE)]
             for n, chunk in enumerate(chunks, start=1):
                 out.put(SH, page_path(listing, n), state, pages.series_listing(
-                    name, [(series_doc_path(d), d.title, d.date) for d in chunk], n, len(chunks)),
-                    stamp(chunk[0].date))
+                    name, [(series_doc_path(d), d.title, d.date) for d in chunk], n,
+                    len(chunks) if listing in COUNTED_SERIES else None), stamp(chunk[0].date))
+            for n in range(len(chunks) + 1, 10):  # pages past the end answer 404
+                out.remove_if_served(SH, page_path(listing, n), state)
 
     # the rules library
     decision = next(d for d in docs if d.number == "上海市人民政府令第13号")
@@ -351,7 +360,7 @@ def build_series_and_library(out: ArchiveWriter) -> list[tuple[Doc, int]]:
             path = page_path("/xxzfgzwj/index.html", n)
             rows = [(library_path(r), r.title, r.paragraphs[0] if PROMULGATION_RE.match(r.paragraphs[0]) else
                      f"（{r.date[:4]}年{int(r.date[5:7])}月{int(r.date[8:])}日上海市人民政府令公布）") for r in chunk]
-            out.put(SH, path, state, pages.rules_listing(rows, n, len(chunks)), stamp("2025-06-01"))
+            out.put(SH, path, state, pages.rules_listing(rows, n), stamp("2025-06-01"))
         gone = {library_path(r) for r in library_at(state - 1)} - {library_path(r) for r in rules} if state else set()
         for path in gone:
             out.remove(SH, path, state)
@@ -396,28 +405,31 @@ def build_normative_db(out: ArchiveWriter, published: list[tuple[Doc, int]]) -> 
 class GovIssue:
     year: int
     no: int
-    issue_id: int
+    issue_id: int  # as the real ids run: 2013 ≈ 3400–3900, 2016 ≈ 5125–5900, 2024年第33号 = 11726
     published: str
     state: int
-    docs: list[tuple[int, str, Doc]]  # (content id, issuer the TOC shows above the title or "", document)
+    docs: list[tuple[int, list[str], Doc]]  # (content id, the TOC entry's lines, document)
 
 
 def gov_issues() -> list[GovIssue]:
     def law(case: str, name: str, date: str, source: str) -> Doc:
         return law_doc(case, name, date, "", source)
 
+    decision = law("nianjie", "decision.md", "2024-11-10", "国务院")
     return [
-        GovIssue(2013, 36, 10096, "2013-12-30", 0, [(2591512, "国务院令", law("nianjie", "old.md", "2013-12-11", "国务院"))]),
-        GovIssue(2016, 34, 10254, "2016-12-10", 0, [(5146380, "",
-                                                    law("duiwaimaoyi", "old.md", "2016-11-07", "全国人民代表大会常务委员会"))]),
-        GovIssue(2024, 33, 11706, "2024-11-30", 2, [
-            (6986381, "国务院令", law("nianjie", "decision.md", "2024-11-10", "国务院")),
-            (6986382, "", law("nianjie", "new.md", "2024-11-10", "国务院")),
+        GovIssue(2013, 36, 3923, "2013-12-30", 0, [
+            (2591512, ["全国年节及纪念日放假办法"], law("nianjie", "old.md", "2013-12-11", "国务院"))]),
+        GovIssue(2016, 34, 5901, "2016-12-10", 0, [
+            (5146380, ["中华人民共和国对外贸易法"], law("duiwaimaoyi", "old.md", "2016-11-07", "全国人民代表大会常务委员会"))]),
+        GovIssue(2024, 33, 11726, "2024-11-30", 2, [
+            (6986381, ["中华人民共和国国务院令（第797号）", decision.title], decision),
+            (6986382, ["全国年节及纪念日放假办法"], law("nianjie", "new.md", "2024-11-10", "国务院")),
         ]),
     ]
 
 
 MALFORMED = 5146380  # this page is served with a doubled <html> and unclosed tags, as some real ones are
+NEW_LINKS_FROM = 2023  # issues from 2023 on link ./{YYYYMM}/content_N.html; older ones ../../content/YYYY/…
 
 
 def gov_issue_path(issue: GovIssue) -> str:
@@ -425,7 +437,29 @@ def gov_issue_path(issue: GovIssue) -> str:
 
 
 def gov_content_rel(issue: GovIssue, content_id: int, doc: Doc) -> str:
-    return f"./{doc.date[:4]}{doc.date[5:7]}/content_{content_id}.html"
+    if issue.year >= NEW_LINKS_FROM:
+        return f"./{doc.date[:4]}{doc.date[5:7]}/content_{content_id}.html"
+    return f"../../content/{issue.year}/content_{content_id}.htm"
+
+
+def gov_index(issues: list[GovIssue]) -> str:
+    """gbgl.json as the real one is: year keys 2024年, issue keys 第33号, absolute gname, serial 0."""
+    values: dict[str, dict] = {}
+    for issue in sorted(issues, key=lambda i: (i.year, i.no), reverse=True):
+        values.setdefault(f"{issue.year}年", {})[f"第{issue.no}号"] = {
+            "channelId": str(19000 + issue.issue_id % 1000), "gid": None,
+            "gname": f"https://{GOV}{gov_issue_path(issue)}", "issue": f"第{issue.no}号", "iszk": 0,
+            "pubtime": None, "pubtimeStr": "", "seqNum": 0, "serial": 0}
+    return "\ufeff" + json.dumps([{"values": values}], ensure_ascii=False, indent=1)
+
+
+def gov_legacy_index(issues: list[GovIssue]) -> str:
+    """The older /gbgl/xhtml/js/gbgl.json: y2024 keys and gnames relative to the file."""
+    values: dict[str, dict] = {}
+    for issue in sorted(issues, key=lambda i: (i.year, i.no), reverse=True):
+        values.setdefault(f"y{issue.year}", {})[f"issue{issue.no}"] = {
+            "issue": f"{issue.year}年第{issue.no}号", "gname": "../../.." + gov_issue_path(issue), "serial": 0}
+    return json.dumps([{"values": values}], ensure_ascii=False)
 
 
 def build_gov(out: ArchiveWriter, renderer: PdfRenderer | None) -> None:
@@ -435,31 +469,77 @@ def build_gov(out: ArchiveWriter, renderer: PdfRenderer | None) -> None:
     out.put(SERVICE, "/robots.txt", 0, pages.SH_ROBOTS, stamp("2013-01-01"), "text/plain")
     for state in range(MAX_STATE + 1):
         visible = [i for i in issues if i.state <= state]
-        index: dict[str, dict[str, dict]] = {}
-        for n, issue in enumerate(sorted(visible, key=lambda i: (i.year, i.no), reverse=True)):
-            # gname as the real file has it: sometimes root-relative, sometimes relative to the json
-            gname = gov_issue_path(issue) if n % 2 == 0 else "." + gov_issue_path(issue)[len("/gongbao"):]
-            # year keys as the real file has them: y2024, and for old years 1955年
-            year_key = f"y{issue.year}" if issue.year >= 2015 else f"{issue.year}年"
-            index.setdefault(year_key, {})[f"issue{issue.no}"] = {
-                "issue": f"{issue.year}年第{issue.no}号", "gname": gname, "serial": str(issue.no)}
-        payload = "\ufeff" + json.dumps([{"values": index}], ensure_ascii=False)
-        out.put(GOV, "/gongbao/gbgl.json", state, payload, stamp(max(i.published for i in visible)),
-                "application/json; charset=utf-8")
+        modified = stamp(max(i.published for i in visible))
+        out.put(GOV, "/gongbao/gbgl.json", state, gov_index(visible), modified, "application/json")
+        out.put(GOV, "/gbgl/xhtml/js/gbgl.json", state, gov_legacy_index(visible), modified, "application/json")
     for issue in issues:
         base = gov_issue_path(issue)
-        pdf_rel = f"./material/gwygb{issue.year}{issue.no:02d}.pdf"
-        toc = [(gov_content_rel(issue, cid, doc), issuer, doc.title) for cid, issuer, doc in issue.docs]
+        # the whole-issue PDF exists for new issues only; old issue pages leave the link empty
+        pdf_rel = f"./material/gwygb{issue.year}{issue.no:02d}.pdf" if issue.year >= NEW_LINKS_FROM else ""
+        toc = [(gov_content_rel(issue, cid, doc), lines) for cid, lines, doc in issue.docs]
         out.put(GOV, base, issue.state, pages.gov_issue(issue.year, issue.no, toc, pdf_rel), stamp(issue.published),
                 "text/html; charset=utf-8")  # the one kind of page here sent with a charset header
-        for (rel, _, _), (cid, _, doc) in zip(toc, issue.docs):
-            page = pages.gov_article(doc.title, issue.year, issue.no, doc.date, cid, doc.source, doc.paragraphs,
+        for (rel, lines), (cid, _, doc) in zip(toc, issue.docs):
+            page = pages.gov_article("\u3000\u3000".join(lines), issue.year, issue.no, doc.date, cid, doc.paragraphs,
                                      malformed=cid == MALFORMED)
-            out.put(GOV, base + rel[2:], issue.state, page, stamp(doc.date, 10, 0))
-        if renderer:
+            path = urljoin(f"https://{GOV}{base}", rel)[len(f"https://{GOV}"):]
+            out.put(GOV, path, issue.state, page, stamp(doc.date, 10, 0))
+        if renderer and pdf_rel:
             out.put(GOV, base + pdf_rel[2:], issue.state,
                     renderer.render([d for _, _, d in issue.docs], f"中华人民共和国国务院公报 {issue.year}年第{issue.no}号"),
                     stamp(issue.published), "application/pdf")
+
+
+# -- the Shanghai policy platform's API (POST /gwk/policy/page, /gwk/policy/detail) -----------------
+POLICY_PAGE, POLICY_DETAIL = "/gwk/policy/page", "/gwk/policy/detail"
+
+
+def build_policy_platform(out: ArchiveWriter, published: list[tuple[Doc, int]]) -> None:
+    """Every numbered Shanghai document also appears on the policy platform: the archive holds all
+    records of each state (the server pages them) and one detail answer per document."""
+    numbered = [(doc, since) for doc, since in published if doc.number]
+    for doc, since in numbered:
+        business = hex_id("policy", doc.title, doc.number)[:16]
+        txt = "".join(f"<p>{pages.esc(p)}</p>" for p in [doc.number] + doc.paragraphs)
+        detail = {"code": 200, "data": {"businessId": business, "title": doc.title, "txt": txt}}
+        out.put(SH, f"{POLICY_DETAIL}?businessId={business}", since, json.dumps(detail, ensure_ascii=False),
+                stamp(doc.date), "application/json")
+    for state in range(MAX_STATE + 1):
+        visible = sorted(((d, s) for d, s in numbered if s <= state), key=lambda pair: (pair[0].date, pair[0].number),
+                         reverse=True)
+        records = [{"title": doc.title, "publishDate": f"{doc.date} 00:00:00", "siteId": "1",
+                    "businessId": hex_id("policy", doc.title, doc.number)[:16], "effectiveFlag": "1",
+                    "attrs": {"agency": doc.source, "documentAgency": doc.number, "policyLevel": "市级",
+                              "zwPDFUrl": ""}} for doc, _ in visible]
+        out.put(SH, POLICY_PAGE, state, json.dumps(records, ensure_ascii=False), stamp("2025-06-01"),
+                "application/json")
+
+
+# -- www.gov.cn: the latest-policy feed and the policy library ------------------------------------
+POLICY_FEED = "/zhengce/zuixin/ZUIXINZHENGCE.json"
+POLICY_LIBRARY = "/zhengce/zhengceku/gwywj/index.htm"
+
+
+def build_gov_policy(out: ArchiveWriter) -> None:
+    """The State Council documents of the gazette issues, also published as policies."""
+    policies = []  # (state, content path, title, number, date, document)
+    for issue in gov_issues():
+        for cid, lines, doc in issue.docs:
+            if doc.source != "国务院":
+                continue
+            number = next((re.sub(r"[（）]", "", line) for line in lines if "令（" in line), None)
+            path = f"/zhengce/content/{doc.date[:4]}{doc.date[5:7]}/content_{cid + 1}.htm"
+            policies.append((issue.state, path, doc.title, number, doc.date, doc))
+    for state, path, title, number, date, doc in policies:
+        out.put(GOV, path, state, pages.policy_page(title, number, doc.source, date, date, "综合政务\\其他",
+                                                    doc.paragraphs), stamp(date, 16, 0))
+    for state in range(MAX_STATE + 1):
+        visible = sorted((p for p in policies if p[0] <= state), key=lambda p: p[4], reverse=True)  # stable
+        feed = [{"TITLE": title, "SUB_TITLE": number or "", "URL": f"https://{GOV}{path}",
+                 "DOCRELPUBTIME": date} for _, path, title, number, date, _ in visible]
+        out.put(GOV, POLICY_FEED, state, json.dumps(feed, ensure_ascii=False), stamp(visible[0][4]), "application/json")
+        out.put(GOV, POLICY_LIBRARY, state, pages.policy_library([(path, title, date) for _, path, title, _, date, _
+                                                                   in visible]), stamp(visible[0][4]))
 
 
 def build(out: Path = ARCHIVE, pdf: bool = True) -> tuple[int, int, int]:
@@ -469,7 +549,9 @@ def build(out: Path = ARCHIVE, pdf: bool = True) -> tuple[int, int, int]:
     try:
         published = build_shanghai_gazette(writer, renderer) + build_series_and_library(writer)
         build_normative_db(writer, published)
+        build_policy_platform(writer, published)
         build_gov(writer, renderer)
+        build_gov_policy(writer)
     finally:
         if renderer:
             renderer.close()

@@ -109,7 +109,9 @@ def _paragraphs(paragraphs: list[str], indent: bool) -> str:
 
 def shanghai_document(title: str, number: str | None, date: str, source: str, paragraphs: list[str],
                       attachments: list[tuple[str, str]], related: list[tuple[str, str]], column: str,
-                      indent: bool = False) -> str:
+                      indent: bool = False, body_in_xggj: bool = False) -> str:
+    """A document page of the Shanghai CMS. ``body_in_xggj``: the text sits in div#xggj, as on some
+    real pages, instead of #ivs_content."""
     pubdate = f"{date} 14\u223606"  # the real CMS writes its PubDate with U+2236 RATIO as the colon
     meta = (f'<meta name="ColumnName" content="{esc(column)}">\n<meta name="ArticleTitle" content="{esc(title)}">\n'
             f'<meta name="PubDate" content="{pubdate}">\n<meta name="ContentSource" content="{esc(source)}">\n')
@@ -123,11 +125,11 @@ def shanghai_document(title: str, number: str | None, date: str, source: str, pa
 <h2 id="ivs_title" class="Article-title">{esc(title)}</h2>
 <div class="Article-time"><small id="ivs_date">{date}</small>
 <span class="fontsize">字号：<a href="javascript:;" class="big">大</a> <a href="javascript:;" class="mid">中</a> <a href="javascript:;" class="small">小</a></span></div>
-<div id="ivs_content" class="Article_content trout-region-content">
+<div {'id="xggj" class="xggj"' if body_in_xggj else 'id="ivs_content" class="Article_content trout-region-content"'}>
 {number_p}{_paragraphs(paragraphs, indent)}
 {files}</div>
 <div class="bdsharebuttonbox share">分享到：<a href="javascript:;" class="bds_weixin">微信</a> <a href="javascript:;" class="bds_tsina">微博</a> <a href="javascript:window.print();">打印</a></div>
-<div class="newsbox" id="xggj"><h3>相关稿件</h3><ul>
+<div class="newsbox"><h3>相关稿件</h3><ul>
 {links}
 </ul></div>
 </div></div>
@@ -142,7 +144,8 @@ $(".pagination").pagination({{ totalPage: {total_pages}, currentPage: {page}, is
 """
 
 
-def series_listing(name: str, items: list[tuple[str, str, str]], page: int, total_pages: int) -> str:
+def series_listing(name: str, items: list[tuple[str, str, str]], page: int, total_pages: int | None) -> str:
+    """A series listing page; ``total_pages`` None: no page count on the page (a JavaScript pager)."""
     lines = []
     for n, (href, title, date) in enumerate(items):
         entry = f'<li><a href="{href}" title="{esc(title)}" target="_blank">{esc(title)}</a><span class="time">{date}</span></li>'
@@ -154,14 +157,17 @@ def series_listing(name: str, items: list[tuple[str, str, str]], page: int, tota
 <ul class="tadaty-list">
 {chr(10).join(lines)}
 </ul>
-{_pagination_script(total_pages, page)}</div>
+{_pagination_script(total_pages, page) if total_pages else '<div class="pagination" id="pager"></div>'}</div>
 """ + _SH_FOOTER)
 
 
-def rules_listing(rows: list[tuple[str, str, str]], page: int, total_pages: int) -> str:
+def rules_listing(rows: list[tuple[str, str, str]], page: int) -> str:
+    """A page of the rules library: the second cell's <a> wraps two <p>, the name and the 令 line;
+    no page count on the page."""
     trs = "\n".join(
-        f'<tr><td class="num">{(page - 1) * 10 + n}</td><td><p class="r-title"><a href="{href}" title="{esc(title)}" target="_blank">{esc(title)}</a></p>'
-        f'<p class="r-info">{esc(line)}</p></td></tr>'
+        f'<tr><td class="num">{(page - 1) * 10 + n}</td><td><a href="{href}" target="_blank">'
+        f'<p class="r-title">{esc(title)}</p><p class="r-info">{esc(line)}</p></a></td>'
+        f'<td><a href="{href[:-5]}.doc">DOC</a> <a href="{href[:-5]}.pdf">PDF</a></td></tr>'
         for n, (href, title, line) in enumerate(rows, start=1))
     return (_shanghai_head("现行有效规章 上海市人民政府") + _SH_HEADER +
             f"""<div class="container"><div class="crumbs"><a href="/index.html">首页</a> &gt; 现行有效规章</div>
@@ -170,7 +176,7 @@ def rules_listing(rows: list[tuple[str, str, str]], page: int, total_pages: int)
 <tbody>
 {trs}
 </tbody></table>
-{_pagination_script(total_pages, page)}</div>
+<div class="pagination" id="pager"></div></div>
 """ + _SH_FOOTER)
 
 
@@ -190,43 +196,84 @@ _GOV_NAV = """<div class="header"><a href="/">中国政府网</a>
 <ul class="nav"><li><a href="/">首页</a></li><li><a href="/zhengce/">政策</a></li><li><a href="/gongbao/">国务院公报</a></li></ul></div>"""
 
 
-def gov_issue(year: int, no: int, toc: list[tuple[str, str, str]], pdf_rel: str) -> str:
-    items = "\n".join(f'<li><a href="{rel}" target="_blank">{esc(issuer) + "<br>" if issuer else ""}{esc(title)}</a></li>'
-                      for rel, issuer, title in toc)
+# The year list of the sidebar: links to content pages that are not documents of the issue.
+_GOV_YEAR_LINKS = "".join(f'<li><a href="/zhengce/2011-11/09/content_{2619419 + n}.htm">{1954 + n}年</a></li>'
+                          for n in range(13))
+_GOV_FOOTER = """<div class="footer"><div class="box"><div class="right">
+<p>主办单位：国务院办公厅　运行维护单位：中国政府网运行中心</p>
+<p>版权所有：中国政府网　中文域名：中国政府网.政务</p>
+<p>网站标识码bm01000001</p>
+<p>京ICP备05070218号　京公网安备11010202000001号</p>
+</div></div>
+<a href="https://www.gov.cn/home/2016-05/11/content_5046257.htm">关于本网</a>
+<a href="https://www.gov.cn/home/2014-02/23/content_5046258.htm">网站声明</a></div>"""
+TOC_WRAP = 22  # where this mirror wraps a long TOC line (the real width varies; any long name wraps)
+
+
+def toc_lines(lines: list[str]) -> str:
+    """A TOC entry as the gazette prints it: lines split by <br>, each after the first indented by two
+    full-width spaces, a long line wrapped mid-word onto a line indented by one."""
+    out = []
+    for n, line in enumerate(lines):
+        pieces = [line[i:i + TOC_WRAP] for i in range(0, len(line), TOC_WRAP)] or [""]
+        first = ("\u3000\u3000" if n else "") + esc(pieces[0])
+        out.append("<br>\u3000".join([first] + [esc(piece) for piece in pieces[1:]]))
+    return "<br>".join(out)
+
+
+def gov_issue(year: int, no: int, toc: list[tuple[str, list[str]]], pdf_rel: str) -> str:
+    """An issue's table of contents: div.box ul li a with an <i></i> and the entry's lines; the
+    whole-issue PDF in li.gbpdf (an empty link in old issues); sidebar and footer links to other
+    content pages; a stray </html> after the header include, as the real pages have."""
+    items = "\n".join(f"""<li>
+<a href="{rel}" target="_blank">
+<i></i>
+{toc_lines(lines)}
+</a>
+</li>""" for rel, lines in toc)
     return f"""<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{year}年第{no}号国务院公报_中国政府网</title></head>
 <body>
 {_GOV_NAV}
-<div class="gb-nav"><a href="../../">往期回顾</a> <a href="../../">上一期</a> <a href="../../">下一期</a></div>
-<div class="gb-issue"><h1>中华人民共和国国务院公报 {year}年第{no}号</h1>
-<p><a href="{pdf_rel}">本期PDF下载</a></p>
-<ul class="gb-list">
+</html>
+<div class="gb-header"><ul class="year-nav"><li class="first">上一号</li><li class="selector" id="year">{year}</li>
+<li class="selector sel2" id="num">{no}</li><li class="last">下一号</li></ul>
+<ul class="tool"><li class="border">目 录</li>
+<li class="gbpdf"><a href="{pdf_rel}" target="_blank"><img src="/images/trs_zc_downloadgongbao.png" /></a></li></ul></div>
+<div class="left"><ul class="years">{_GOV_YEAR_LINKS}</ul></div>
+<div class="box">
+<ul>
 {items}
-</ul></div>
-<div class="footer"><a href="/">中国政府网</a> 版权所有：中国政府网</div>
+</ul>
+</div>
+{_GOV_FOOTER}
+<script>if ($('.gbpdf a').attr('href').length <=0) {{ $('.gbpdf').hide() }}</script>
 </body></html>
 """
 
 
-def gov_article(title: str, year: int, no: int, date: str, content_id: int, source: str,
-                paragraphs: list[str], malformed: bool = False) -> str:
-    body = "\n".join(f'<p style="text-indent: 2em;">{esc(p)}</p>' for p in paragraphs)
+def gov_article(heading: str, year: int, no: int, date: str, content_id: int, paragraphs: list[str],
+                malformed: bool = False) -> str:
+    """An article page: <title> is the TOC entry (its lines joined by full-width spaces) +
+    __{YYYY}年第{N}号国务院公报_中国政府网; the body is div.pages_content#UCAP-CONTENT."""
+    body = "\n".join(f'<p style="text-indent: 2em; text-align: justify;">{esc(p)}</p>' for p in paragraphs)
     head = f"""<head>
-<meta charset="utf-8">
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<title>{esc(heading)}__{year}年第{no}号国务院公报_中国政府网</title>
+<meta name="lanmu" content="{year}年第{no}号">
+<meta name='manuscriptId' content="{content_id}">
 <meta name="firstpublishedtime" content="{date}-10:00:00">
 <meta name="lastmodifiedtime" content="{date}-10:00:00">
-<meta name="manuscriptId" content="{content_id}">
-<meta name="contentsource" content="{esc(source)}">
-<title>{esc(title)}__{year}年第{no}号国务院公报_中国政府网</title>
+<style>.pages_content p {{ line-height: 2; }}</style>
 </head>"""
+    share = '<div class="share"><a href="javascript:;">分享</a> <a href="javascript:window.print();">打印</a></div>'
     if malformed:
         # as some real pages are: the CMS emits the page shell twice and leaves tags open
         return f"""<!DOCTYPE html>
 <html>{head}<html>
 <body>
 {_GOV_NAV}
-<div class="pages_content"><div class="article">
-<div id="UCAP-CONTENT"><table><tr><td>
+<div class="pages_content" id="UCAP-CONTENT"><table><tr><td>
 {body}
 <p><span><font>
 </div>
@@ -237,12 +284,59 @@ def gov_article(title: str, year: int, no: int, date: str, content_id: int, sour
 <html>{head}
 <body>
 {_GOV_NAV}
-<div class="pages_content"><div class="article">
-<h1>{esc(title)}</h1>
-<div id="UCAP-CONTENT">
+<div class="article">
+<div class="pages_content" id="UCAP-CONTENT">
 {body}
-</div></div></div>
-<div class="footer">中国政府网 版权所有</div>
+</div>
+{share}
+<div id="pagination"></div>
+</div>
+{_GOV_FOOTER}
+<script>simplePage($('#UCAP-CONTENT .trs_paper_default'),$('#pagination'))</script>
+</body></html>
+"""
+
+
+def policy_page(title: str, number: str | None, issuer: str, signed: str, published: str, subject: str,
+                paragraphs: list[str]) -> str:
+    """A State Council policy page: table.bd1 describes it, div.TRS_UEDITOR holds the text."""
+    rows = [("索 引 号", "000014349/2024-00001"), ("主题分类", subject), ("发文机关", issuer), ("成文日期", _cn_date(signed)),
+            ("标　　题", title), ("发文字号", number or ""), ("发布日期", _cn_date(published))]
+    table = "\n".join(f"<tr><td><b>{esc(label)}：</b></td><td>{esc(value)}</td></tr>" for label, value in rows)
+    body = "\n".join(f'<p style="text-indent: 2em;">{esc(p)}</p>' for p in paragraphs)
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{esc(title)}_国务院文件_中国政府网</title>
+<meta name="firstpublishedtime" content="{published}-16:00:00"></head>
+<body>
+{_GOV_NAV}
+<div class="policyLibraryOverview_header"><table class="bd1">
+{table}
+</table></div>
+<div class="pages_content" id="UCAP-CONTENT"><div class="TRS_UEDITOR trs_paper_default">
+{body}
+</div></div>
+<div class="share"><a href="javascript:;">分享</a></div>
+{_GOV_FOOTER}
+</body></html>
+"""
+
+
+def _cn_date(day: str) -> str:
+    return f"{day[:4]}年{int(day[5:7])}月{int(day[8:])}日"
+
+
+def policy_library(items: list[tuple[str, str, str]]) -> str:
+    """A listing page of the policy library: .news_box .list ul li h4 > a, with the date."""
+    lis = "\n".join(f'<li><h4><a href="{href}" target="_blank">{esc(title)}</a><span class="date">{date}</span></h4></li>'
+                    for href, title, date in items)
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>国务院政策文件库_中国政府网</title></head>
+<body>
+{_GOV_NAV}
+<div class="news_box"><div class="list list_1 list_2"><ul>
+{lis}
+</ul></div></div>
+{_GOV_FOOTER}
 </body></html>
 """
 

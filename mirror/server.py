@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 ARCHIVE = Path(__file__).resolve().parent / "archive"
 HOSTS = ("www.shanghai.gov.cn", "service.shanghai.gov.cn", "www.gov.cn")
 CONTROL_PREFIX = "/__mirror__/"
+POLICY_PAGE, POLICY_DETAIL = "/gwk/policy/page", "/gwk/policy/detail"  # POST-only search API
 HANG_LIMIT_S = 30.0
 FAULTS = ("slow", "hang", "status", "rate_limit", "truncate", "no_charset", "gbk", "layout",
           "foreign_redirect", "oversize")
@@ -171,6 +172,16 @@ class MirrorServer:
         return {name: f"http://{self._bind_host}:{server.server_address[1]}"
                 for name, server in self._servers.items()}
 
+    def localize(self, body: bytes, content_type: str) -> bytes:
+        """Pages link the mirrored hosts by absolute URL (https://www.gov.cn/…) as the real ones do;
+        those links lead to this mirror's listeners instead, so a client never leaves loopback."""
+        if not content_type.startswith(("text/", "application/json")):
+            return body
+        for name, url in self.urls.items():
+            for scheme in (b"https://", b"http://"):
+                body = body.replace(scheme + name.encode(), url.encode())
+        return body
+
     # -- states ----------------------------------------------------------------------------
     @property
     def state(self) -> int:
@@ -292,8 +303,47 @@ def _handler_for(mirror: MirrorServer) -> type[BaseHTTPRequestHandler]:
             path = urlsplit(self.path).path
             if path.startswith(CONTROL_PREFIX):
                 self._control("POST")
+            elif path in (POLICY_PAGE, POLICY_DETAIL):
+                self._hit, self._hit_logged = (self.mirror_host, path, False, None), False
+                try:
+                    self._policy_api(path)
+                finally:
+                    self._hit = None
             else:
                 self._simple(405, b"method not allowed\n")
+
+        def _policy_api(self, path: str) -> None:
+            """The policy platform's search API: the archive holds every record of a state at
+            POLICY_PAGE and each answer of POLICY_DETAIL keyed by businessId."""
+            length = self.headers.get("Content-Length", "")
+            if not length.isdigit() or int(length) > 65536:
+                self._simple(400, b'{"code": 400, "msg": "a JSON body is required"}', "application/json")
+                return
+            try:
+                query = json.loads(self.rfile.read(int(length)) or b"{}")
+            except ValueError:
+                query = None
+            if not isinstance(query, dict):
+                self._simple(400, b'{"code": 400, "msg": "invalid JSON"}', "application/json")
+                return
+            if path == POLICY_DETAIL:
+                version = mirror.archive.lookup(self.mirror_host, path, mirror.state,
+                                                urlencode({"businessId": str(query.get("businessId", ""))}))
+                if version is None:
+                    self._simple(200, b'{"code": 404, "msg": "not found", "data": null}', "application/json")
+                else:
+                    self._simple(200, mirror.archive.read(version), "application/json")
+                return
+            page_no, size = query.get("pageNo", 1), query.get("pageSize", 10)
+            if not (isinstance(page_no, int) and isinstance(size, int) and page_no >= 1 and 1 <= size <= 150):
+                self._simple(400, b'{"code": 400, "msg": "pageNo >= 1, 1 <= pageSize <= 150"}', "application/json")
+                return
+            version = mirror.archive.lookup(self.mirror_host, path, mirror.state)
+            records = json.loads(mirror.archive.read(version)) if version else []
+            total_page = max(1, -(-len(records) // size))
+            body = {"code": 200, "data": {"totalCount": len(records), "totalPage": total_page, "pageNo": page_no,
+                                          "records": records[(page_no - 1) * size:page_no * size]}}
+            self._simple(200, json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json;charset=UTF-8")
 
         # -- control endpoint ---------------------------------------------------------------
         def _control(self, method: str) -> None:
@@ -391,7 +441,7 @@ def _handler_for(mirror: MirrorServer) -> type[BaseHTTPRequestHandler]:
                 self._simple(404, "<html><body><h1>404 Not Found</h1></body></html>".encode(),
                              "text/html", send_body=send_body)
                 return
-            body = mirror.archive.read(version)
+            body = mirror.localize(mirror.archive.read(version), version.content_type)
             content_type = version.content_type
             if kind == "no_charset":
                 content_type = content_type.split(";")[0]

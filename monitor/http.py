@@ -149,6 +149,26 @@ class PoliteSession:
             return Page(url, status, content, headers)
         raise FetchError(f"GET {url}: more than {MAX_REDIRECTS} redirects", url=url)
 
+    def post_json(self, url: str, payload: dict) -> Page:
+        """POST a JSON body to a search API (the Shanghai policy platform) under the same robots.txt,
+        per-host interval, size and time limits as ``get``. No redirect is followed and nothing is
+        retried: a failed query is simply asked again next cycle."""
+        deadline = time.monotonic() + self.deadline
+        self._check_robots(url, deadline)
+        self._wait_turn(urlsplit(url).netloc, deadline)
+        try:
+            with self._http.post(url, json=payload, timeout=self.timeout, stream=True,
+                                 allow_redirects=False) as response:
+                headers = {k.lower(): v for k, v in response.headers.items()}
+                content = self._read_body(url, response, deadline)
+        except requests.RequestException as err:
+            raise FetchError(f"POST {url}: {type(err).__name__}: {_short(err)}") from err
+        if response.status_code >= 300:
+            error = FetchError(f"POST {url}: HTTP {response.status_code}")
+            error.status = response.status_code
+            raise error
+        return Page(url, response.status_code, content, headers)
+
     def interval_for(self, netloc: str) -> float:
         if self.min_interval is not None:
             return self.min_interval

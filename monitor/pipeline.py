@@ -24,6 +24,7 @@ from monitor import suspects
 from monitor.budget import OverBudget, time_limit
 from monitor.config import Config, SourceConfig
 from monitor.http import PoliteSession
+from monitor.sources.memo import DiscoveryMemo, shanghai_today
 from snapshots import Store
 from snapshots.suspects import CONFIRMED, DROPPED, sha_of
 from snapshots.decisions import check_republished, is_decision, understand, validity_events
@@ -45,12 +46,13 @@ class SourceReport:
     discovered: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)  # new/changed/formatting/unchanged/not_modified/gone/error
     errors: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # listing pages skipped (failed or empty); the rest ran
     failed: str | None = None  # the error that stopped the whole source
     interrupted: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.failed is None and not self.errors
+        return self.failed is None and not self.errors and not self.problems
 
     def count(self, outcome: str) -> None:
         self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
@@ -87,7 +89,7 @@ def run_cycle(config: Config, store: Store, only: str | None = None, progress: P
         if stop is not None and stop.is_set():
             report.interrupted = True
             break
-        source_report = run_source(source, store, progress, stop, budget)
+        source_report = run_source(source, store, progress, stop, budget, today)
         report.sources.append(source_report)
         if source_report.interrupted:
             report.interrupted = True
@@ -100,13 +102,15 @@ def run_cycle(config: Config, store: Store, only: str | None = None, progress: P
 
 
 def run_source(source: SourceConfig, store: Store, progress: Progress | None = None,
-               stop: threading.Event | None = None, budget: float | None = DOCUMENT_BUDGET) -> SourceReport:
+               stop: threading.Event | None = None, budget: float | None = DOCUMENT_BUDGET,
+               today: date | None = None) -> SourceReport:
     report = SourceReport(source.name)
     cycle = uuid.uuid4().hex  # a held suspect text is confirmed only by another cycle
     started = utc_now()
     store.upsert_source(source.name, source.kind, source.url)
     previous_run = (next((s for s in store.sources() if s["name"] == source.name), {}) or {}).get("last_run")
     adapter = adapters.get(source.kind)(source.name, source.url, source.options)
+    adapter.memo = DiscoveryMemo(store.discovery_pages(source.name), today=today or shanghai_today())
     with PoliteSession(min_interval=source.min_interval, allowed_hosts={urlsplit(source.url).hostname}) as session:
         try:
             with time_limit(DISCOVERY_BUDGET):
@@ -114,12 +118,21 @@ def run_source(source: SourceConfig, store: Store, progress: Progress | None = N
         except RegwatchError as e:
             return _source_failed(store, source, report, started, e)
         except OverBudget as e:
-            return _source_failed(store, source, report, started, SourceError(f"{source.url}: listing {e}"))
+            return _source_failed(store, source, report, started,
+                                  SourceError(source.url, "the listing read within its time budget", str(e)))
+        _record_problems(store, source, report, adapter.problems)
+        store.save_discovery_pages(source.name, adapter.memo.updates)
+        # Documents of pages not re-read this cycle are still listed; those never stored yet (their
+        # fetch failed before) and a few in rotation are fetched.
+        known = adapter.known_listed - {ref.url for ref in refs}
+        revisit = set(adapter.memo.revisits(known))
+        refs += [adapters.DocumentRef(url=url) for url in sorted(known)
+                 if url in revisit or store.url_state(url) is None]
         # Oldest first, so a lineage's versions follow publication order; on one date a decision goes
         # before the republished text, so it applies to the version before it.
         refs.sort(key=lambda ref: (ref.published or "", not is_decision(ref.title)))
         report.discovered = len(refs)
-        listed = {ref.url for ref in refs}
+        listed = {ref.url for ref in refs} | known
         store.mark_listed(sorted(listed), started)
         rechecks = [adapters.DocumentRef(url=url) for url in store.unlisted_urls(source.name, previous_run, listed)] \
             if previous_run else []
@@ -276,6 +289,14 @@ def record_revert(store: Store, document: dict, seq: int, title: str | None) -> 
                         version_id=version_id, title=title or document["title"], url=document["url"],
                         summary=diff.summary, previous_version_id=latest["id"], reverted_to=seq)
     return version_id
+def _record_problems(store: Store, source: SourceConfig, report: SourceReport, problems: list) -> None:
+    """Listing pages that failed or listed nothing: each one an event with what was expected and found."""
+    for problem in problems:
+        report.problems.append(str(problem))
+        detail = problem if isinstance(problem, SourceError) else None
+        store.add_event("source_error", source=source.name, url=detail.url if detail else source.url,
+                        error=str(problem), expected=detail and detail.expected, found=detail and detail.found,
+                        partial=True)
 
 
 def _source_failed(store: Store, source: SourceConfig, report: SourceReport, started: str, error: Exception) -> SourceReport:

@@ -463,3 +463,42 @@ def shanghai_time(moment: datetime) -> str:
 
     local = moment.astimezone(ZoneInfo("Asia/Shanghai"))
     return local.strftime("%Y-%m-%d %H:%M:%S ") + "Asia/Shanghai"
+IMPORT_KIND = "import"
+
+
+def import_(store: "Store", files: list[str | Path], source: str, title: str | None = None) -> list[dict]:
+    """`regwatch import`: store texts a user obtained themselves, in the order given, as versions
+    like fetched ones: diffed against the document's previous version, understood, alerted.
+
+    A document is identified by its source and title (``--title``, else the title read from the
+    file, else the file name), so importing a later text of the same title adds a version. Returns
+    one {"file", "title", "document_id", "outcome"} per file; nothing is stored if a file is unreadable.
+    """
+    from urllib.parse import quote
+
+    from monitor.extract import read_document
+    from monitor.pipeline import save
+    from monitor.sources import DocumentRef, FetchedDocument
+
+    if not source.strip():
+        raise InputError("--source needs a name")
+    read = []
+    for file in files:
+        path = Path(file)
+        extracted, raw, content_type = read_document(path)
+        name = (title or extracted.title or path.stem).strip()
+        read.append((path, name, extracted, raw, content_type))
+    known = {s["name"] for s in store.sources()}
+    if source not in known:
+        store.upsert_source(source, IMPORT_KIND, f"import://{quote(source)}")
+    results = []
+    for path, name, extracted, raw, content_type in read:
+        url = f"import://{quote(source)}/{quote(name)}"
+        meta = dict(extracted.meta, title=name)
+        fetched = FetchedDocument(ref=DocumentRef(url=url, title=name), url=url, raw=raw, content_type=content_type,
+                                  text=extracted.text, meta=meta)
+        with store.transaction():
+            outcome = save(store, source, url, fetched)
+        state = store.url_state(url) or {}
+        results.append({"file": str(path), "title": name, "document_id": state.get("document_id"), "outcome": outcome})
+    return results

@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "documents": "regwatch.commands.store:documents",
     "history": "regwatch.commands.store:history",
     "status": "regwatch.commands.store:status",
+    "import": "regwatch.commands.imports:import_",
     "repair": "regwatch.commands.repair:repair",
     "subscribe": "regwatch.commands.notify:subscribe",
     "subscriptions": "regwatch.commands.notify:subscriptions",

@@ -145,5 +145,13 @@ CREATE INDEX held_versions_url ON held_versions(url, status);
 CREATE INDEX held_versions_document ON held_versions(document_id);
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5_LINEAGES, REVIEWS, OUTBOX_CHANNELS, SUSPECTS]
+# Discovery memo: listing pages (an issue's table of contents, a past year's page) a source has read
+# completely, how often, and the links they held, so a cycle does not fetch them again.
+DISCOVERY = """
+CREATE TABLE IF NOT EXISTS discovery_pages (
+    source TEXT NOT NULL, url TEXT NOT NULL, checks INTEGER NOT NULL, links_json TEXT NOT NULL, read_at TEXT,
+    PRIMARY KEY (source, url));
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5_LINEAGES, REVIEWS, OUTBOX_CHANNELS, SUSPECTS, DISCOVERY]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -24,6 +24,7 @@ from . import blobs, rules as registry, search as fulltext
 from diffs.identity import issued_year, names_agree, number_key, rule_name_key
 from diffs.rulefacts import Context, Facts, RuleRef, Wanted, title_key
 from diffs.validity import order_number
+from .discovery import DiscoveryMixin
 from .migrations import migrate
 from .outbox import OutboxTables
 from .reviews import ReviewState
@@ -54,7 +55,7 @@ class SaveResult:
     reverted_to: int | None = None  # the earlier version (seq) whose text came back
 
 
-class Store(ReviewState, OutboxTables, SuspectsMixin):
+class Store(ReviewState, OutboxTables, SuspectsMixin, DiscoveryMixin):
     def __init__(self, path: str | Path, create: bool = True) -> None:
         """``create=False``: open an existing store only (read-only commands and the web UI must not
         leave an empty store behind a typo or a deleted file); a missing file is a StoreError."""

@@ -5,27 +5,33 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from bs4 import BeautifulSoup
 
-from diffs.errors import ConfigError, InputError, SourceError
+from diffs.errors import ConfigError, FetchError, InputError, SourceError
 from monitor.extract import Extracted, extract_html, extract_pdf
 from monitor.http import Page, PoliteSession
+from monitor.sources.memo import DiscoveryMemo
 
 KINDS = {
     "shanghai-gazette": "monitor.sources.shanghai_gazette:ShanghaiGazette",
     "shanghai-series": "monitor.sources.shanghai_series:ShanghaiSeries",
     "shanghai-rules": "monitor.sources.shanghai_rules:ShanghaiRules",
     "gov-gongbao": "monitor.sources.gov_gongbao:GovGongbao",
+    "gov-policy": "monitor.sources.gov_policy:GovPolicy",
+    "shanghai-policy": "monitor.sources.shanghai_policy:ShanghaiPolicy",
+    "shanghai-normative": "monitor.sources.shanghai_normative:ShanghaiNormative",
     "generic": "monitor.sources.generic:Generic",
 }
 # doc_type of a whole gazette issue as one PDF: it holds many documents, so none of their metadata is its own
 WHOLE_ISSUE_PDF = "gazette-pdf"
 HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 TOTAL_PAGES_RE = re.compile(r"totalPage\s*:\s*(\d+)")
+# A listing without a page count is walked until a page adds nothing; never further than this.
+MAX_WALK_PAGES = 500
 
 
 @dataclass
@@ -75,11 +81,77 @@ class Source:
         self.name = name
         self.url = url
         self.options = options
+        # Pages below the entry page that failed or listed nothing: recorded, and the rest of the
+        # source is still discovered. Only a failing entry page fails the whole source.
+        self.problems: list[SourceError] = []
+        self.memo = DiscoveryMemo()
+        # Documents still listed on pages the memo says are final, so not fetched this cycle.
+        self.known_listed: set[str] = set()
         for option in ("max_issues", "max_pages"):
             self.limit(option)  # a bad limit is a configuration error, found when the config loads
 
     def discover(self, session: PoliteSession) -> Iterator[DocumentRef]:
         raise NotImplementedError
+
+    def skip(self, error: SourceError) -> None:
+        """Record a page below the entry page that could not be read; discovery goes on."""
+        self.problems.append(error)
+
+    def sub_page(self, session: PoliteSession, url: str, expected: str) -> BeautifulSoup | None:
+        """A page below the entry page, or None (recorded as a problem) when it cannot be fetched."""
+        try:
+            return load_html(session, url)[0]
+        except FetchError as err:
+            self.skip(SourceError(url, expected, f"the page could not be fetched ({err})"))
+            return None
+
+    def listing_pages(self, session: PoliteSession, first_url: str, entries: Callable[[str, BeautifulSoup], list[str]],
+                      newest_first: bool = False) -> Iterator[tuple[str, BeautifulSoup]]:
+        """index.html, index_2.html … of a listing, at most max_pages. The page count comes from the
+        pagination script when the page has one; otherwise (live listings page with JavaScript)
+        index_N is walked until a page lists no entry not seen before or answers 404. ``entries``
+        gives a page's entry URLs. A later page that fails is recorded and skipped.
+
+        ``newest_first``: the listing only grows at its head, so once a page lists nothing but
+        entries read in an earlier cycle the older pages are not read again (their entries stay
+        listed, in ``known_listed``)."""
+        known = set(self.memo.pages.get(first_url, {}).get("links", [])) if newest_first else set()
+        soup, html = load_html(session, first_url)
+        match = TOTAL_PAGES_RE.search(html)
+        total = int(match.group(1)) if match else MAX_WALK_PAGES
+        total = min(total, self.limit("max_pages") or total)
+        last_page = entries(first_url, soup)
+        seen = list(dict.fromkeys(last_page))
+        yield first_url, soup
+        stem = first_url.rsplit("/", 1)[0]
+        for n in range(2, total + 1):
+            if known and last_page and all(u in known for u in last_page):
+                break  # the page before held nothing new: the older pages neither
+            url = f"{stem}/index_{n}.html"
+            try:
+                soup = load_html(session, url)[0]
+            except FetchError as err:
+                if not match and getattr(err, "status", None) in (404, 410):
+                    break  # past the last page of a listing without a page count
+                self.skip(SourceError(url, f"page {n} of the listing", f"the page could not be fetched ({err})"))
+                continue
+            last_page = entries(url, soup)
+            new = [u for u in last_page if u not in seen]
+            if not new and not match:
+                break
+            seen += new
+            yield url, soup
+        if newest_first:
+            self.known_listed.update(known - set(seen))
+            self.memo.read(first_url, list(dict.fromkeys(seen + sorted(known))))
+
+    def remember_final(self, url: str) -> bool:
+        """True when ``url`` is a listing page read completely often enough: its documents count as
+        listed without a request this cycle."""
+        if not self.memo.is_final(url):
+            return False
+        self.known_listed.update(self.memo.leaves(url))
+        return True
 
     def fetch(self, session: PoliteSession, ref: DocumentRef, etag: str | None = None,
               last_modified: str | None = None) -> FetchedDocument | None:
@@ -130,17 +202,3 @@ def load_html(session: PoliteSession, url: str) -> tuple[BeautifulSoup, str]:
     page = session.get(url)
     html = HTML_COMMENT_RE.sub("", page.text)
     return BeautifulSoup(html, "lxml"), html
-
-
-def paginated(session: PoliteSession, first_url: str, max_pages: int | None) -> Iterator[tuple[str, BeautifulSoup]]:
-    """index.html, index_2.html … index_N.html, N read from the pagination script (1 if absent)."""
-    soup, html = load_html(session, first_url)
-    yield first_url, soup
-    match = TOTAL_PAGES_RE.search(html)
-    total = int(match.group(1)) if match else 1
-    if max_pages:
-        total = min(total, max_pages)
-    stem = first_url.rsplit("/", 1)[0]
-    for n in range(2, total + 1):
-        url = f"{stem}/index_{n}.html"
-        yield url, load_html(session, url)[0]

@@ -97,6 +97,7 @@ def summary_lines(report) -> list[str]:
             mark = "ok" if source.ok else "SOME FAILED"
             lines.append(f"{mark:11} {source.name}: {source.discovered} listed; {counts or 'nothing fetched'}")
             lines += [f"            {error}" for error in source.errors[:5]]
+            lines += [f"            page skipped: {problem}" for problem in source.problems[:5]]
     state = "interrupted" if report.interrupted else "done"
     lines.append(f"cycle {state} in {report.elapsed:.1f}s: {report.events} new event(s); "
                  f"{sum(not s.ok for s in report.sources)} of {len(report.sources)} source(s) failed")

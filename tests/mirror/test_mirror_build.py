@@ -64,7 +64,7 @@ def test_issue_pdfs_hold_the_issue_text(seed_text):
     cases = {
         ("www.shanghai.gov.cn", "/newshanghai2018/zfgb/202213/ZFGB2213.pdf", 0): ["沪府发〔2022〕5号", "上海市电子证照管理办法"],
         ("www.shanghai.gov.cn", "/newshanghai2018/zfgb/202214/ZFGB2214.pdf", 1): ["上海市人民政府令第68号", "稳就业"],
-        ("www.gov.cn", "/gongbao/2024/issue_11706/material/gwygb202433.pdf", 2): ["全国年节及纪念日放假办法", "放假4天"],
+        ("www.gov.cn", "/gongbao/2024/issue_11726/material/gwygb202433.pdf", 2): ["全国年节及纪念日放假办法", "放假4天"],
     }
     for (host, path, state), needles in cases.items():
         version = archive.lookup(host, path, state)

@@ -18,7 +18,8 @@ def url(mirror, path: str, host: str = SH) -> str:
     return mirror.urls[host] + path
 
 
-def raw_get(mirror, path: str, host: str = SH, timeout: float = 10) -> tuple[http.client.HTTPResponse, http.client.HTTPConnection]:
+def raw_get(mirror, path: str, host: str = SH,
+            timeout: float = 10) -> tuple[http.client.HTTPResponse, http.client.HTTPConnection]:
     hostname, port = mirror.urls[host].removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(hostname, int(port), timeout=timeout)
     conn.request("GET", path)
@@ -114,7 +115,7 @@ def test_truncated_body(mirror):
 
 
 def test_no_charset_header(mirror):
-    issue = "/gongbao/2013/issue_10096/"
+    issue = "/gongbao/2013/issue_3923/"
     assert requests.get(url(mirror, issue, "www.gov.cn"), timeout=5).headers["Content-Type"] == "text/html; charset=utf-8"
     mirror.set_fault("www.gov.cn", issue, "no_charset")
     reply = requests.get(url(mirror, issue, "www.gov.cn"), timeout=5)
@@ -133,7 +134,7 @@ def test_gbk_body(mirror):
 
 
 def test_changed_layout_keeps_words_but_not_selectors(mirror):
-    path = "/gongbao/2013/issue_10096/201312/content_2591512.html"
+    path = "/gongbao/content/2013/content_2591512.htm"  # an old issue's legacy content URL
     plain = requests.get(url(mirror, path, "www.gov.cn"), timeout=5).content.decode("utf-8")
     mirror.set_fault("www.gov.cn", "*/content_*", "layout")
     changed = requests.get(url(mirror, path, "www.gov.cn"), timeout=5).content.decode("utf-8")

@@ -77,7 +77,8 @@ def test_gazette_document_number_is_first_centred_paragraph(mirror):
     assert paragraphs[0].text == "沪府发〔2022〕5号"
     assert doc.get_element_by_id("ivs_date").text == "2022-06-13"
     # chrome the extractor must drop, and an attachment link that resolves to a PDF
-    assert "字号：" in doc.text_content() and doc.xpath("//div[@class='newsbox'][@id='xggj']")
+    # related links are div.newsbox (div#xggj, where present, holds article text, not links)
+    assert "字号：" in doc.text_content() and doc.xpath("//div[@class='newsbox']//li/a") and not doc.xpath("//*[@id='xggj']")
     attachment = doc.get_element_by_id("ivs_content").xpath(".//a[contains(@href,'.pdf')]/@href")[0]
     pdf = get(mirror, "www.shanghai.gov.cn", attachment)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
@@ -115,26 +116,43 @@ def eval_paragraphs(case: str, name: str) -> list[str]:
 
 
 def gov_issues(mirror) -> dict[str, str]:
+    """'2024年第33号' -> gname, from gbgl.json shaped as the real one (SITES.md §3)."""
     raw = get(mirror, "www.gov.cn", "/gongbao/gbgl.json").content
     assert raw.startswith(b"\xef\xbb\xbf")
     (entry,) = json.loads(raw.decode("utf-8-sig"))
-    assert {"2013年", "y2016"} <= set(entry["values"])  # both kinds of year key
-    return {i["issue"]: i["gname"] for year in entry["values"].values() for i in year.values()}
+    issues = {}
+    for year, entries in entry["values"].items():
+        assert re.fullmatch(r"\d{4}年", year)
+        for key, item in entries.items():
+            assert key == item["issue"] and re.fullmatch(r"第\d+号", key) and item["serial"] == 0
+            assert {"channelId", "gid", "iszk", "pubtime", "pubtimeStr", "seqNum"} <= set(item)
+            issues[year + key] = item["gname"]
+    legacy = json.loads(utf8(get(mirror, "www.gov.cn", "/gbgl/xhtml/js/gbgl.json")))
+    assert all(re.fullmatch(r"y\d{4}", year) for year in legacy[0]["values"])
+    return issues
 
 
 def test_state2_publishes_amendments_and_republished_texts(mirror):
     assert set(gov_issues(mirror)) == {"2013年第36号", "2016年第34号"}
-    old = tree(get(mirror, "www.gov.cn", "/gongbao/2013/issue_10096/201312/content_2591512.html"))
+    old_issue = tree(get(mirror, "www.gov.cn", "/gongbao/2013/issue_3923/"))
+    assert old_issue.xpath("//div[@class='box']/ul/li/a/@href") == ["../../content/2013/content_2591512.htm"]
+    assert old_issue.xpath("//li[@class='gbpdf']/a/@href") == [""]  # old issues have no PDF
+    old = tree(get(mirror, "www.gov.cn", "/gongbao/content/2013/content_2591512.htm"))
     assert text_of(old) == eval_paragraphs("nianjie", "old.md")[1:]
     mirror.set_state(2)
     issues = gov_issues(mirror)
-    assert issues["2024年第33号"] in ("/gongbao/2024/issue_11706/", "./2024/issue_11706/")
-    issue = get(mirror, "www.gov.cn", "/gongbao/2024/issue_11706/")
-    links = tree(issue).xpath("//a[starts-with(@href,'./2024')]")
+    # absolute, as the real one; the mirror answers its own hosts' absolute URLs itself
+    assert issues["2024年第33号"] == mirror.urls["www.gov.cn"] + "/gongbao/2024/issue_11726/"
+    issue = get(mirror, "www.gov.cn", "/gongbao/2024/issue_11726/")
+    links = tree(issue).xpath("//div[@class='box']/ul/li/a")
     assert [a.get("href") for a in links] == ["./202411/content_6986381.html", "./202411/content_6986382.html"]
-    assert links[0].xpath("br") and not links[1].xpath("br")  # some split issuer and title by <br>
-    assert links[1].text_content() == "全国年节及纪念日放假办法"
-    new = tree(get(mirror, "www.gov.cn", "/gongbao/2024/issue_11706/202411/content_6986382.html"))
+    assert links[0].xpath("i") and links[0].xpath("br")  # <i></i>, then lines split by <br>
+    lines = [t.strip("\n ") for t in links[0].itertext() if t.strip("\n ")]
+    # the decree line, then the title, wrapped mid-line onto a line indented by one full-width space
+    assert lines == ["中华人民共和国国务院令（第797号）", "\u3000\u3000国务院关于修改《全国年节及纪念日放假办法》的",
+                     "\u3000决定"]
+    assert links[1].text_content().strip() == "全国年节及纪念日放假办法"
+    new = tree(get(mirror, "www.gov.cn", "/gongbao/2024/issue_11726/202411/content_6986382.html"))
     assert new.xpath("//title")[0].text == "全国年节及纪念日放假办法__2024年第33号国务院公报_中国政府网"
     assert text_of(new) == eval_paragraphs("nianjie", "new.md")[1:]
     # the Shanghai decision and the five republished regulations in a new gazette issue
@@ -165,9 +183,9 @@ def test_state2_changes_one_page_in_formatting_only(mirror):
 
 def test_state3_repeal_leaves_the_rules_library_and_a_page_disappears(mirror):
     mirror.set_state(2)
-    rows = lambda: {a.text: a.get("href") for n in ("index.html", "index_2.html", "index_3.html")  # noqa: E731
+    rows = lambda: {a.xpath("p")[0].text: a.get("href") for n in ("index.html", "index_2.html", "index_3.html")  # noqa: E731
                     for a in tree_or_empty(get(mirror, "www.shanghai.gov.cn", f"/xxzfgzwj/{n}"))
-                    .xpath("//table[@class='r-table']/tbody/tr/td[2]/p[1]/a")}
+                    .xpath("//table[@class='r-table']/tbody/tr/td[2]/a/p[1]/..")}
     before = rows()
     assert "上海市黄浦江大桥管理办法" in before and "上海市医患纠纷预防与调解办法" in before
     bridge = before["上海市黄浦江大桥管理办法"]
@@ -197,8 +215,10 @@ def tree_or_empty(response: requests.Response):
 
 def test_series_pagination_and_commented_duplicates(mirror):
     first = utf8(get(mirror, "www.shanghai.gov.cn", "/nw11408/index.html"))
-    total = int(re.search(r'\$\("\.pagination"\)\.pagination\(\{\s*totalPage:\s*(\d+)', first).group(1))
-    assert total == 4  # 11 documents, 3 a page
+    assert "totalPage" not in first  # most listings page with JavaScript, without a count
+    counted = utf8(get(mirror, "www.shanghai.gov.cn", "/nw2407/index.html"))
+    assert re.search(r'\$\("\.pagination"\)\.pagination\(\{\s*totalPage:\s*(\d+)', counted)
+    total = 4  # 11 documents, 3 a page
     seen = []
     for n in range(1, total + 1):
         page = get(mirror, "www.shanghai.gov.cn", "/nw11408/index.html" if n == 1 else f"/nw11408/index_{n}.html")
@@ -228,7 +248,7 @@ def test_old_pages_are_gbk_without_charset_header(mirror):
 def test_gov_robots_and_malformed_page(mirror):
     robots = utf8(get(mirror, "www.gov.cn", "/robots.txt"))
     assert "Disallow: /search/" in robots and "/gongbao" not in robots
-    page = utf8(get(mirror, "www.gov.cn", "/gongbao/2016/issue_10254/201611/content_5146380.html"))
+    page = utf8(get(mirror, "www.gov.cn", "/gongbao/content/2016/content_5146380.htm"))
     assert page.count("<html>") == 2 and "UCAP-CONTENT" in page
     assert "第一章 总则" in page
 
@@ -256,3 +276,26 @@ def test_normative_document_database(mirror):
     after = rows()
     numbers = lambda listed: {n.replace(" ", "") for _, n, _ in listed}  # noqa: E731
     assert numbers(after) - numbers(before) == {"沪府规〔2022〕6号"}  # published in gazette 第14期
+
+
+def test_policy_platform_api_pages_records_and_answers_details(mirror):
+    base = mirror.urls["www.shanghai.gov.cn"]
+
+    def post(path: str, payload) -> requests.Response:
+        return requests.post(base + path, json=payload, timeout=5)
+
+    first = post("/gwk/policy/page", {"pageNo": 1, "pageSize": 4}).json()["data"]
+    total = first["totalCount"]
+    assert first["totalPage"] == -(-total // 4) and len(first["records"]) == 4
+    records = [r for n in range(1, first["totalPage"] + 1)
+               for r in post("/gwk/policy/page", {"pageNo": n, "pageSize": 4}).json()["data"]["records"]]
+    assert len(records) == len({r["businessId"] for r in records}) == total
+    record = records[0]
+    assert {"title", "publishDate", "siteId", "businessId", "effectiveFlag", "attrs"} <= set(record)
+    assert {"agency", "documentAgency", "policyLevel", "zwPDFUrl"} <= set(record["attrs"])
+    detail = post("/gwk/policy/detail", {"siteId": record["siteId"], "businessId": record["businessId"]}).json()
+    assert detail["data"]["txt"].startswith(f"<p>{record['attrs']['documentAgency']}</p>")
+    assert post("/gwk/policy/page", {"pageNo": 1, "pageSize": 151}).status_code == 400  # the API caps pages at 150
+    assert requests.post(base + "/gwk/policy/page", data=b"{not json", timeout=5).status_code == 400
+    mirror.set_state(3)
+    assert post("/gwk/policy/page", {"pageNo": 1, "pageSize": 4}).json()["data"]["totalCount"] > total

@@ -173,3 +173,27 @@ def test_join_wrapped_lines_rejoins_only_full_lines():
     full = "一" * 20
     lines = [full, full, "短尾。", "第二条" + "二" * 17, "末行", "（一）项"]
     assert join_wrapped_lines(lines) == [full * 2 + "短尾。", "第二条" + "二" * 17 + "末行", "（一）项"]
+
+
+def test_long_page_keeps_every_block_and_chrome_classes_go():
+    paragraphs = "".join(f"<p>第{n}条　第{n}项规定的内容。</p>" for n in range(1, 4001))
+    page = (f'<html><head><title>长文件_上海市人民政府</title></head><body><div id="ivs_content">{paragraphs}'
+            '<div class="bdsharebuttonbox">分享到：微信</div><div class="xx-share-bar">微博</div>'
+            '<div class="newsbox"><ul><li><a href="/a.html">相关的另一个文件</a></li></ul></div></div></body></html>')
+    doc = extract_html(page, "https://www.shanghai.gov.cn/a.html")
+    lines = doc.text.split("\n")
+    assert len(lines) == 4000 and lines[0] == "第1条　第1项规定的内容。" and lines[-1] == "第4000条　第4000项规定的内容。"
+    assert "分享" not in doc.text and "微博" not in doc.text and "相关的另一个文件" not in doc.text
+
+
+def test_deeply_nested_page_is_refused_quickly_with_a_clear_error():
+    import time
+
+    nested = "<html><body><div id='UCAP-CONTENT'>" + "<div>" * 100_000 + "深" + "</div>" * 100_000 + "</div></body></html>"
+    start = time.monotonic()
+    with pytest.raises(InputError, match="nested too deeply"):
+        extract_html(nested, "https://www.gov.cn/deep.html")
+    assert time.monotonic() - start < 5  # refused before parsing, not after minutes
+    # many unclosed <p> (optional end tags) are not nesting: such a page is read
+    flat = "<html><body><div id='UCAP-CONTENT'>" + "<p>段落" * 3000 + "</div></body></html>"
+    assert len(extract_html(flat, "https://www.gov.cn/flat.html").text.split("\n")) == 3000
