@@ -109,8 +109,8 @@ def main() -> None:
             with Store(path) as store:
                 for query in QUERIES:
                     hits = len(store.search(query))
-                    direct = timed(lambda: store.search(query))
-                    whole = timed(lambda: get(f"{base}/search", q=query))
+                    direct = timed(lambda query=query: store.search(query))
+                    whole = timed(lambda query=query: get(f"{base}/search", q=query))
                     kind = "FTS5" if len(query) >= 3 else "LIKE"
                     print(f"  {query!r:<14} {kind} {hits:3d} hits  {ms(statistics.median(direct))} | "
                           f"{ms(statistics.median(whole))}")

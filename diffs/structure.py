@@ -103,7 +103,8 @@ def detect_format(text: str) -> str:
     return "text"
 
 
-_STRIP = " \t\n\r\x0b\x0c\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+_STRIP = (" \t\n\r\x0b\x0c\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+          "\u200b\u2028\u2029\u202f\u205f\u3000\ufeff")
 
 
 def _clean(line: str) -> str:

@@ -85,7 +85,9 @@ def build(store) -> Scenario:
         save(store, STATE_GAZETTE, url, _fetched(url, text, meta))
         added = store.db.execute("SELECT id, kind FROM events WHERE id > ? ORDER BY id", [before]).fetchall()
         s.events[name] = next(i for i, kind in added if kind in ("new_document", "new_version"))
-        s.events.update({"nianjie_amended": i for i, kind in added if kind == "amended"})
+        for i, kind in added:
+            if kind == "amended":
+                s.events["nianjie_amended"] = i
     s.documents["nianjie"] = store.document_by_url(NIANJIE_URLS[0])["id"]
     versions = store.versions(s.documents["nianjie"])
     s.versions["nianjie"] = (versions[0]["id"], versions[-1]["id"])
