@@ -43,7 +43,11 @@ def read_file(path: str | Path) -> Input:
     """The text of the document file at `path`. Raises InputError with one clear sentence (missing,
     not a regular file, too large, empty, binary, undecodable, unsupported format)."""
     name = str(path)
-    data = read_regular_file(name, MAX_BYTES)
+    return read_bytes(name, read_regular_file(name, MAX_BYTES))
+
+
+def read_bytes(name: str, data: bytes) -> Input:
+    """The text of a document file's bytes (`name` gives its suffix and names it in errors)."""
     if not data.strip():
         raise InputError(f"{name}: the file is empty")
     suffix = Path(name).suffix.lower()
@@ -52,8 +56,8 @@ def read_file(path: str | Path) -> Input:
         return Input(label, _nonblank(name, _pdf_text(data)))
     if data.startswith(b"PK\x03\x04"):
         return Input(label, _nonblank(name, _docx_text(name, data)))
-    if data.startswith(_OLE_MAGIC):
-        raise InputError(f"{name}: a legacy Word/WPS binary file; save it as .docx or PDF and give that")
+    if data.startswith(_OLE_MAGIC[:4]):   # the compound file's signature; its first half is distinctive
+        raise InputError(f"{name}: a legacy Word/WPS/OFD file; save it as .docx or PDF and give that")
     text = _decode(name, data)
     if suffix in _HTML or _looks_like_html(text):
         return Input(label, _nonblank(name, _html_text(name, text)))

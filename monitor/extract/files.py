@@ -5,47 +5,40 @@ all of it), a person downloads the text and ``regwatch import`` stores it like a
 """
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 from diffs.errors import InputError
-from monitor.encoding import decode
+from monitor.encoding import read_regular_file
 from monitor.extract.html import extract_html
 from monitor.extract.meta import Extracted, clean_text, looks_like_title, text_meta
 from monitor.extract.pdf import extract_pdf
+from monitor.inputs import MAX_BYTES, read_bytes
 
 CONTENT_TYPES = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html", ".txt": "text/plain",
                  ".md": "text/plain",
                  ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-MAX_FILE_BYTES = 50 * 1024 * 1024
 # Containers a saved law page may use when it is none of the known CMSs: the page's body last.
 FALLBACK_BODY = ("article", "#content", "main", "body")
 
 
 def read_document(path: Path) -> tuple[Extracted, bytes, str]:
-    """(extracted text and metadata, raw bytes, content type) of one file; InputError when unreadable."""
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if not path.is_file():
-        raise InputError(f"{path}: not a regular file")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InputError(f"{path}: {size} bytes, more than the {MAX_FILE_BYTES} a document may have")
-    data = path.read_bytes()
-    if not data.strip():
-        raise InputError(f"{path}: the file is empty")
+    """(extracted text and metadata, raw bytes, content type) of one file; InputError when unreadable.
+    The text comes from the one reader of every text command (monitor.inputs); HTML pages keep the
+    metadata their markup gives (title, 文号, dates)."""
+    data = read_regular_file(path, MAX_BYTES)
     suffix = path.suffix.lower()
     if data.startswith(b"%PDF"):
         return extract_pdf(data), data, CONTENT_TYPES[".pdf"]
-    if data.startswith(b"PK") and suffix in (".docx", ""):
-        return _docx(data, path), data, CONTENT_TYPES[".docx"]
-    if suffix in (".doc", ".wps", ".ofd"):
-        raise InputError(f"{path}: {suffix} files cannot be read; save the document as .docx, .pdf or .txt")
-    text = decode(data, what=str(path)).text
-    if suffix in (".html", ".htm") or text.lstrip()[:200].lower().startswith(("<!doctype html", "<html")):
-        return _html(text, path), data, CONTENT_TYPES[".html"]
-    return _plain(text), data, CONTENT_TYPES.get(suffix, "text/plain")
+    document = read_bytes(str(path), data)     # refuses empty, binary, legacy .doc; decodes the rest
+    if data.startswith(b"PK"):
+        return _plain(document.text), data, CONTENT_TYPES[".docx"]
+    if suffix in (".html", ".htm") or document.text is not None and _is_html(data):
+        return _html(data, path), data, CONTENT_TYPES[".html"]
+    return _plain(document.text), data, CONTENT_TYPES.get(suffix, "text/plain")
+
+
+def _is_html(data: bytes) -> bool:
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:200].lower().startswith((b"<!doctype html", b"<html"))
 
 
 def _plain(text: str) -> Extracted:
@@ -56,7 +49,10 @@ def _plain(text: str) -> Extracted:
     return Extracted(title, clean, text_meta(clean, title))
 
 
-def _html(text: str, path: Path) -> Extracted:
+def _html(data: bytes, path: Path) -> Extracted:
+    from monitor.encoding import decode
+
+    text = decode(data, what=str(path)).text
     try:
         return extract_html(text, path.resolve().as_uri())
     except InputError:
@@ -67,16 +63,3 @@ def _html(text: str, path: Path) -> Extracted:
         except InputError:
             continue
     raise InputError(f"{path}: no text found in the page")
-
-
-def _docx(data: bytes, path: Path) -> Extracted:
-    import docx  # python-docx, paid for by .docx input only
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as err:
-        raise InputError(f"{path}: not a readable .docx ({err})") from err
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        lines += [" ".join(cell.text for cell in row.cells) for row in table.rows]
-    return _plain("\n".join(lines))
