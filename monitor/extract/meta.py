@@ -19,8 +19,6 @@ LONE_ORDER_NUMBER_RE = re.compile(rf"^第\s*({ANY_NUM})\s*号$")
 ORDER_HEADER_RE = re.compile(r"^(?:[\u4e00-\u9fff]{2,12}人民政府令|国务院令)$")
 DATE_RE = re.compile(validity.DATE)  # one definition of a Chinese date for the whole project
 ISO_DATE_RE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
-EFFECTIVE_RE = re.compile(rf"自\s*({DATE_RE.pattern})\s*起\s*(?:施行|实施|执行|生效)")
-EXPIRES_RE = re.compile(rf"有效期至\s*({DATE_RE.pattern})")
 ISSUE_RE = re.compile(r"(\d{4})\s*年\s*第\s*(\d+)\s*[期号]")
 ISSUER_RE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}(?:人民政府|办公厅|委员会|局|厅|部|署|办公室|院|政府|会|中心)$")
 PROMULGATION_RE = re.compile(r"^[（(][^（）()]*?(?:公布|发布|批准|印发)[^（）()]*[）)]$")
@@ -129,15 +127,17 @@ def text_meta(text: str, title: str = "") -> dict:
         meta_issuer = _issuer_from(head, meta.get("number"))
         if meta_issuer:
             meta["issuer"] = meta_issuer
-    effective = EFFECTIVE_RE.search(text)
+    # The document's own commencement and term only (diffs.validity): never a date quoted from
+    # another rule, nor a licence's or a plan's 有效期.
+    own = validity.extract_validity(text, title or None)
     on_issue = ON_ISSUE_RE.search(text)
-    if effective and (not on_issue or effective.start() < on_issue.start()):
-        meta["effective"] = parse_date(effective.group(1))
+    if own.effective and not own.effective_on_publication:
+        meta["effective"] = own.effective.isoformat()
     elif on_issue:  # in force from the day it was signed (印发) or published (公布/发布)
         meta["effective"] = meta.get("signed") if on_issue.group(1) == "印发" else meta.get("published", meta.get("signed"))
-    expires = EXPIRES_RE.search(text)
-    if expires:
-        meta["expires"] = parse_date(expires.group(1))
+    last_day = own.extended_to or own.expires
+    if last_day:
+        meta["expires"] = last_day.isoformat()
     issue = ISSUE_RE.search(title)
     if issue:
         meta["issue"] = f"{issue.group(1)}年第{int(issue.group(2))}{'号' if '号' in issue.group(0) else '期'}"

@@ -197,3 +197,17 @@ def test_deeply_nested_page_is_refused_quickly_with_a_clear_error():
     # many unclosed <p> (optional end tags) are not nesting: such a page is read
     flat = "<html><body><div id='UCAP-CONTENT'>" + "<p>段落" * 3000 + "</div></body></html>"
     assert len(extract_html(flat, "https://www.gov.cn/flat.html").text.split("\n")) == 3000
+
+
+def test_page_metadata_keeps_only_the_documents_own_term():
+    from monitor.extract import text_meta
+
+    granted = ("某市网吧管理办法\n第一条 为了规范管理，制定本办法。\n"
+               "第二条 经营许可证有效期为5年，有效期至2020年1月1日的许可证应当换发。\n"
+               "第三条 本办法自2019年3月1日起施行。")
+    meta = text_meta(granted, "某市网吧管理办法")
+    assert meta["effective"] == "2019-03-01" and "expires" not in meta   # the licence's term, not the rule's
+    own = granted.replace("自2019年3月1日起施行。", "自2019年3月1日起施行，有效期至2024年2月29日。")
+    assert text_meta(own, "某市网吧管理办法")["expires"] == "2024-02-29"
+    quoted = ("某市实施细则\n第一条 《某省条例》自2010年5月1日起施行以来，制定本细则。\n第九条 本细则自2021年7月1日起施行。")
+    assert text_meta(quoted, "某市实施细则")["effective"] == "2021-07-01"
