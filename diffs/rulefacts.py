@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .amendments import apply, parse_decision
+from .amendments.check import unapplied_articles
 from .amendments.ops import DELETE, INSERT, RENUMBER, LawPart, Op
 from .errors import ParseError
 from .identity import issued_year, names_agree, number_key, rule_name_key
@@ -329,7 +330,7 @@ def _decision_facts(facts: Facts, document: dict, decision, text: str, context: 
         facts.named.append(rule)
         stored = match_rule(context.rules, rule.name)
         base = context.bases.get(stored["id"]) if stored else None
-        outcome = consolidate(base, part.ops) if base else None
+        outcome = consolidate(base, part.ops, part.problems) if base else None
         if outcome:
             facts.applied[str(stored["id"])] = outcome
         if _reported(facts, context, "amended", rule, stored, document["title"]):
@@ -408,13 +409,16 @@ def _reported(facts: Facts, context: Context, kind: str, rule: RuleRef, stored: 
     return any(e.kind == kind and e.rule.key == rule.key and e.payload.get("by") == by for e in facts.events)
 
 
-def consolidate(base: tuple[int, str], ops: list[Op]) -> dict:
-    """A decision part applied to the rule's stored text: what applied, what failed, the result."""
+def consolidate(base: tuple[int, str], ops: list[Op], problems=()) -> dict:
+    """A decision part applied to the rule's stored text: what applied, what failed, the result, and
+    the articles (new numbering) a failed or unread instruction names: where the republished text
+    may differ from the consolidation through the engine's fault, never the publisher's."""
     version_id, text = base
     consolidation = apply(parse(text), ops)
     return {"base_version_id": version_id, "consolidated": consolidation.document.to_text(),
             "applied": [op.describe() for op in consolidation.applied],
-            "failed": [{"op": op.describe(), "reason": reason} for op, reason in consolidation.failed]}
+            "failed": [{"op": op.describe(), "reason": reason} for op, reason in consolidation.failed],
+            "not_applied": sorted(unapplied_articles(consolidation, problems))}
 
 
 def expiry_facts(rules: list[dict], today: dt.date, days: int, recorded: set[tuple[str, int, str]]) -> Facts:

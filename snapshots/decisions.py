@@ -42,6 +42,7 @@ def check_republished(store: Store, document: dict, previous_version_id: int, te
         seq = store.versions(decision_doc["id"])[-1]["seq"]
         part = parse_decision(store.version_text(decision_doc["id"], seq)).part(store.rule(document["rule_id"])["name"])
         expected = parse(store.get_blob(outcome["consolidated_sha"]).decode("utf-8"))
-        found = check(expected, parse(text), part.ops if part else None)
+        found = check(expected, parse(text), part.ops if part else None,
+                      not_applied=set(outcome.get("not_applied") or ()))
         return [{"decision": decision_doc["title"], **d.to_dict()} for d in found]
     return []
