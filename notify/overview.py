@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .items import CHINA_TZ, EventItem, parse_time
-from .subscriptions import KIND_NAMES as KIND_LABELS
+from snapshots.events import EVENT_LABELS as KIND_LABELS
 DECISION_KINDS = ("amended", "repealed")
 COUNTED = (("modified", "修改"), ("added", "新增"), ("deleted", "删除"), ("split", "拆分"), ("merged", "合并"),
            ("renumbered", "序号调整"))

@@ -15,17 +15,11 @@ from typing import Any, Callable, Iterable, Mapping
 
 from diffs.errors import InputError
 
+from snapshots.events import EVENT_KINDS, EVENT_LABELS, OPERATOR_KINDS
+
 from .items import CHINA_TZ, EventItem, parse_time
 
 FREQUENCIES = ("immediate", "daily", "weekly")
-EVENT_KINDS = ("new_document", "new_version", "amended", "repealed", "expiring", "expired",
-               "source_error", "delivery_error", "suspect_version")
-# For the operator, not alerted unless named: a suspect version is held back precisely so that
-# nobody is told "43 articles deleted" by an error page.
-OPERATOR_KINDS = frozenset({"source_error", "delivery_error", "suspect_version"})
-KIND_NAMES = {"new_document": "新发布", "new_version": "内容更新", "amended": "修改", "repealed": "废止",
-              "expiring": "即将失效", "expired": "已失效", "source_error": "来源出错", "delivery_error": "投递出错",
-              "suspect_version": "疑似错误页"}
 CONFIG_PREFIX = "config:"  # subscriptions that come from regwatch.toml (notify.api syncs them)
 
 
@@ -190,7 +184,7 @@ class Subscription:
             if key == "sources":
                 values = [names.get(v, v) for v in values]
             if key == "kinds":
-                values = [KIND_NAMES.get(v, v) for v in values]
+                values = [EVENT_LABELS.get(v, v) for v in values]
             parts.append(f"{shown.get(key, key)}：{'、'.join(str(v) for v in values)}")
         when = {"immediate": "即时", "daily": f"每日 {self.hour:02d} 时", "weekly": f"每周一 {self.hour:02d} 时"}
         return "；".join([when.get(self.frequency, self.frequency)] + (parts or ["全部变动"]))

@@ -22,9 +22,6 @@ if TYPE_CHECKING:
     from snapshots import Store
 
 DEFAULT_CONFIG = "regwatch.toml"
-EVENT_KINDS = ("new_document", "new_version", "amended", "repealed", "expiring", "expired", "source_error",
-               "delivery_error", "suspect_version")
-RULE_EVENT_KINDS = {"amended", "repealed", "expiring", "expired"}
 VERSION_RE = re.compile(r"^(?P<doc>.+)@(?P<seq>\d+)$")
 
 
@@ -185,6 +182,8 @@ def events(store: "Store", since: str | None = None, kind: str | None = None, so
            limit: int | None = None) -> list[dict]:
     """Events newest first as flat JSON objects: kind, at, document, url, and for rule events rule,
     by, effective (plus the event's other payload keys)."""
+    from snapshots.events import EVENT_KINDS, RULE_EVENT_KINDS
+
     if since is not None:
         _iso_date(since, "--since")
     if kind is not None and kind not in EVENT_KINDS:

@@ -8,10 +8,8 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from werkzeug.exceptions import default_exceptions
 
-KIND_LABELS = {
-    "new_document": "新文件", "new_version": "新版本", "amended": "修改", "repealed": "废止",
-    "expiring": "即将到期", "expired": "已失效", "source_error": "来源异常",
-}
+from snapshots.events import EVENT_LABELS as KIND_LABELS  # one definition for every reader
+
 CHINA = ZoneInfo("Asia/Shanghai")
 ZONE = "北京时间"
 # What an error page says when the view gave no message of its own (werkzeug's are English).
