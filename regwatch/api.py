@@ -326,6 +326,7 @@ def serve(config_path: str | Path | None = None, store_path: str | Path | None =
         token_env = token_env or config.review_token_env
         settings.expiring_days = config.expiring_days
         settings.hosts = allowed_hosts(config.review_hosts, review_url=config.review_url)
+        settings.display_names = {s.name: s.display_name or s.name for s in config.sources}
     elif store_path is None:
         raise ConfigError(f"{config_path or DEFAULT_CONFIG} not found: give --config FILE or --store FILE")
     if not Path(store_path).exists():

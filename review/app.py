@@ -49,6 +49,7 @@ class ReviewConfig:
     token: str | None = None
     expiring_days: int = 30
     hosts: tuple[str, ...] = field(default_factory=access.allowed_hosts)
+    display_names: dict[str, str] = field(default_factory=dict)   # source name -> what readers see
 
 
 def create_app(store: str | Path | Store, config: ReviewConfig | None = None) -> Flask:

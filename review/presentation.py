@@ -58,5 +58,13 @@ def install(app: Flask) -> None:
     app.jinja_env.globals.update(reviewer=current_reviewer)
     app.jinja_env.filters["is_web_url"] = is_web_url
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["source_name"] = source_name
     app.jinja_env.filters["error_message"] = error_message
     app.jinja_env.globals.update(kind_labels=KIND_LABELS, zone=ZONE)
+
+
+def source_name(name: str | None) -> str:
+    """A source as readers know it (its ``display_name``, e.g. 上海市人民政府公报), else its config name."""
+    from flask import current_app
+
+    return current_app.config["REVIEW"].display_names.get(name or "", name or "")

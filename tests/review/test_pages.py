@@ -150,3 +150,20 @@ def test_gazette_issue_lists_its_contents_by_section(site, ids):
     assert ids["issue"] in index
     page = get(site, "/issues/view", source=ids["source"], issue=ids["issue"]).text
     assert f"【{ids['section']}】" in page and ids["decision_title"] in page
+
+
+
+def test_sources_read_as_their_display_names(review_store):
+    from review import ReviewConfig, create_app
+    from review_live import serving
+    from snapshots import Store
+
+    with Store(review_store) as store:
+        sources = sorted({d["source"] for d in store.documents()})
+    names = {source: f"显示名{i}号公报" for i, source in enumerate(sources)}
+    with serving(create_app(review_store, ReviewConfig(display_names=names))) as base:
+        feed = requests.get(f"{base}/", timeout=10).text
+        listing = requests.get(f"{base}/documents", timeout=10).text
+    for name in names.values():
+        assert name in feed                       # the source filter lists each by its display name
+    assert any(name in listing for name in names.values())
