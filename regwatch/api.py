@@ -19,9 +19,10 @@ VERSION_RE = re.compile(r"^(?P<doc>.+)@(?P<seq>\d+)$")
 
 
 @contextmanager
-def opened(config_path: str | Path) -> Iterator[tuple[Config, Store]]:
-    """The configuration and its store, closed afterwards."""
-    config = load(config_path)
+def opened(config_path: str | Path, check_sources: bool = False) -> Iterator[tuple[Config, Store]]:
+    """The configuration and its store, closed afterwards (sources' kinds and options checked only
+    with ``check_sources``: see monitor.config.load)."""
+    config = load(config_path, check_sources)
     store = Store(config.store)
     try:
         yield config, store

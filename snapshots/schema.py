@@ -84,5 +84,20 @@ V4 = """
 CREATE INDEX versions_text_sha ON versions(text_sha);
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4]
+# Compact store: the search index holds each document's latest text only (contentless, rowid =
+# document id, no positions: a quarter of the text's size instead of three times it; the text is
+# read from its blob for the page of results shown); blobs may be deltas against a keyframe
+# (blobs.base); urls.raw_sha is the last page fetched at a URL, so an unchanged page is known
+# by its bytes before any extraction. migrations.py re-packs existing blobs and fills the index.
+COMPACT = """
+DROP TABLE search_texts;
+CREATE VIRTUAL TABLE search_latest USING fts5(text, tokenize = 'trigram', content = '', detail = 'none');
+ALTER TABLE blobs ADD COLUMN base TEXT;
+ALTER TABLE urls ADD COLUMN raw_sha TEXT;
+CREATE INDEX versions_fetched ON versions(fetched_at, id);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, COMPACT]
 SCHEMA_VERSION = len(MIGRATIONS)
+#: The schema version COMPACT brings (its data step in migrations.AFTER is keyed by it).
+COMPACT_VERSION = MIGRATIONS.index(COMPACT) + 1

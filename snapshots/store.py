@@ -22,6 +22,7 @@ from diffs.normalize import normalize
 from . import blobs, rules as registry, search as fulltext
 from .identity import number_key, rule_name_key
 from .migrations import migrate
+from .schema import COMPACT_VERSION
 
 # The metadata keys of an extracted document that become columns of `documents`.
 DOCUMENT_FIELDS = ("title", "number", "issuer", "doc_type", "section", "issue", "published", "effective", "expires")
@@ -49,7 +50,9 @@ class Store:
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA synchronous = NORMAL")
-            migrate(self.conn)
+            before = migrate(self.conn)
+            if 0 < before < COMPACT_VERSION:
+                self.conn.execute("VACUUM")    # give back the pages the old search index held
         except (sqlite3.DatabaseError, StoreError) as e:
             if hasattr(self, "conn"):
                 self.conn.close()
@@ -179,32 +182,32 @@ class Store:
         fetched_at = fetched_at or utc_now()
         text_bytes = text.encode("utf-8")
         text_sha = blobs.sha256(text_bytes)
+        raw_sha = blobs.sha256(raw) if raw is not None else None
         with self.transaction():
             state = self.url_state(url)
             if state is not None:
                 document_id = state["document_id"]
-                self.conn.execute("UPDATE urls SET etag = ?, last_modified = ?, gone_at = NULL WHERE url = ?",
-                                  [etag, last_modified, url])
-                self.conn.execute("UPDATE documents SET last_seen = ?, gone_at = NULL WHERE id = ? AND url = ?",
-                                  [fetched_at, document_id, url])
+                self.page_seen(url, fetched_at, etag, last_modified, raw_sha)
                 if state["text_sha"] == text_sha:
                     return SaveResult(document_id, None, "unchanged", self._latest_version_id(document_id))
             else:
                 document_id = self._lineage(source, meta) or self._new_document(source, url, meta, fetched_at)
-                self._insert("urls", dict(url=url, document_id=document_id, etag=etag, last_modified=last_modified))
+                self._insert("urls", dict(url=url, document_id=document_id, etag=etag, last_modified=last_modified,
+                                          raw_sha=raw_sha))
             self.conn.execute("UPDATE urls SET text_sha = ? WHERE url = ?", [text_sha, url])
-            previous = self._row("SELECT id, seq, text_sha FROM versions WHERE document_id = ? ORDER BY seq DESC LIMIT 1",
-                                 [document_id])
+            previous = self._row("SELECT id, seq, text_sha, raw_sha FROM versions WHERE document_id = ?"
+                                 " ORDER BY seq DESC LIMIT 1", [document_id])
             # A text this lineage already holds (the same rule at two URLs, an old text re-served)
             # is not a new version: comparing with the latest alone would ping-pong between them.
             if self.conn.execute("SELECT 1 FROM versions WHERE document_id = ? AND text_sha = ?",
                                  [document_id, text_sha]).fetchone():
                 return SaveResult(document_id, None, "unchanged", previous["id"] if previous else None)
-            formatting_only = previous is not None and (
-                normalize(self.get_blob(previous["text_sha"]).decode("utf-8")) == normalize(text))
-            self.put_blob(text_bytes)
-            raw_sha = self.put_blob(raw) if raw is not None else None
-            fulltext.index_text(self.conn, text_sha, text)
+            previous_text = self.get_blob(previous["text_sha"]).decode("utf-8") if previous else None
+            formatting_only = previous is not None and normalize(previous_text) == normalize(text)
+            blobs.put(self.conn, text_bytes, base=previous and previous["text_sha"])
+            if raw is not None:
+                blobs.put(self.conn, raw, base=previous and previous["raw_sha"])
+            fulltext.index_latest(self.conn, document_id, text, previous_text)
             version_id = self._insert("versions", dict(
                 document_id=document_id, seq=(previous["seq"] + 1) if previous else 1, fetched_at=fetched_at,
                 raw_sha=raw_sha, text_sha=text_sha, content_type=content_type, formatting_only=int(formatting_only)))
@@ -212,6 +215,16 @@ class Store:
                 self._refresh_document(document_id, url, meta, fetched_at)
             outcome = "new" if previous is None else ("formatting" if formatting_only else "changed")
             return SaveResult(document_id, version_id, outcome, previous["id"] if previous else None)
+
+    def page_seen(self, url: str, at: str, etag: str | None = None, last_modified: str | None = None,
+                  raw_sha: str | None = None) -> None:
+        """A known page was fetched again: its validators and the last time its document was seen
+        (the whole of what a page whose bytes did not change records)."""
+        with self.transaction():
+            self.conn.execute("UPDATE urls SET etag = ?, last_modified = ?, gone_at = NULL,"
+                              " raw_sha = coalesce(?, raw_sha) WHERE url = ?", [etag, last_modified, raw_sha, url])
+            self.conn.execute("UPDATE documents SET last_seen = ?, gone_at = NULL WHERE url = ?"
+                              " AND id = (SELECT document_id FROM urls WHERE url = ?)", [at, url, url])
 
     def _lineage(self, source: str, meta: dict) -> int | None:
         """A document of this source that the new page continues: same rule name or same rule 文号/令."""

@@ -26,7 +26,7 @@ def opened(config_path: str) -> Iterator[Context]:
     from notify import api
     from snapshots import Store
 
-    config = load(config_path)
+    config = load(config_path, check_sources=False)   # notify commands never fetch
     store = Store(config.store)
     try:
         # Subscriptions of regwatch.toml are brought into the store whenever a notify command runs.

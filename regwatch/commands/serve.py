@@ -34,7 +34,7 @@ def serve(host: str, port: int, config_path: str, store_path: str | None, token_
     settings = ReviewConfig()
     if os.path.exists(config_path):
         from monitor.config import load
-        config = load(config_path)
+        config = load(config_path, check_sources=False)   # the UI never fetches
         store_path = store_path or config.store
         # [review] token_env: asked of the config module (Config.review_token_env); absent until it lands.
         token_env = token_env or getattr(config, "review_token_env", None)

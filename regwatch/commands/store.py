@@ -42,7 +42,7 @@ def check(config_path: str, source: str | None) -> None:
     """Run one monitoring cycle now; exit 0 when every source succeeded, 1 when some failed, 2 on config/store errors."""
     from regwatch import api
 
-    with api.opened(config_path) as (config, store):
+    with api.opened(config_path, check_sources=True) as (config, store):
         progress = _progress_bar() if sys.stderr.isatty() else None
         report = api.check(config, store, source=source, progress=progress)
     for line in summary_lines(report):

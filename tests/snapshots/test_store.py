@@ -189,13 +189,28 @@ def test_newer_or_broken_databases_are_refused_clearly(tmp_path):
         Store(broken)
 
 
-def test_a_text_held_by_two_documents_is_indexed_once_and_found_for_both(store):
-    store.save_version("s", URL, None, RULE, {"title": "甲"})
-    store.save_version("s", "http://127.0.0.1/doc/copy.html", None, RULE, {"title": "乙"})
-    rows = store.conn.execute("SELECT count(*) FROM search_texts").fetchone()[0]
-    assert rows == 1
-    assert {hit["title"] for hit in store.search("音像制品")} == {"甲", "乙"}
-    # The lookup that decides "already indexed" goes through an index, not a scan of the FTS table.
-    plan = " ".join(r[-1] for r in store.conn.execute(
-        "EXPLAIN QUERY PLAN SELECT 1 FROM versions WHERE text_sha = ? LIMIT 1", ["x"]))
-    assert "versions_text_sha" in plan
+def test_search_finds_each_documents_latest_text_once(store):
+    store.save_version("s", URL, None, RULE, {"title": "甲"}, "2024-01-01T00:00:00+00:00")
+    store.save_version("s", "http://127.0.0.1/doc/copy.html", None, RULE, {"title": "乙"}, "2024-01-02T00:00:00+00:00")
+    assert [hit["title"] for hit in store.search("音像制品")] == ["乙", "甲"]      # newest first
+    amended = RULE.replace("音像制品", "出版物") + "\n第三条 出版物的经营者应当依法登记。"
+    store.save_version("s", URL, None, amended, {"title": "甲"}, "2024-02-01T00:00:00+00:00")
+    # 甲's index row now holds the amended text only: the replaced words find 乙 alone.
+    assert [hit["title"] for hit in store.search("音像制品")] == ["乙"]
+    hits = store.search("出版物的经营者")            # five trigrams, then the text confirms the phrase
+    assert [(h["title"], h["seq"]) for h in hits] == [("甲", 2)]
+    assert store.search("经营者应当登记") == []    # every trigram is there, but not the phrase
+    assert store.conn.execute("SELECT count(*) FROM search_latest").fetchone()[0] == 2
+
+
+def test_consecutive_versions_are_stored_as_deltas(store):
+    body = "\n".join(f"第{k}条 本市各级人民政府应当加强第{k}类事项的管理，具体办法由有关部门制定。" for k in range(1, 200))
+    first = store.save_version("s", URL, body.encode() + b"<p>", body, {"title": "甲"})
+    second_text = body.replace("第150类事项", "第150类重要事项")
+    second = store.save_version("s", URL, second_text.encode() + b"<p>", second_text, {"title": "甲"})
+    sizes = dict(store.conn.execute("SELECT sha256, stored_size FROM blobs").fetchall())
+    full = sizes[store.version(first.version_id)["text_sha"]]
+    delta = sizes[store.version(second.version_id)["text_sha"]]
+    assert delta * 5 < full
+    assert store.version_text(first.document_id, 2) == second_text
+    assert store.get_blob(store.version(second.version_id)["raw_sha"]) == second_text.encode() + b"<p>"
