@@ -141,10 +141,7 @@ def status(store: Store, at: str | None = None, repealed: bool = False, expiring
         horizon = (on + timedelta(days=expiring)).isoformat()
         rows = [r for r in rows if r.get("expires") and on.isoformat() <= r["expires"] <= horizon
                 and r["status"] in ("现行有效", "已被修改", "尚未施行")]
-    for rule in rows:
-        document = store.document(rule["document_id"]) if rule.get("document_id") else None
-        rule["url"] = (document or {}).get("url")
-    return rows
+    return rows        # each with `url`, its document's page (store.rules joins it)
 
 
 def send_digests(config: Config, store: Store, only_due: bool = False):

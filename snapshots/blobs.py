@@ -31,18 +31,22 @@ def put(conn, data: bytes, base: str | None = None) -> str:
     digest = sha256(data)
     if conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", [digest]).fetchone():
         return digest
-    packed, keyframe = zlib.compress(data, 6), None
-    row = conn.execute("SELECT base FROM blobs WHERE sha256 = ?", [base]).fetchone() if base else None
-    if row is not None:
-        keyframe = row[0] or base
-        delta = zlib.compress(encode_delta(get(conn, keyframe), data), 6)
-        if len(delta) <= DELTA_SHARE * len(packed):
-            packed = delta
-        else:
-            keyframe = None
+    packed, keyframe = pack(conn, data, base)
     conn.execute("INSERT INTO blobs (sha256, data, size, stored_size, base) VALUES (?, ?, ?, ?, ?)",
                  [digest, packed, len(data), len(packed), keyframe])
     return digest
+
+
+def pack(conn, data: bytes, base: str | None) -> tuple[bytes, str | None]:
+    """(stored bytes, keyframe or None) of ``data``: a delta against ``base``'s keyframe when that
+    is at most :data:`DELTA_SHARE` of ``data`` compressed on its own."""
+    packed = zlib.compress(data, 6)
+    row = conn.execute("SELECT base FROM blobs WHERE sha256 = ?", [base]).fetchone() if base else None
+    if row is None:
+        return packed, None
+    keyframe = row[0] or base
+    delta = zlib.compress(encode_delta(get(conn, keyframe), data), 6)
+    return (delta, keyframe) if len(delta) <= DELTA_SHARE * len(packed) else (packed, None)
 
 
 def get(conn, digest: str) -> bytes:

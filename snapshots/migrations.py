@@ -60,9 +60,10 @@ def _repack(conn: sqlite3.Connection, sha: str | None, base: str | None) -> None
     if sha is None or base is None or sha == base or conn.execute(
             "SELECT 1 FROM blobs WHERE base = ? OR (sha256 = ? AND base IS NOT NULL)", [sha, sha]).fetchone():
         return
-    data = blobs.get(conn, sha)
-    conn.execute("DELETE FROM blobs WHERE sha256 = ?", [sha])
-    blobs.put(conn, data, base=base)
+    packed, keyframe = blobs.pack(conn, blobs.get(conn, sha), base)
+    if keyframe is not None:
+        conn.execute("UPDATE blobs SET data = ?, stored_size = ?, base = ? WHERE sha256 = ?",
+                     [packed, len(packed), keyframe, sha])
 
 
 # Data steps that SQL alone cannot do, run right after the migration of that version.

@@ -95,6 +95,7 @@ CREATE VIRTUAL TABLE search_latest USING fts5(text, tokenize = 'trigram', conten
 ALTER TABLE blobs ADD COLUMN base TEXT;
 ALTER TABLE urls ADD COLUMN raw_sha TEXT;
 CREATE INDEX versions_fetched ON versions(fetched_at, id);
+CREATE INDEX rules_name ON rules(name, id);
 """
 
 MIGRATIONS: list[str] = [V1, V2, V3, V4, COMPACT]

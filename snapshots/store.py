@@ -270,11 +270,13 @@ class Store:
         with self.transaction():
             self.conn.execute("UPDATE documents SET rule_id = ? WHERE id = ?", [rule_id, document_id])
 
-    def documents(self, source: str | None = None) -> list[dict]:
+    def documents(self, source: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict]:
+        """Documents by id with their number of versions; ``limit``/``offset`` give one page."""
         where, params = ("WHERE d.source = ?", [source]) if source else ("", [])
+        page = " LIMIT ? OFFSET ?" if limit is not None else ""
         return self._rows(
             "SELECT d.*, (SELECT count(*) FROM versions v WHERE v.document_id = d.id) AS versions"
-            f" FROM documents d {where} ORDER BY d.id", params)
+            f" FROM documents d {where} ORDER BY d.id{page}", params + ([limit, offset] if page else []))
 
     def document(self, document_id: int) -> dict | None:
         return self._row("SELECT * FROM documents WHERE id = ?", [document_id])
@@ -396,14 +398,19 @@ class Store:
     def rule_history(self, rule_id: int) -> list[dict]:
         return self._rows("SELECT * FROM rule_history WHERE rule_id = ? ORDER BY coalesce(since, ''), id", [rule_id])
 
-    def rules(self, at: str | None = None) -> list[dict]:
-        """Every rule with its status, since and cause as they stand on `at` (default today)."""
+    def rules(self, at: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict]:
+        """Every rule (or one page of them, by name) with its status, since and cause as they stand
+        on `at` (default today), and `url`, its document's current page."""
         on = (at or date.today().isoformat())[:10]
+        page = " LIMIT ? OFFSET ?" if limit is not None else ""
+        rules = self._rows("SELECT r.*, d.url AS url FROM rules r LEFT JOIN documents d ON d.id = r.document_id"
+                           f" ORDER BY r.name, r.id{page}", [limit, offset] if page else [])
         history: dict[int, list[dict]] = {}
-        for entry in self._rows("SELECT * FROM rule_history"):
+        entries = (self._rows("SELECT * FROM rule_history WHERE rule_id IN (SELECT value FROM json_each(?))",
+                              [json.dumps([r["id"] for r in rules])]) if page else self._rows("SELECT * FROM rule_history"))
+        for entry in entries:
             history.setdefault(entry["rule_id"], []).append(entry)
-        return [registry.status_on(rule, history.get(rule["id"], []), on)
-                for rule in self._rows("SELECT * FROM rules ORDER BY name")]
+        return [registry.status_on(rule, history.get(rule["id"], []), on) for rule in rules]
 
     # ---- decisions and search ------------------------------------------------------------------
 
