@@ -1,25 +1,31 @@
 """Content-addressed blobs: stored once by SHA-256 of the uncompressed bytes, zlib-compressed.
 
-Consecutive versions of a document differ by a few sentences, so a blob given a ``base`` (the
-previous version's text or page) is stored as a delta against that base's keyframe, the nearest
-full blob: reading any blob decompresses at most two. A delta that has grown past half the size of
-the full blob compressed (many amendments since the keyframe) is not worth it: the blob is stored
-full and becomes the keyframe of the versions after it.
+Consecutive versions of a document differ by a few sentences, and a page holds its clean text
+sentence for sentence, so a blob given a ``base`` (the previous version's text; the previous page,
+or for a first page its own clean text) is stored as a delta against it: runs of the base's chunks
+(lines, HTML tags, sentences) copied, the rest literal, all compressed. Chains stay short (reading a
+blob decompresses at most :data:`MAX_CHAIN` deltas and one whole blob), and a delta that is not much
+smaller than the blob compressed on its own is not kept: the blob is stored whole.
 """
 from __future__ import annotations
 
 import hashlib
 import re
 import zlib
-from difflib import SequenceMatcher
 
 from diffs.errors import StoreError
 
 #: A delta is kept only when it is at most this share of the blob compressed on its own.
 DELTA_SHARE = 0.5
+#: Reading a blob decompresses at most this many deltas and one whole blob.
+MAX_CHAIN = 2
+# A delta this many times smaller than the plain bytes beats any compression of them (text
+# compresses about 3x).
+_CLEARLY_SMALLER = 20
 # Deltas copy whole chunks of the base: lines, HTML tags, Chinese sentences (ending in 。).
 _CHUNK = re.compile(rb"[^\n>\xe3]*(?:\n|>|\xe3\x80\x82|\xe3)|[^\n>\xe3]+")
 _COPY, _INSERT = b"C", b"I"
+_MIN_COPY = 12      # a copy record costs about as much
 
 
 def sha256(data: bytes) -> str:
@@ -31,22 +37,37 @@ def put(conn, data: bytes, base: str | None = None) -> str:
     digest = sha256(data)
     if conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", [digest]).fetchone():
         return digest
-    packed, keyframe = pack(conn, data, base)
+    packed, delta_of = pack(conn, data, base)
     conn.execute("INSERT INTO blobs (sha256, data, size, stored_size, base) VALUES (?, ?, ?, ?, ?)",
-                 [digest, packed, len(data), len(packed), keyframe])
+                 [digest, packed, len(data), len(packed), delta_of])
     return digest
 
 
 def pack(conn, data: bytes, base: str | None) -> tuple[bytes, str | None]:
-    """(stored bytes, keyframe or None) of ``data``: a delta against ``base``'s keyframe when that
-    is at most :data:`DELTA_SHARE` of ``data`` compressed on its own."""
+    """(stored bytes, the blob it is a delta of, or None) for ``data``: a delta against ``base`` (or,
+    when ``base`` already ends a chain of :data:`MAX_CHAIN` deltas, against the blob it is a delta
+    of) when that is at most :data:`DELTA_SHARE` of ``data`` compressed on its own."""
+    chain = _chain(conn, base) if base else []
+    if not chain:
+        return zlib.compress(data, 6), None
+    target = chain[max(0, len(chain) - MAX_CHAIN)]
+    delta = zlib.compress(encode_delta(get(conn, target), data), 6)
+    if len(delta) * _CLEARLY_SMALLER <= len(data):
+        return delta, target        # a version that changed a few lines: no need to compress it whole
     packed = zlib.compress(data, 6)
-    row = conn.execute("SELECT base FROM blobs WHERE sha256 = ?", [base]).fetchone() if base else None
-    if row is None:
-        return packed, None
-    keyframe = row[0] or base
-    delta = zlib.compress(encode_delta(get(conn, keyframe), data), 6)
-    return (delta, keyframe) if len(delta) <= DELTA_SHARE * len(packed) else (packed, None)
+    return (delta, target) if len(delta) <= DELTA_SHARE * len(packed) else (packed, None)
+
+
+def _chain(conn, sha: str) -> list[str]:
+    """``sha`` and the blobs it is a delta of, down to a whole one ([] if ``sha`` is not stored)."""
+    chain: list[str] = []
+    while sha is not None and len(chain) <= MAX_CHAIN:
+        row = conn.execute("SELECT base FROM blobs WHERE sha256 = ?", [sha]).fetchone()
+        if row is None:
+            return chain
+        chain.append(sha)
+        sha = row[0]
+    return chain
 
 
 def get(conn, digest: str) -> bytes:
@@ -69,25 +90,38 @@ def chunks(data: bytes) -> list[bytes]:
 
 
 def encode_delta(base: bytes, data: bytes) -> bytes:
-    """``data`` as copies of chunk runs of ``base`` (C<first>,<count>) and literal bytes (I<size>)."""
+    """``data`` as copies of chunk runs of ``base`` (C<first>,<count>) and literal bytes (I<size>).
+
+    One pass, linear: each chunk of ``data`` continues the run being copied when it can, else
+    starts a run at its first occurrence in ``base``; runs shorter than :data:`_MIN_COPY` bytes
+    are cheaper as literals."""
     old, new = chunks(base), chunks(data)
-    # Versions share a long head and tail: only the middle goes through the (slower) matcher.
-    head = 0
-    while head < min(len(old), len(new)) and old[head] == new[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
-        tail += 1
-    out = [b"C0,%d\n" % head] if head else []
-    middle = SequenceMatcher(None, old[head:len(old) - tail], new[head:len(new) - tail], autojunk=False)
-    for tag, i1, i2, j1, j2 in middle.get_opcodes():
-        if tag == "equal":
-            out.append(b"C%d,%d\n" % (head + i1, i2 - i1))
-        elif j2 > j1:
-            literal = b"".join(new[head + j1:head + j2])
-            out.append(b"I%d\n" % len(literal) + literal)
-    if tail:
-        out.append(b"C%d,%d\n" % (len(old) - tail, tail))
+    first: dict[bytes, int] = {}
+    for k, chunk in enumerate(old):
+        first.setdefault(chunk, k)
+    out: list[bytes] = []
+    literal: list[bytes] = []
+    j, expected = 0, -1
+    while j < len(new):
+        i = expected if 0 <= expected < len(old) and old[expected] == new[j] else first.get(new[j])
+        n = size = 0
+        if i is not None:
+            while j + n < len(new) and i + n < len(old) and old[i + n] == new[j + n]:
+                size += len(new[j + n])
+                n += 1
+        if size < _MIN_COPY:
+            literal.append(new[j])
+            j, expected = j + 1, -1
+            continue
+        if literal:
+            joined = b"".join(literal)
+            out.append(b"I%d\n" % len(joined) + joined)
+            literal = []
+        out.append(b"C%d,%d\n" % (i, n))
+        j, expected = j + n, i + n
+    if literal:
+        joined = b"".join(literal)
+        out.append(b"I%d\n" % len(joined) + joined)
     return b"".join(out)
 
 

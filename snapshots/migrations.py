@@ -45,7 +45,9 @@ def _compact(conn: sqlite3.Connection) -> None:
     for document_id, text_sha, raw_sha in rows:
         if previous[0] == document_id:
             _repack(conn, text_sha, previous[1])
-            _repack(conn, raw_sha, previous[2])
+            _repack(conn, raw_sha, previous[2] or text_sha)
+        else:
+            _repack(conn, raw_sha, text_sha)          # a page holds its clean text
         previous = (document_id, text_sha, raw_sha)
         latest[document_id] = text_sha
     for document_id, text_sha in latest.items():
@@ -60,10 +62,10 @@ def _repack(conn: sqlite3.Connection, sha: str | None, base: str | None) -> None
     if sha is None or base is None or sha == base or conn.execute(
             "SELECT 1 FROM blobs WHERE base = ? OR (sha256 = ? AND base IS NOT NULL)", [sha, sha]).fetchone():
         return
-    packed, keyframe = blobs.pack(conn, blobs.get(conn, sha), base)
-    if keyframe is not None:
+    packed, delta_of = blobs.pack(conn, blobs.get(conn, sha), base)
+    if delta_of is not None:
         conn.execute("UPDATE blobs SET data = ?, stored_size = ?, base = ? WHERE sha256 = ?",
-                     [packed, len(packed), keyframe, sha])
+                     [packed, len(packed), delta_of, sha])
 
 
 # Data steps that SQL alone cannot do, run right after the migration of that version.

@@ -86,12 +86,15 @@ CREATE INDEX versions_text_sha ON versions(text_sha);
 
 # Compact store: the search index holds each document's latest text only (contentless, rowid =
 # document id, no positions: a quarter of the text's size instead of three times it; the text is
-# read from its blob for the page of results shown); blobs may be deltas against a keyframe
+# read from its blob for the page of results shown; segments merged early, automerge 2, since each
+# new version deletes and re-adds a document's row: half the index size for a third more time
+# per save); blobs may be deltas of another blob
 # (blobs.base); urls.raw_sha is the last page fetched at a URL, so an unchanged page is known
 # by its bytes before any extraction. migrations.py re-packs existing blobs and fills the index.
 COMPACT = """
 DROP TABLE search_texts;
 CREATE VIRTUAL TABLE search_latest USING fts5(text, tokenize = 'trigram', content = '', detail = 'none');
+INSERT INTO search_latest (search_latest, rank) VALUES ('automerge', 2);
 ALTER TABLE blobs ADD COLUMN base TEXT;
 ALTER TABLE urls ADD COLUMN raw_sha TEXT;
 CREATE INDEX versions_fetched ON versions(fetched_at, id);

@@ -47,6 +47,9 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # isolation_level=None: we issue BEGIN/COMMIT ourselves; check_same_thread stays on.
             self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            # Pages freed by the search index's merges go back to the file system (see close());
+            # takes effect on a new file, or on an old one at the VACUUM after its compaction.
+            self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -65,6 +68,12 @@ class Store:
         self._depth = 0
 
     def close(self) -> None:
+        try:
+            if self.conn.execute("PRAGMA freelist_count").fetchone()[0]:
+                self.conn.execute("PRAGMA busy_timeout = 0")    # never wait for another writer here
+                self.conn.execute("PRAGMA incremental_vacuum")
+        except sqlite3.OperationalError:
+            pass            # another process is writing (or the file is read-only): next time
         self.conn.close()
 
     def __enter__(self) -> "Store":
@@ -206,7 +215,7 @@ class Store:
             formatting_only = previous is not None and normalize(previous_text) == normalize(text)
             blobs.put(self.conn, text_bytes, base=previous and previous["text_sha"])
             if raw is not None:
-                blobs.put(self.conn, raw, base=previous and previous["raw_sha"])
+                blobs.put(self.conn, raw, base=(previous and previous["raw_sha"]) or text_sha)
             fulltext.index_latest(self.conn, document_id, text, previous_text)
             version_id = self._insert("versions", dict(
                 document_id=document_id, seq=(previous["seq"] + 1) if previous else 1, fetched_at=fetched_at,

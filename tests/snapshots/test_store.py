@@ -250,7 +250,7 @@ def test_a_store_of_schema_4_is_compacted(tmp_path):
         assert store.get_blob(store.version(2)["raw_sha"]) == pages[1]
         bases = dict(store.conn.execute("SELECT sha256, base FROM blobs").fetchall())
         assert bases[shas[1]] == shas[0] and bases[shas[3]] == shas[2]      # version 2 is a delta of 1
-        assert bases[shas[0]] is None and bases[shas[2]] is None
+        assert bases[shas[2]] == shas[0] and bases[shas[0]] is None        # page 1 a delta of its text
         assert [h["seq"] for h in store.search("国家有关规定")] == [2]
         assert store.url_state(URL)["raw_sha"] == shas[3]
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
