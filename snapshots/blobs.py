@@ -3,7 +3,7 @@
 Consecutive versions of a document differ by a few sentences, and a page holds its clean text
 sentence for sentence, so a blob given a ``base`` (the previous version's text; the previous page,
 or for a first page its own clean text) is stored as a delta against it: runs of the base's chunks
-(lines, HTML tags, sentences) copied, the rest literal, all compressed. Chains stay short (reading a
+(lines, HTML tags, sentences) copied as byte ranges, the rest literal, all compressed. Chains stay short (reading a
 blob decompresses at most :data:`MAX_CHAIN` deltas and one whole blob), and a delta that is not much
 smaller than the blob compressed on its own is not kept: the blob is stored whole.
 """
@@ -90,26 +90,27 @@ def chunks(data: bytes) -> list[bytes]:
 
 
 def encode_delta(base: bytes, data: bytes) -> bytes:
-    """``data`` as copies of chunk runs of ``base`` (C<first>,<count>) and literal bytes (I<size>).
+    """``data`` as copies of byte ranges of ``base`` (C<start>,<size>) and literal bytes (I<size>).
 
-    One pass, linear: each chunk of ``data`` continues the run being copied when it can, else
-    starts a run at its first occurrence in ``base``; runs shorter than :data:`_MIN_COPY` bytes
-    are cheaper as literals."""
+    One pass over chunks, linear: each chunk of ``data`` continues the run being copied when it
+    can, else starts a run at its first occurrence in ``base``; runs shorter than
+    :data:`_MIN_COPY` bytes are cheaper as literals."""
     old, new = chunks(base), chunks(data)
     first: dict[bytes, int] = {}
+    offsets = [0]
     for k, chunk in enumerate(old):
         first.setdefault(chunk, k)
+        offsets.append(offsets[-1] + len(chunk))
     out: list[bytes] = []
     literal: list[bytes] = []
     j, expected = 0, -1
     while j < len(new):
         i = expected if 0 <= expected < len(old) and old[expected] == new[j] else first.get(new[j])
-        n = size = 0
+        n = 0
         if i is not None:
             while j + n < len(new) and i + n < len(old) and old[i + n] == new[j + n]:
-                size += len(new[j + n])
                 n += 1
-        if size < _MIN_COPY:
+        if i is None or offsets[i + n] - offsets[i] < _MIN_COPY:
             literal.append(new[j])
             j, expected = j + 1, -1
             continue
@@ -117,7 +118,7 @@ def encode_delta(base: bytes, data: bytes) -> bytes:
             joined = b"".join(literal)
             out.append(b"I%d\n" % len(joined) + joined)
             literal = []
-        out.append(b"C%d,%d\n" % (i, n))
+        out.append(b"C%d,%d\n" % (offsets[i], offsets[i + n] - offsets[i]))
         j, expected = j + n, i + n
     if literal:
         joined = b"".join(literal)
@@ -126,14 +127,16 @@ def encode_delta(base: bytes, data: bytes) -> bytes:
 
 
 def apply_delta(base: bytes, delta: bytes) -> bytes:
-    old, out, at = chunks(base), [], 0
+    out, at = [], 0
     while at < len(delta):
         end = delta.index(b"\n", at)
         kind, arg = delta[at:at + 1], delta[at + 1:end]
         at = end + 1
         if kind == _COPY:
-            first, count = map(int, arg.split(b","))
-            out.extend(old[first:first + count])
+            start, size = map(int, arg.split(b","))
+            if start + size > len(base):
+                raise ValueError("a copy reaches past the end of its base")
+            out.append(base[start:start + size])
         elif kind == _INSERT:
             size = int(arg)
             out.append(delta[at:at + size])

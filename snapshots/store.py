@@ -71,7 +71,8 @@ class Store:
         try:
             if self.conn.execute("PRAGMA freelist_count").fetchone()[0]:
                 self.conn.execute("PRAGMA busy_timeout = 0")    # never wait for another writer here
-                self.conn.execute("PRAGMA incremental_vacuum")
+                # executescript steps the pragma to its end (execute would free a single page).
+                self.conn.executescript("PRAGMA incremental_vacuum;")
         except sqlite3.OperationalError:
             pass            # another process is writing (or the file is read-only): next time
         self.conn.close()
