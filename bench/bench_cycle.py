@@ -10,7 +10,6 @@ threads). Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
 from pathlib import Path

@@ -185,8 +185,8 @@ def scale_pairs() -> list[tuple[str, str, str, float]]:
 def report_scale() -> None:
     for name, old, new, target in scale_pairs():
         old_doc, new_doc = parse(old), parse(new)
-        parsing = best_of(lambda: (parse(old), parse(new)), 3)
-        pairing = best_of(lambda: cold_compare(old_doc, new_doc), 3)
+        parsing = best_of(lambda old=old, new=new: (parse(old), parse(new)), 3)
+        pairing = best_of(lambda old_doc=old_doc, new_doc=new_doc: cold_compare(old_doc, new_doc), 3)
         summary = compare(old_doc, new_doc).summary
         print(f"\n== {name}: {len(old):,} / {len(new):,} chars")
         print(f"  compare() of parsed texts  {pairing * 1000:8.1f} ms   (target < {target * 1000:.0f} ms; parsing both "

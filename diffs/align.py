@@ -137,7 +137,9 @@ def _similar(old: list[str], new: list[str], olds: list[int], news: list[int], t
         else:
             expected = a * len(news) // len(olds)
             band = range(max(0, expected - reach), min(len(news), expected + reach + 1))
-            scored = [(fuzz.ratio(old[i], new[news[b]], score_cutoff=cutoff), b) for b in band]
+            # One call scores the whole band (a call per pair cost more than the scoring itself).
+            scored = [(score, b) for _, score, b in process.extract(
+                old[i], {b: new[news[b]] for b in band}, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)]
         candidates += [(score, -abs(a - b), a, b) for score, b in scored if score]
     links = []
     for score, _, a, b in sorted(candidates, reverse=True):

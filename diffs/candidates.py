@@ -43,6 +43,15 @@ def trigrams(text: str) -> set[str]:
     return set(_sampled().findall(text))
 
 
+def distinctive(grams: list[set[str]]) -> list[set[str]]:
+    """Each set of ``grams`` without the trigrams held by more than :data:`COMMON` of them."""
+    held: Counter = Counter()
+    for each in grams:
+        held.update(each)
+    common = {gram for gram, count in held.items() if count > COMMON}
+    return [each - common for each in grams]
+
+
 class GramIndex:
     """Trigram -> indices of the texts holding it (common trigrams dropped), built from each text's
     :func:`trigrams`."""

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
 from .align import Link, align, longest_increasing
-from .candidates import EXHAUSTIVE, GramIndex, trigrams
+from .candidates import EXHAUSTIVE, distinctive, trigrams
 from .inline import DELETE, EQUAL, INSERT, Ops, inline_diff, join
 from .model import ANNEX, ARTICLE, PARA, POLICY_LEVELS, ROOT, STATUTE_CONTAINERS, Document, Node, cn_path_label
 from .normalize import normalize
@@ -211,28 +211,26 @@ def _splits_and_merges(olds: list[_Unit], news: list[_Unit], links: list[Link]) 
         sources[l.new] = [l.old]
         pieces[l.old] = [l.new]
     large = len(olds) * len(news) > EXHAUSTIVE
-    old_grams = [trigrams(u.key) for u in olds] if large else []
-    new_grams = [trigrams(u.key) for u in news] if large else []
-    in_news = GramIndex(new_grams) if large else None
+    old_grams = distinctive([trigrams(u.key) for u in olds]) if large else None
+    new_grams = distinctive([trigrams(u.key) for u in news]) if large else None
     paired = sorted(new_of)
     for i in range(len(olds)):
         if i in new_of or len(olds[i].key) < _MIN_PIECE:
             continue
         window = _window(i, new_of, paired, len(news))
-        j = _best_home(olds[i], i, olds, news, _likely(window, in_news, old_grams, i), sources)
+        j = _best_home(olds[i], i, olds, news, _likely(window, old_grams, i, new_grams), sources)
         if j is not None:
             new_of[i] = j
             insort(paired, i)
             old_of.setdefault(j, i)
             sources.setdefault(j, []).append(i)
             pieces.setdefault(i, []).append(j)
-    in_olds = GramIndex(old_grams) if large else None
     paired = sorted(old_of)
     for j in range(len(news)):
         if j in old_of or len(news[j].key) < _MIN_PIECE:
             continue
         window = _window(j, old_of, paired, len(olds))
-        i = _best_home(news[j], j, news, olds, _likely(window, in_olds, new_grams, j), pieces)
+        i = _best_home(news[j], j, news, olds, _likely(window, new_grams, j, old_grams), pieces)
         if i is not None:
             old_of[j] = i
             insort(paired, j)
@@ -280,13 +278,12 @@ def _window(index: int, partner: dict[int, int], keys: list[int], size: int) -> 
     return sorted(range(low, high + 1), key=lambda j: abs(j - middle))
 
 
-def _likely(window: list[int], index: GramIndex | None, grams: list[set[str]], piece: int) -> list[int]:
-    """In a long text, the units of ``window`` that share a distinctive trigram with unit ``piece``
+def _likely(window: list[int], grams: list[set[str]] | None, piece: int, other: list[set[str]] | None) -> list[int]:
+    """In a long text, the units of ``window`` sharing a distinctive trigram with unit ``piece``
     (one whose text is mostly found in a unit shares many); every unit of it otherwise."""
-    if index is None:
+    if grams is None or other is None:
         return window
-    shared = index.shared(grams[piece])
-    return [k for k in window if k in shared]
+    return [k for k in window if not grams[piece].isdisjoint(other[k])]
 
 
 def _best_home(piece: _Unit, index: int, side: list[_Unit], other: list[_Unit], window: list[int],

@@ -12,10 +12,10 @@ import pytest
 
 from diffs import align as align_module
 from diffs.compare import compare
+from diffs.model import article_label
 
 # diffs/__init__ exports the function compare under the module's name: reach the module itself.
 compare_module = importlib.import_module("diffs.compare")
-from diffs.model import article_label
 
 SUBJECTS = ["市场监督管理部门", "生态环境部门", "交通运输主管部门", "住房城乡建设部门", "卫生健康部门", "教育行政部门",
             "文化旅游部门", "公安机关", "应急管理部门", "水务部门", "绿化市容部门", "民政部门"]
