@@ -210,7 +210,10 @@ def _splits_and_merges(olds: list[_Unit], news: list[_Unit], links: list[Link]) 
     for l in links:
         sources[l.new] = [l.old]
         pieces[l.old] = [l.new]
-    large = len(olds) * len(news) > EXHAUSTIVE
+    # Each unpaired unit is checked against up to 2 * _REACH + 1 units, a check costing about four
+    # similarity scores: beyond EXHAUSTIVE scores, only units sharing distinctive trigrams are checked.
+    unpaired = sum(1 for i in range(len(olds)) if i not in new_of) + sum(1 for j in range(len(news)) if j not in old_of)
+    large = unpaired * (2 * _REACH + 1) * 4 > EXHAUSTIVE
     old_grams = distinctive([trigrams(u.key) for u in olds]) if large else None
     new_grams = distinctive([trigrams(u.key) for u in news]) if large else None
     paired = sorted(new_of)
