@@ -123,23 +123,21 @@ def _similar(old: list[str], new: list[str], olds: list[int], news: list[int], t
         return []
     cutoff = threshold * 100
     candidates = []
-    index = None
-    if reach is None and len(olds) * len(news) > EXHAUSTIVE:
-        index = GramIndex([trigrams(new[j]) for j in news])
+    texts = [new[j] for j in news]
+    index = GramIndex([trigrams(t) for t in texts]) if reach is None and len(olds) * len(texts) > EXHAUSTIVE else None
     for a, i in enumerate(olds):
         if index is not None:
-            scored = sorted(((fuzz.ratio(old[i], new[news[b]], score_cutoff=cutoff), b)
+            scored = sorted(((fuzz.ratio(old[i], texts[b], score_cutoff=cutoff), b)
                              for b in index.best(trigrams(old[i]), _CANDIDATES)), reverse=True)[:3]
         elif reach is None:
             scored = [(score, b) for _, score, b in
-                      process.extract(old[i], dict(enumerate(new[j] for j in news)), scorer=fuzz.ratio,
-                                      score_cutoff=cutoff, limit=3)]
+                      process.extract(old[i], texts, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3)]
         else:
             expected = a * len(news) // len(olds)
-            band = range(max(0, expected - reach), min(len(news), expected + reach + 1))
+            low = max(0, expected - reach)
             # One call scores the whole band (a call per pair cost more than the scoring itself).
-            scored = [(score, b) for _, score, b in process.extract(
-                old[i], {b: new[news[b]] for b in band}, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)]
+            scored = [(score, low + b) for _, score, b in process.extract(
+                old[i], texts[low:expected + reach + 1], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)]
         candidates += [(score, -abs(a - b), a, b) for score, b in scored if score]
     links = []
     for score, _, a, b in sorted(candidates, reverse=True):
