@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from .candidates import EXHAUSTIVE, GramIndex, trigrams
+
 #: Below this similarity (0..1) two units in the same stretch are not the same unit changed.
 SIMILAR = 0.5
 #: A unit paired with one outside its stretch must be this similar: moves are rarer than edits.
@@ -21,6 +23,9 @@ MOVED_SIMILAR = 0.7
 #: Within a stretch, a unit is compared with the units this far either side of its expected place
 #: (a stretch of a whole law rewritten throughout would otherwise cost n² comparisons).
 REACH = 15
+#: A unit looking for its moved counterpart in a long text scores this many candidates (the units
+#: sharing most distinctive trigrams with it; see diffs.candidates), not every unit.
+_CANDIDATES = 12
 
 
 @dataclass(frozen=True)
@@ -112,20 +117,27 @@ def _exact(old: list[str], new: list[str], taken_old: set[int], taken_new: set[i
 def _similar(old: list[str], new: list[str], olds: list[int], news: list[int], threshold: float,
              used_old: set[int], used_new: set[int], reach: int | None = REACH) -> list[Link]:
     """Pair the most similar units first. With ``reach`` each old unit is compared only with the new
-    ones near its expected place in the stretch; without, with all (the moved-units pass)."""
+    ones near its expected place in the stretch; without (the moved-units pass), with all, or in a
+    long text with the candidates that share most distinctive trigrams with it."""
     if not olds or not news:
         return []
     cutoff = threshold * 100
     candidates = []
+    texts = [new[j] for j in news]
+    index = GramIndex([trigrams(t) for t in texts]) if reach is None and len(olds) * len(texts) > EXHAUSTIVE else None
     for a, i in enumerate(olds):
-        if reach is None:
+        if index is not None:
+            scored = sorted(((fuzz.ratio(old[i], texts[b], score_cutoff=cutoff), b)
+                             for b in index.best(trigrams(old[i]), _CANDIDATES)), reverse=True)[:3]
+        elif reach is None:
             scored = [(score, b) for _, score, b in
-                      process.extract(old[i], dict(enumerate(new[j] for j in news)), scorer=fuzz.ratio,
-                                      score_cutoff=cutoff, limit=3)]
+                      process.extract(old[i], texts, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3)]
         else:
             expected = a * len(news) // len(olds)
-            band = range(max(0, expected - reach), min(len(news), expected + reach + 1))
-            scored = [(fuzz.ratio(old[i], new[news[b]], score_cutoff=cutoff), b) for b in band]
+            low = max(0, expected - reach)
+            # One call scores the whole band (a call per pair cost more than the scoring itself).
+            scored = [(score, low + b) for _, score, b in process.extract(
+                old[i], texts[low:expected + reach + 1], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)]
         candidates += [(score, -abs(a - b), a, b) for score, b in scored if score]
     links = []
     for score, _, a, b in sorted(candidates, reverse=True):

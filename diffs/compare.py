@@ -8,6 +8,7 @@ items (项) are aligned the same way and each changed line gets a character diff
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,6 +18,7 @@ from rapidfuzz.distance import LCSseq
 
 from .align import Link, align, longest_increasing
 from .crossrefs import renumber_articles
+from .candidates import EXHAUSTIVE, distinctive, trigrams
 from .inline import DELETE, EQUAL, INSERT, Ops, inline_diff, join
 from .model import ANNEX, ARTICLE, PARA, POLICY_LEVELS, ROOT, STATUTE_CONTAINERS, Document, Node, cn_path_label
 from .normalize import normalize
@@ -207,21 +209,33 @@ def _splits_and_merges(olds: list[_Unit], news: list[_Unit], links: list[Link]) 
     for l in links:
         sources[l.new] = [l.old]
         pieces[l.old] = [l.new]
+    # Each unpaired unit is checked against up to 2 * _REACH + 1 units, a check costing about four
+    # similarity scores: beyond EXHAUSTIVE scores, only units sharing distinctive trigrams are checked.
+    unpaired = sum(1 for i in range(len(olds)) if i not in new_of) + sum(1 for j in range(len(news)) if j not in old_of)
+    large = unpaired * (2 * _REACH + 1) * 4 > EXHAUSTIVE
+    old_grams = distinctive([trigrams(u.key) for u in olds]) if large else None
+    new_grams = distinctive([trigrams(u.key) for u in news]) if large else None
+    paired = sorted(new_of)
     for i in range(len(olds)):
         if i in new_of or len(olds[i].key) < _MIN_PIECE:
             continue
-        j = _best_home(olds[i], i, olds, news, _window(i, new_of, len(news)), sources)
+        window = _window(i, new_of, paired, len(news))
+        j = _best_home(olds[i], i, olds, news, _likely(window, old_grams, i, new_grams), sources)
         if j is not None:
             new_of[i] = j
+            insort(paired, i)
             old_of.setdefault(j, i)
             sources.setdefault(j, []).append(i)
             pieces.setdefault(i, []).append(j)
+    paired = sorted(old_of)
     for j in range(len(news)):
         if j in old_of or len(news[j].key) < _MIN_PIECE:
             continue
-        i = _best_home(news[j], j, news, olds, _window(j, old_of, len(olds)), pieces)
+        window = _window(j, old_of, paired, len(olds))
+        i = _best_home(news[j], j, news, olds, _likely(window, new_grams, j, old_grams), pieces)
         if i is not None:
             old_of[j] = i
+            insort(paired, j)
             pieces.setdefault(i, []).append(j)
             sources.setdefault(j, []).append(i)
     linked_olds = {l.old for l in links}
@@ -237,10 +251,13 @@ def _splits_and_merges(olds: list[_Unit], news: list[_Unit], links: list[Link]) 
     return statuses
 
 
-def _neighbours(index: int, partner: dict[int, int]) -> tuple[int | None, int | None]:
-    """Partners of the nearest paired units before and after ``index`` (None at either end)."""
-    before = max((k for k in partner if k < index), default=None)
-    after = min((k for k in partner if k > index), default=None)
+def _neighbours(index: int, partner: dict[int, int], keys: list[int]) -> tuple[int | None, int | None]:
+    """Partners of the nearest paired units before and after ``index`` (None at either end);
+    ``keys`` are ``partner``'s keys, sorted."""
+    at = bisect_left(keys, index)
+    before = keys[at - 1] if at else None
+    at = bisect_right(keys, index)
+    after = keys[at] if at < len(keys) else None
     return (partner[before] if before is not None else None), (partner[after] if after is not None else None)
 
 
@@ -248,12 +265,12 @@ def _neighbours(index: int, partner: dict[int, int]) -> tuple[int | None, int | 
 _REACH = 12
 
 
-def _window(index: int, partner: dict[int, int], size: int) -> list[int]:
+def _window(index: int, partner: dict[int, int], keys: list[int], size: int) -> list[int]:
     """Partner-side candidates for an unpaired unit: between the partners of its nearest paired
     neighbours (each included), nearest to the middle first."""
     if size == 0:
         return []
-    low, high = _neighbours(index, partner)
+    low, high = _neighbours(index, partner, keys)
     low = 0 if low is None else low
     high = size - 1 if high is None else high
     if low > high:                      # a neighbour moved away: only the two neighbours' places
@@ -261,6 +278,14 @@ def _window(index: int, partner: dict[int, int], size: int) -> list[int]:
     middle = (low + high) // 2
     low, high = max(low, middle - _REACH), min(high, middle + _REACH)
     return sorted(range(low, high + 1), key=lambda j: abs(j - middle))
+
+
+def _likely(window: list[int], grams: list[set[str]] | None, piece: int, other: list[set[str]] | None) -> list[int]:
+    """In a long text, the units of ``window`` sharing a distinctive trigram with unit ``piece``
+    (one whose text is mostly found in a unit shares many); every unit of it otherwise."""
+    if grams is None or other is None:
+        return window
+    return [k for k in window if not grams[piece].isdisjoint(other[k])]
 
 
 def _best_home(piece: _Unit, index: int, side: list[_Unit], other: list[_Unit], window: list[int],
@@ -312,9 +337,10 @@ def _reading_order(n_old: int, n_new: int, rows: list[tuple[int, int, object]]) 
         new_of.setdefault(i, j)
     paired_new = {j for _, j, _ in rows}
     ordered += [((j, 0, -1), None, j, None) for j in range(n_new) if j not in paired_new]
+    keys = sorted(new_of)
     for i in range(n_old):
         if i not in new_of:
-            before, _ = _neighbours(i, new_of)
+            before, _ = _neighbours(i, new_of, keys)
             ordered.append(((-1 if before is None else before, 1, i), i, None, None))
     ordered.sort(key=lambda r: r[0])
     return [(i, j, payload) for _, i, j, payload in ordered]

@@ -69,18 +69,31 @@ _TO_COMPARE = _char_class(_COMPARE)
 _TO_SAME_LENGTH = _char_class(_SAME_LENGTH)
 
 
-@lru_cache(maxsize=16384)      # two versions of a text share most of their lines
+#: Lines up to this length are cached (two versions of a text share most of their lines); a longer
+#: string - a whole text - is normalised each time, so the cache's memory stays bounded
+#: (16,384 × 512 characters at most) however many texts pass through.
+CACHED_LENGTH = 512
+
+
 def normalize(text: str) -> str:
     """The comparison form of ``text``: equal for two texts that differ only in formatting.
 
     >>> normalize("第一条　（目的）: “本法”&#8195;") == normalize("第一条(目的)：\\"本法\\"")
     True
     """
+    return _normalize_line(text) if len(text) <= CACHED_LENGTH else _normalize(text)
+
+
+def _normalize(text: str) -> str:
     if "&" in text:
         from html import unescape   # html.entities is a large table: only texts with entities pay
 
         text = unescape(text)
     return _TO_COMPARE.sub(lambda m: _COMPARE[m.group()], text)
+
+
+_normalize_line = lru_cache(maxsize=16384)(_normalize)
+normalize.cache_clear = _normalize_line.cache_clear     # what benchmarks call for a cold run
 
 
 def fold(text: str) -> str:

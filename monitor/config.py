@@ -115,7 +115,10 @@ def parse_schedule(value: Any) -> Schedule:
     return Schedule(cron=value)
 
 
-def load(path: str | Path) -> Config:
+def load(path: str | Path, check_sources: bool = True) -> Config:
+    """The configuration at ``path``. ``check_sources=False`` leaves each source's kind and options
+    to be checked when it runs: checking them imports the adapters and with them the fetching stack
+    (requests, bs4), which commands that only read the store must not pay for at start-up."""
     path = Path(path)
     if not path.exists():
         raise ConfigError(f"{path}: no such configuration file (write one with `regwatch init {path}`, "
@@ -129,10 +132,10 @@ def load(path: str | Path) -> Config:
     except tomllib.TOMLDecodeError as e:
         # tomllib's message ends with "(at line N, column M)".
         raise ConfigError(f"{path}: invalid TOML: {e}") from None
-    return parse(data, path, _Locator(path, text))
+    return parse(data, path, _Locator(path, text), check_sources)
 
 
-def parse(data: dict[str, Any], path: Path, where: _Locator) -> Config:
+def parse(data: dict[str, Any], path: Path, where: _Locator, check_sources: bool = True) -> Config:
     unknown = sorted(set(data) - TOP_KEYS)
     if unknown:
         raise where.error(f"unknown key; known keys: {', '.join(sorted(TOP_KEYS))}", unknown[0])
@@ -144,7 +147,7 @@ def parse(data: dict[str, Any], path: Path, where: _Locator) -> Config:
     extra = sorted(set(store_table) - {"path"})
     if extra:
         raise where.error("unknown key in [store]; known: path", extra[0], "store")
-    sources = [_source(entry, i, where) for i, entry in enumerate(_array(data, "source", where))]
+    sources = [_source(entry, i, where, check_sources) for i, entry in enumerate(_array(data, "source", where))]
     names = [s.name for s in sources]
     for i, name in enumerate(names):
         if name in names[:i]:
@@ -197,7 +200,7 @@ def _array(data: dict, key: str, where: _Locator) -> list[dict]:
     return value
 
 
-def _source(entry: dict, index: int, where: _Locator) -> SourceConfig:
+def _source(entry: dict, index: int, where: _Locator, check_adapter: bool = True) -> SourceConfig:
     def fail(message: str, key: str) -> ConfigError:
         return where.error(f"[[source]] #{index + 1}: {message}", key, "source", index)
 
@@ -223,12 +226,13 @@ def _source(entry: dict, index: int, where: _Locator) -> SourceConfig:
     options = entry.get("options", {})
     if not isinstance(options, dict):
         raise fail("options must be a table", "options")
-    from monitor import sources
-    try:
-        sources.get(entry["kind"])(entry["name"], entry["url"], options)
-    except ConfigError as e:
-        key = "kind" if "kind" in str(e) and "unknown source kind" in str(e) else "options"
-        raise fail(str(e), key) from None
+    if check_adapter:
+        from monitor import sources
+        try:
+            sources.get(entry["kind"])(entry["name"], entry["url"], options)
+        except ConfigError as e:
+            key = "kind" if "kind" in str(e) and "unknown source kind" in str(e) else "options"
+            raise fail(str(e), key) from None
     return SourceConfig(name=entry["name"], kind=entry["kind"], url=entry["url"], schedule=schedule,
                         min_interval=float(min_interval) if min_interval is not None else None, options=options,
                         display_name=(display_name or "").strip() or DISPLAY_NAMES.get(entry["kind"]) or entry["name"])

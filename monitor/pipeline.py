@@ -9,10 +9,11 @@ not stored, until a later cycle fetches it again.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Callable
 from urllib.parse import urlsplit
@@ -176,8 +177,9 @@ def process(store: Store, source: SourceConfig, adapter, session: PoliteSession,
     """Fetch one document and record everything it brings, in one transaction. Returns the outcome."""
     state = store.url_state(ref.url) or {}
     started = time.monotonic()
+    gate = _SameBytes(session, state.get("raw_sha"))
     try:
-        fetched = adapter.fetch(session, ref, state.get("etag"), state.get("last_modified"))
+        fetched = adapter.fetch(gate, ref, state.get("etag"), state.get("last_modified"))
     except (FetchError, SourceError) as e:
         elapsed = int((time.monotonic() - started) * 1000)
         status = e.status if isinstance(e, FetchError) else None
@@ -195,8 +197,17 @@ def process(store: Store, source: SourceConfig, adapter, session: PoliteSession,
         report.errors.append(str(e))
         return "error"
     elapsed = int((time.monotonic() - started) * 1000)
+    if fetched is None and gate.page is not None:
+        page = gate.page
+        with store.transaction():
+            store.page_seen(ref.url, utc_now(), page.etag, page.last_modified)
+            store.record_fetch(source.name, ref.url, page.status, "unchanged", elapsed, len(page.content))
+            _drop_held(store, ref.url)
+        return "unchanged"
     if fetched is None:
-        store.record_fetch(source.name, ref.url, 304, "not_modified", elapsed, 0)
+        with store.transaction():
+            store.record_fetch(source.name, ref.url, 304, "not_modified", elapsed, 0)
+            _drop_held(store, ref.url)
         return "not_modified"
     try:
         with store.transaction():
@@ -235,6 +246,13 @@ def save(store: Store, source: str, url: str, fetched) -> str:
                         discrepancies=discrepancies or None, reverted_to=result.reverted_to, **common)
     understand(store, store.document(document["id"]), result.version_id, fetched.text)
     return result.outcome
+
+
+def _drop_held(store: Store, url: str) -> None:
+    """The page is its last good self again (same bytes, or 304): a text held as suspect since is
+    dropped, so that the same error page coming back later starts over instead of being confirmed."""
+    if store.held_version(url):
+        store.resolve_held(url, DROPPED, utc_now())
 
 
 def hold_if_suspect(store: Store, source: str, url: str, fetched, cycle: str) -> str | None:
@@ -297,6 +315,23 @@ def _record_problems(store: Store, source: SourceConfig, report: SourceReport, p
         store.add_event("source_error", source=source.name, url=detail.url if detail else source.url,
                         error=str(problem), expected=detail and detail.expected, found=detail and detail.found,
                         partial=True)
+class _SameBytes:
+    """The session as the adapter sees it while fetching one document: a page whose bytes hash to
+    the last page fetched at its URL is answered as not modified, so the adapter skips extraction
+    (the costly part of a no-change cycle); ``page`` keeps the response for the fetch log."""
+
+    def __init__(self, session: PoliteSession, raw_sha: str | None) -> None:
+        self.session, self.raw_sha, self.page = session, raw_sha, None
+
+    def get(self, url: str, etag: str | None = None, last_modified: str | None = None):
+        page = self.session.get(url, etag=etag, last_modified=last_modified)
+        if self.raw_sha and not page.not_modified and hashlib.sha256(page.content).hexdigest() == self.raw_sha:
+            self.page = page
+            return replace(page, not_modified=True)
+        return page
+
+    def __getattr__(self, name: str):
+        return getattr(self.session, name)
 
 
 def _source_failed(store: Store, source: SourceConfig, report: SourceReport, started: str, error: Exception) -> SourceReport:

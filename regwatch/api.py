@@ -105,20 +105,23 @@ def init(path: str | Path = DEFAULT_CONFIG, force: bool = False) -> Path:
     return target
 
 
-def load_config(config_path: str | Path | None = None) -> "Config":
+def load_config(config_path: str | Path | None = None, check_sources: bool = False) -> "Config":
+    """regwatch.toml (or `config_path`); sources' kinds and options are checked only with
+    `check_sources` (commands that fetch), so that reading commands never import the fetching stack."""
     from monitor.config import load
 
-    return load(config_path or DEFAULT_CONFIG)
+    return load(config_path or DEFAULT_CONFIG, check_sources)
 
 
 @contextmanager
-def opened(config_path: str | Path | None = None, create: bool = False) -> Iterator[tuple["Config", "Store"]]:
+def opened(config_path: str | Path | None = None, create: bool = False,
+           check_sources: bool = False) -> Iterator[tuple["Config", "Store"]]:
     """The configuration and its store, closed afterwards. Only commands that write (`create=True`:
-    check, run, subscribe) make a store that does not exist yet; the others say it is missing
-    rather than answer from an empty one."""
+    check, run, subscribe, import) make a store that does not exist yet; the others say it is
+    missing rather than answer from an empty one. `check_sources`: see `load_config`."""
     from snapshots import Store
 
-    config = load_config(config_path)
+    config = load_config(config_path, check_sources)
     if not create:
         require_store(config, config_path)
     store = Store(config.store, create=create)
@@ -285,11 +288,9 @@ def status(store: "Store", at: str | None = None, repealed: bool = False, expiri
                 and r["status"] in ("现行有效", "尚未施行")]
     from snapshots import rules
 
-    for rule in rows:
-        document = store.document(rule["document_id"]) if rule.get("document_id") else None
-        rule["url"] = (document or {}).get("url")
+    for rule in rows:   # each with `url`, its document's page (store.rules joins it)
         if rule["status"] == "已失效" and not rule.get("by_title"):
-            rule["by_title"] = (document or {}).get("title") or rule["name"]
+            rule["by_title"] = rule["name"]   # expired by its own 有效期
         rule["cause"] = rules.cause(rule)
     return rows
 

@@ -56,8 +56,6 @@ def cli() -> None:
 
 
 def main() -> None:
-    from diffs.errors import RegwatchError
-
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
@@ -66,9 +64,14 @@ def main() -> None:
     except click.ClickException as e:
         e.show()
         sys.exit(e.exit_code)
-    except RegwatchError as e:
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except Exception as e:
+        # Imported only now: `regwatch --help` must not pay for the diffs package.
+        from diffs.errors import RegwatchError
+
+        if not isinstance(e, RegwatchError):
+            raise
         # One clear line on stderr, never a traceback, for errors regwatch understands.
         click.echo(f"regwatch: error: {e}", err=True)
-        sys.exit(e.exit_code)
-    except click.exceptions.Exit as e:
         sys.exit(e.exit_code)

@@ -7,8 +7,9 @@ import zlib
 from diffs.errors import StoreError
 
 from diffs.identity import number_key, rule_name_key
-from . import lineage_repair
-from .schema import MIGRATIONS, SCHEMA_VERSION, V5_LINEAGES
+
+from . import blobs, lineage_repair
+from .schema import COMPACT_VERSION, MIGRATIONS, SCHEMA_VERSION, V5_LINEAGES
 
 # The step after which merged lineages are split (issue 11), wherever the list puts it.
 SPLIT_LINEAGES = MIGRATIONS.index(V5_LINEAGES) + 1
@@ -39,8 +40,41 @@ def _key_existing_documents(conn: sqlite3.Connection) -> None:
                      [rule_name_key(name) or name, number_key(number), rule_id])
 
 
+def _compact(conn: sqlite3.Connection) -> None:
+    """Re-pack each document's texts and pages as deltas against its previous version, index each
+    document's latest text, and remember the last page fetched at each URL."""
+    rows = conn.execute("SELECT document_id, text_sha, raw_sha FROM versions ORDER BY document_id, seq").fetchall()
+    previous: tuple = (None, None, None)
+    latest: dict[int, str] = {}
+    for document_id, text_sha, raw_sha in rows:
+        if previous[0] == document_id:
+            _repack(conn, text_sha, previous[1])
+            _repack(conn, raw_sha, previous[2] or text_sha)
+        else:
+            _repack(conn, raw_sha, text_sha)          # a page holds its clean text
+        previous = (document_id, text_sha, raw_sha)
+        latest[document_id] = text_sha
+    for document_id, text_sha in latest.items():
+        conn.execute("INSERT INTO search_latest (rowid, text) VALUES (?, ?)",
+                     [document_id, blobs.get(conn, text_sha).decode("utf-8")])
+    conn.execute("UPDATE urls SET raw_sha = (SELECT v.raw_sha FROM versions v WHERE v.document_id = urls.document_id"
+                 " AND v.text_sha = urls.text_sha ORDER BY v.seq DESC LIMIT 1)")
+
+
+def _repack(conn: sqlite3.Connection, sha: str | None, base: str | None) -> None:
+    # A blob other blobs are deltas of stays whole (so no chain of deltas, and no cycle, can form).
+    if sha is None or base is None or sha == base or conn.execute(
+            "SELECT 1 FROM blobs WHERE base = ? OR (sha256 = ? AND base IS NOT NULL)", [sha, sha]).fetchone():
+        return
+    packed, delta_of = blobs.pack(conn, blobs.get(conn, sha), base)
+    if delta_of is not None:
+        conn.execute("UPDATE blobs SET data = ?, stored_size = ?, base = ? WHERE sha256 = ?",
+                     [packed, len(packed), delta_of, sha])
+
+
 # Data steps that SQL alone cannot do, run right after the migration of that version.
-AFTER = {2: _key_existing_documents, 3: _index_existing_texts, SPLIT_LINEAGES: lineage_repair.repair}
+AFTER = {2: _key_existing_documents, 3: _index_existing_texts, SPLIT_LINEAGES: lineage_repair.repair,
+         COMPACT_VERSION: _compact}
 
 
 def migrate(conn: sqlite3.Connection) -> int:

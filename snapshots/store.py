@@ -28,6 +28,7 @@ from .discovery import DiscoveryMixin
 from .migrations import migrate
 from .outbox import OutboxTables
 from .reviews import ReviewState
+from .schema import COMPACT_VERSION
 from .suspects import SuspectsMixin
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -69,10 +70,15 @@ class Store(ReviewState, OutboxTables, SuspectsMixin, DiscoveryMixin):
                 target = f"{self.path.resolve().as_uri()}?mode=rw"
             # isolation_level=None: we issue BEGIN/COMMIT ourselves; check_same_thread stays on.
             self.conn = sqlite3.connect(target, isolation_level=None, timeout=30, uri=not create)
+            # Pages freed by the search index's merges go back to the file system (see close());
+            # takes effect on a new file, or on an old one at the VACUUM after its compaction.
+            self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA synchronous = NORMAL")
-            migrate(self.conn)
+            before = migrate(self.conn)
+            if 0 < before < COMPACT_VERSION:
+                self.conn.execute("VACUUM")    # give back the pages the old search index held
         except (sqlite3.DatabaseError, StoreError) as e:
             if hasattr(self, "conn"):
                 self.conn.close()
@@ -87,6 +93,13 @@ class Store(ReviewState, OutboxTables, SuspectsMixin, DiscoveryMixin):
         self._depth = 0
 
     def close(self) -> None:
+        try:
+            if self.conn.execute("PRAGMA freelist_count").fetchone()[0]:
+                self.conn.execute("PRAGMA busy_timeout = 0")    # never wait for another writer here
+                # executescript steps the pragma to its end (execute would free a single page).
+                self.conn.executescript("PRAGMA incremental_vacuum;")
+        except sqlite3.OperationalError:
+            pass            # another process is writing (or the file is read-only): next time
         self.conn.close()
 
     def __enter__(self) -> "Store":
@@ -204,22 +217,21 @@ class Store(ReviewState, OutboxTables, SuspectsMixin, DiscoveryMixin):
         fetched_at = fetched_at or utc_now()
         text_bytes = text.encode("utf-8")
         text_sha = blobs.sha256(text_bytes)
+        raw_sha = blobs.sha256(raw) if raw is not None else None
         with self.transaction():
             state = self.url_state(url)
             if state is not None:
                 document_id = state["document_id"]
-                self.conn.execute("UPDATE urls SET etag = ?, last_modified = ?, gone_at = NULL WHERE url = ?",
-                                  [etag, last_modified, url])
-                self.conn.execute("UPDATE documents SET last_seen = ?, gone_at = NULL WHERE id = ? AND url = ?",
-                                  [fetched_at, document_id, url])
+                self.page_seen(url, fetched_at, etag, last_modified, raw_sha)
                 if state["text_sha"] == text_sha:
                     return SaveResult(document_id, None, "unchanged", self._latest_version_id(document_id))
             else:
                 document_id = self._lineage(source, meta, text) or self._new_document(source, url, meta, fetched_at, text)
-                self._insert("urls", dict(url=url, document_id=document_id, etag=etag, last_modified=last_modified))
+                self._insert("urls", dict(url=url, document_id=document_id, etag=etag, last_modified=last_modified,
+                                          raw_sha=raw_sha))
             self.conn.execute("UPDATE urls SET text_sha = ? WHERE url = ?", [text_sha, url])
-            previous = self._row("SELECT id, seq, text_sha FROM versions WHERE document_id = ? ORDER BY seq DESC LIMIT 1",
-                                 [document_id])
+            previous = self._row("SELECT id, seq, text_sha, raw_sha FROM versions WHERE document_id = ?"
+                                 " ORDER BY seq DESC LIMIT 1", [document_id])
             # A text this lineage already holds (the same rule at two URLs, an old text re-served
             # at another URL) is not a new version: comparing with the latest alone would ping-pong
             # between them. Back on the document's current page after another text, it is a revert.
@@ -227,11 +239,12 @@ class Store(ReviewState, OutboxTables, SuspectsMixin, DiscoveryMixin):
                                             [document_id, text_sha]).fetchone()[0]
             if reverted_to is not None and not self._reverts(document_id, url, previous, text_sha):
                 return SaveResult(document_id, None, "unchanged", previous["id"] if previous else None)
-            formatting_only = previous is not None and (
-                normalize(self.get_blob(previous["text_sha"]).decode("utf-8")) == normalize(text))
-            self.put_blob(text_bytes)
-            raw_sha = self.put_blob(raw) if raw is not None else None
-            fulltext.index_text(self.conn, text_sha, text)
+            previous_text = self.get_blob(previous["text_sha"]).decode("utf-8") if previous else None
+            formatting_only = previous is not None and normalize(previous_text) == normalize(text)
+            blobs.put(self.conn, text_bytes, base=previous and previous["text_sha"])
+            if raw is not None:
+                blobs.put(self.conn, raw, base=(previous and previous["raw_sha"]) or text_sha)
+            fulltext.index_latest(self.conn, document_id, text, previous_text)
             version_id = self._insert("versions", dict(
                 document_id=document_id, seq=(previous["seq"] + 1) if previous else 1, fetched_at=fetched_at,
                 raw_sha=raw_sha, text_sha=text_sha, content_type=content_type, formatting_only=int(formatting_only)))
@@ -239,6 +252,16 @@ class Store(ReviewState, OutboxTables, SuspectsMixin, DiscoveryMixin):
                 self._refresh_document(document_id, url, meta, fetched_at, text)
             outcome = "new" if previous is None else ("formatting" if formatting_only else "changed")
             return SaveResult(document_id, version_id, outcome, previous["id"] if previous else None, reverted_to)
+
+    def page_seen(self, url: str, at: str, etag: str | None = None, last_modified: str | None = None,
+                  raw_sha: str | None = None) -> None:
+        """A known page was fetched again: its validators and the last time its document was seen
+        (the whole of what a page whose bytes did not change records)."""
+        with self.transaction():
+            self.conn.execute("UPDATE urls SET etag = ?, last_modified = ?, gone_at = NULL,"
+                              " raw_sha = coalesce(?, raw_sha) WHERE url = ?", [etag, last_modified, raw_sha, url])
+            self.conn.execute("UPDATE documents SET last_seen = ?, gone_at = NULL WHERE url = ?"
+                              " AND id = (SELECT document_id FROM urls WHERE url = ?)", [at, url, url])
 
     def _lineage(self, source: str, meta: dict, text: str) -> int | None:
         """A document of this source that the new page continues: the same rule name, or the same
@@ -286,11 +309,13 @@ class Store(ReviewState, OutboxTables, SuspectsMixin, DiscoveryMixin):
         with self.transaction():
             self.conn.execute("UPDATE documents SET rule_id = ? WHERE id = ?", [rule_id, document_id])
 
-    def documents(self, source: str | None = None) -> list[dict]:
+    def documents(self, source: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict]:
+        """Documents by id with their number of versions; ``limit``/``offset`` give one page."""
         where, params = ("WHERE d.source = ?", [source]) if source else ("", [])
+        page = " LIMIT ? OFFSET ?" if limit is not None else ""
         return self._rows(
             "SELECT d.*, (SELECT count(*) FROM versions v WHERE v.document_id = d.id) AS versions"
-            f" FROM documents d {where} ORDER BY d.id", params)
+            f" FROM documents d {where} ORDER BY d.id{page}", params + ([limit, offset] if page else []))
 
     def document(self, document_id: int) -> dict | None:
         return self._row("SELECT * FROM documents WHERE id = ?", [document_id])
@@ -429,14 +454,19 @@ class Store(ReviewState, OutboxTables, SuspectsMixin, DiscoveryMixin):
     def rule_history(self, rule_id: int) -> list[dict]:
         return self._rows("SELECT * FROM rule_history WHERE rule_id = ? ORDER BY coalesce(since, ''), id", [rule_id])
 
-    def rules(self, at: str | None = None) -> list[dict]:
-        """Every rule with its status, since and cause as they stand on `at` (default today)."""
+    def rules(self, at: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict]:
+        """Every rule (or one page of them, by name) with its status, since and cause as they stand
+        on `at` (default today), and `url`, its document's current page."""
         on = (at or date.today().isoformat())[:10]
+        page = " LIMIT ? OFFSET ?" if limit is not None else ""
+        rules = self._rows("SELECT r.*, d.url AS url FROM rules r LEFT JOIN documents d ON d.id = r.document_id"
+                           f" ORDER BY r.name, r.id{page}", [limit, offset] if page else [])
         history: dict[int, list[dict]] = {}
-        for entry in self._rows("SELECT * FROM rule_history"):
+        entries = (self._rows("SELECT * FROM rule_history WHERE rule_id IN (SELECT value FROM json_each(?))",
+                              [json.dumps([r["id"] for r in rules])]) if page else self._rows("SELECT * FROM rule_history"))
+        for entry in entries:
             history.setdefault(entry["rule_id"], []).append(entry)
-        return [registry.status_on(rule, history.get(rule["id"], []), on)
-                for rule in self._rows("SELECT * FROM rules ORDER BY name")]
+        return [registry.status_on(rule, history.get(rule["id"], []), on) for rule in rules]
 
     # ---- what texts say about rules (diffs.rulefacts) ---------------------------------------------
 

@@ -26,7 +26,7 @@ def run(config_path: str | None) -> None:
     from regwatch import api
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    config = api.load_config(config_path)
+    config = api.load_config(config_path, check_sources=True)
     click.echo(f"regwatch run: {len(config.sources)} source(s), store {config.store}; Ctrl-C to stop", err=True)
 
     def scheduled(source: str, next_run) -> None:
@@ -48,7 +48,7 @@ def check(config_path: str | None, source: str | None, fmt: str, color: str) -> 
     """
     from regwatch import api
 
-    with api.opened(config_path, create=True) as (config, store):
+    with api.opened(config_path, create=True, check_sources=True) as (config, store):
         progress = _progress_bar() if sys.stderr.isatty() and fmt == "text" else None
         report = api.check(config, store, source=source, progress=progress)
     if fmt == "json":

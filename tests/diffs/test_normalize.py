@@ -35,3 +35,18 @@ def test_inline_diff_ignoring_formatting_reports_only_wording():
     assert "".join(t for op, t in ops if op != DELETE) == "（一）元旦，放假1天（1月1日）；"
     raw = inline_diff("(一)", "（一）")
     assert DELETE in {op for op, _ in raw} and INSERT in {op for op, _ in raw}   # shown raw by default
+
+
+def test_whole_texts_are_not_cached():
+    """Lines are cached (versions share most of them); a whole text is normalised each time, so
+    saving thousands of versions does not keep thousands of texts in memory."""
+    import importlib
+
+    module = importlib.import_module("diffs.normalize")
+    normalize.cache_clear()
+    line = "第一条　为了规范管理，制定本办法。"
+    text = "\n".join(f"第{k}条　本市各区人民政府负责第{k}项工作。" for k in range(200))
+    assert len(line) <= module.CACHED_LENGTH < len(text)
+    assert normalize(line) == "第一条为了规范管理,制定本办法。"
+    assert normalize(text).count("条本市") == 200
+    assert module._normalize_line.cache_info().currsize == 1

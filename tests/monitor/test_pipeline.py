@@ -141,3 +141,28 @@ def test_a_failing_source_is_recorded_and_the_others_still_run(story):
     assert error["payload"]["expected"] and error["payload"]["error"]
     assert repaired.ok  # the next cycle retries and succeeds
     assert store.conn.execute("SELECT last_error FROM sources WHERE name = 'gov-gongbao'").fetchone()[0] is None
+
+
+def test_unchanged_bytes_are_recognised_before_extraction(tmp_path, monkeypatch):
+    """With the validators forgotten every page comes back in full; its bytes' hash, equal to the
+    last page at that URL, answers before the page is extracted."""
+    from monitor.sources import base
+
+    with MirrorServer(state=0) as mirror:
+        config = load(write_config(tmp_path, mirror.urls))
+        with Store(config.store) as store:
+            first = run_cycle(config, store, today=TODAY)
+            store.conn.execute("UPDATE urls SET etag = NULL, last_modified = NULL")
+            extracted = []
+            real_extract = base.Source.extract
+            monkeypatch.setattr(base.Source, "extract", lambda self, page, ref: extracted.append(page.url)
+                                or real_extract(self, page, ref))
+            versions = store.conn.execute("SELECT count(*) FROM versions").fetchone()[0]
+            again = run_cycle(config, store, today=TODAY)
+            assert extracted == []
+            assert first.total("new") >= 40
+            assert again.total("unchanged") == sum(s.discovered for s in again.sources)
+            assert store.conn.execute("SELECT count(*) FROM versions").fetchone()[0] == versions
+            logged = store.conn.execute("SELECT count(*) FROM fetches WHERE outcome = 'unchanged' AND http_status = 200"
+                                        " AND bytes > 0").fetchone()[0]
+            assert logged == again.total("unchanged")

@@ -131,6 +131,22 @@ def test_an_error_page_seen_again_next_cycle_becomes_a_version_and_the_real_text
     assert store.document(document["id"])["title"] == TITLE
 
 
+def test_an_intermittent_error_page_is_never_confirmed_across_a_good_answer(watched):
+    """Busy, then the real page again (same bytes: answered by the hash), then busy again: the second
+    busy page starts over as held; it is never confirmed by a sighting from before the good answer."""
+    pages, config, store = watched
+    run_cycle(config, store, today=TODAY)
+    (document,) = store.documents()
+    pages["/doc.html"] = BUSY
+    assert run_cycle(config, store, today=TODAY).total("suspect") == 1
+    pages["/doc.html"] = REAL_V1
+    assert run_cycle(config, store, today=TODAY).total("unchanged") == 1
+    assert [s["status"] for s in store.suspects(document["id"])] == ["dropped"]
+    pages["/doc.html"] = BUSY
+    assert run_cycle(config, store, today=TODAY).total("suspect") == 1
+    assert len(store.versions(document["id"])) == 1 and store.document(document["id"])["title"] == TITLE
+
+
 def test_the_same_text_at_the_same_page_twice_is_not_a_revert(watched):
     pages, config, store = watched
     run_cycle(config, store, today=TODAY)

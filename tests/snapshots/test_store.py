@@ -188,13 +188,84 @@ def test_newer_or_broken_databases_are_refused_clearly(tmp_path):
         Store(broken)
 
 
-def test_a_text_held_by_two_documents_is_indexed_once_and_found_for_both(store):
-    store.save_version("s", URL, None, RULE, {"title": "甲"})
-    store.save_version("s", "http://127.0.0.1/doc/copy.html", None, RULE, {"title": "乙"})
-    rows = store.conn.execute("SELECT count(*) FROM search_texts").fetchone()[0]
-    assert rows == 1
-    assert {hit["title"] for hit in store.search("音像制品")} == {"甲", "乙"}
-    # The lookup that decides "already indexed" goes through an index, not a scan of the FTS table.
-    plan = " ".join(r[-1] for r in store.conn.execute(
-        "EXPLAIN QUERY PLAN SELECT 1 FROM versions WHERE text_sha = ? LIMIT 1", ["x"]))
-    assert "versions_text_sha" in plan
+def test_search_finds_each_documents_latest_text_once(store):
+    store.save_version("s", URL, None, RULE, {"title": "甲"}, "2024-01-01T00:00:00+00:00")
+    store.save_version("s", "http://127.0.0.1/doc/copy.html", None, RULE, {"title": "乙"}, "2024-01-02T00:00:00+00:00")
+    assert [hit["title"] for hit in store.search("音像制品")] == ["乙", "甲"]      # newest first
+    amended = RULE.replace("音像制品", "出版物") + "\n第三条 出版物的经营者应当依法登记。"
+    store.save_version("s", URL, None, amended, {"title": "甲"}, "2024-02-01T00:00:00+00:00")
+    # 甲's index row now holds the amended text only: the replaced words find 乙 alone.
+    assert [hit["title"] for hit in store.search("音像制品")] == ["乙"]
+    hits = store.search("出版物的经营者")            # five trigrams, then the text confirms the phrase
+    assert [(h["title"], h["seq"]) for h in hits] == [("甲", 2)]
+    assert store.search("经营者应当登记") == []    # every trigram is there, but not the phrase
+    assert store.conn.execute("SELECT count(*) FROM search_latest").fetchone()[0] == 2
+
+
+def test_consecutive_versions_are_stored_as_deltas(store):
+    body = "\n".join(f"第{k}条 本市各级人民政府应当加强第{k}类事项的管理，具体办法由有关部门制定。" for k in range(1, 200))
+    first = store.save_version("s", URL, body.encode() + b"<p>", body, {"title": "甲"})
+    second_text = body.replace("第150类事项", "第150类重要事项")
+    second = store.save_version("s", URL, second_text.encode() + b"<p>", second_text, {"title": "甲"})
+    sizes = dict(store.conn.execute("SELECT sha256, stored_size FROM blobs").fetchall())
+    full = sizes[store.version(first.version_id)["text_sha"]]
+    delta = sizes[store.version(second.version_id)["text_sha"]]
+    assert delta * 5 < full
+    assert store.version_text(first.document_id, 2) == second_text
+    assert store.get_blob(store.version(second.version_id)["raw_sha"]) == second_text.encode() + b"<p>"
+
+
+def test_a_store_of_schema_4_is_compacted(tmp_path):
+    """A store written by the schema-4 code (every version's text in the search index, every blob
+    whole) becomes the compact store: same texts, deltas, the latest text searchable."""
+    from snapshots.schema import MIGRATIONS
+
+    path = tmp_path / "v4.db"
+    conn = sqlite3.connect(path)
+    for step in MIGRATIONS[:4]:
+        conn.executescript(step)
+    conn.execute("INSERT INTO meta VALUES ('schema_version', '4')")
+    body = "\n".join(f"第{k}条 经营音像制品的单位应当遵守第{k}项规定，接受文化主管部门的监督检查。" for k in range(1, 120))
+    texts = [body, body.replace("第77项规定", "第77项规定和国家有关规定")]
+    pages = [f"<html><body>{t}</body></html>".encode() for t in texts]
+    shas = []
+    for data in [t.encode() for t in texts] + pages:
+        sha, packed = hashlib.sha256(data).hexdigest(), zlib.compress(data)
+        conn.execute("INSERT INTO blobs VALUES (?, ?, ?, ?)", [sha, packed, len(data), len(packed)])
+        shas.append(sha)
+    conn.execute("INSERT INTO documents (id, source, url, title) VALUES (1, 's', ?, '上海市音像制品管理条例')", [URL])
+    conn.execute("INSERT INTO urls (url, document_id, text_sha) VALUES (?, 1, ?)", [URL, shas[1]])
+    for seq in (1, 2):
+        conn.execute("INSERT INTO versions (document_id, seq, fetched_at, raw_sha, text_sha) VALUES (1, ?, ?, ?, ?)",
+                     [seq, f"2024-0{seq}-01", shas[1 + seq], shas[seq - 1]])
+        conn.execute("INSERT INTO search_texts (text_sha, text) VALUES (?, ?)", [shas[seq - 1], texts[seq - 1]])
+    conn.commit()
+    conn.close()
+
+    with Store(path) as store:
+        assert int(store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]) \
+            == SCHEMA_VERSION
+        assert [store.version_text(1, seq) for seq in (1, 2)] == texts
+        assert store.get_blob(store.version(2)["raw_sha"]) == pages[1]
+        bases = dict(store.conn.execute("SELECT sha256, base FROM blobs").fetchall())
+        assert bases[shas[1]] == shas[0] and bases[shas[3]] == shas[2]      # version 2 is a delta of 1
+        assert bases[shas[2]] == shas[0] and bases[shas[0]] is None        # page 1 a delta of its text
+        assert [h["seq"] for h in store.search("国家有关规定")] == [2]
+        assert store.url_state(URL)["raw_sha"] == shas[3]
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # The compacted store keeps working: a third version, and the unchanged page again.
+        third = texts[1].replace("监督检查", "监督检查和指导")
+        assert store.save_version("s", URL, b"<html>3</html>", third, {"title": "上海市音像制品管理条例"}).outcome \
+            == "changed"
+        assert store.search("国家有关规定")[0]["seq"] == 3 and store.search("检查和指导")[0]["seq"] == 3
+
+
+def test_a_page_of_rules_and_documents(store):
+    for k, name in enumerate(["丙办法", "甲办法", "乙办法"]):
+        saved = store.save_version("s", f"http://127.0.0.1/{k}.html", None, f"第一条 {name}的内容。", {"title": name})
+        store.ensure_rule(name, document_id=saved.document_id, effective="2020-01-01")
+    # Rules page by name (Unicode order: 丙 U+4E19 < 乙 U+4E59 < 甲 U+7532), each with its page's URL.
+    page = store.rules(at="2024-01-01", limit=2, offset=1)
+    assert [(r["name"], r["status"], r["url"]) for r in page] == [
+        ("乙办法", "现行有效", "http://127.0.0.1/2.html"), ("甲办法", "现行有效", "http://127.0.0.1/1.html")]
+    assert [d["title"] for d in store.documents(limit=1, offset=2)] == ["乙办法"]
