@@ -15,11 +15,10 @@ from typing import Any, Callable, Iterable, Mapping
 
 from diffs.errors import InputError
 
-from snapshots.events import EVENT_KINDS, EVENT_LABELS, OPERATOR_KINDS
+from snapshots.events import EVENT_KINDS, EVENT_LABELS, FREQUENCIES, FREQUENCY_LABELS, OPERATOR_KINDS
 
 from .items import CHINA_TZ, EventItem, parse_time
 
-FREQUENCIES = ("immediate", "daily", "weekly")
 CONFIG_PREFIX = "config:"  # subscriptions that come from regwatch.toml (notify.api syncs them)
 
 
@@ -186,8 +185,10 @@ class Subscription:
             if key == "kinds":
                 values = [EVENT_LABELS.get(v, v) for v in values]
             parts.append(f"{shown.get(key, key)}：{'、'.join(str(v) for v in values)}")
-        when = {"immediate": "即时", "daily": f"每日 {self.hour:02d} 时", "weekly": f"每周一 {self.hour:02d} 时"}
-        return "；".join([when.get(self.frequency, self.frequency)] + (parts or ["全部变动"]))
+        when = FREQUENCY_LABELS.get(self.frequency, self.frequency)
+        if self.frequency != "immediate":
+            when += f" {self.hour:02d} 时"
+        return "；".join([when] + (parts or ["全部变动"]))
 
     def describe(self) -> str:
         parts = [f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in self.filters.to_dict().items()]

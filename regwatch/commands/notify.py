@@ -5,8 +5,7 @@ from typing import Any
 
 import click
 
-from diffs.errors import MailError
-from notify.subscriptions import EVENT_KINDS, FREQUENCIES
+from snapshots.events import EVENT_KINDS, FREQUENCIES
 from regwatch.commands.options import config_option, echo_json, format_option
 
 
@@ -104,6 +103,8 @@ def _report(r: Any, mail: Any) -> None:
         if r.failed:
             problems.append(f"{len(r.failed)} message(s) failed for good (regwatch outbox --status failed)")
         held = f"; {len(r.held)} message(s) kept in the outbox, retried later" if r.held else ""
+        from diffs.errors import MailError
+
         raise MailError("not delivered: " + "; ".join(problems) + held)
 
 

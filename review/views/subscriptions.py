@@ -6,13 +6,14 @@ import json
 
 from flask import Blueprint, g, render_template
 
+from snapshots.events import FREQUENCY_LABELS
+
 from ..presentation import KIND_LABELS
 
 bp = Blueprint("subscriptions", __name__)
 CONFIG_PREFIX = "config:"   # notify's marker of subscriptions that regwatch.toml defines
 FILTER_NAMES = {"sources": "来源", "sections": "栏目", "issuers": "发布机关", "doc_types": "文件类别",
                 "keywords": "关键词", "rules": "法规", "kinds": "变动类型", "since": "起始日期"}
-FREQUENCIES = {"immediate": "即时", "daily": "每日", "weekly": "每周一"}
 
 
 def _shown(row: dict) -> dict:
@@ -23,7 +24,7 @@ def _shown(row: dict) -> dict:
     return {"id": row["id"], "name": name.removeprefix(CONFIG_PREFIX) or f"#{row['id']}",
             "from_config": name.startswith(CONFIG_PREFIX), "emails": json.loads(row.get("emails") or "[]"),
             "filters": [(FILTER_NAMES.get(k, k), "、".join(v) if isinstance(v, list) else str(v)) for k, v in filters.items()],
-            "when": FREQUENCIES.get(row.get("frequency"), row.get("frequency")) + _hour(row)}
+            "when": FREQUENCY_LABELS.get(row.get("frequency"), row.get("frequency")) + _hour(row)}
 
 
 def _hour(row: dict) -> str:
