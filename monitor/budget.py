@@ -36,24 +36,36 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     target = threading.get_ident()
     lock = threading.Lock()
     state = {"active": True, "fired": False}
+    done = threading.Event()
 
-    def fire() -> None:
-        with lock:
-            if state["active"]:
+    def watchdog() -> None:
+        if done.wait(seconds):
+            return
+        # An asynchronous exception can land where Python ignores it (a gc callback, a __del__):
+        # strike again until the block is left.
+        while True:
+            with lock:
+                if not state["active"]:
+                    return
                 state["fired"] = True
                 _raise_in(target, OverBudget)
+            if done.wait(0.1):
+                return
 
-    timer = threading.Timer(seconds, fire)
-    timer.daemon = True
+    def stand_down() -> None:
+        with lock:
+            if state["active"]:
+                state["active"] = False
+                if state["fired"]:
+                    _raise_in(target, None)  # a strike still pending must not land after the block
+        done.set()
+
     started = time.monotonic()
-    timer.start()
+    threading.Thread(target=watchdog, name="time-limit", daemon=True).start()
     try:
         yield
     except OverBudget:
+        stand_down()
         raise OverBudget(f"time limit of {seconds:g}s reached after {time.monotonic() - started:.1f}s") from None
     finally:
-        with lock:
-            state["active"] = False
-            if state["fired"]:
-                _raise_in(target, None)  # a limit that fired as the block ended must not strike later
-        timer.cancel()
+        stand_down()

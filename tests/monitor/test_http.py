@@ -305,3 +305,22 @@ def test_decode_rules():
     assert decode("上海".encode("utf-8"), "text/html; charset=ISO-8859-1").text == "上海"
     with pytest.raises(InputError, match="binary"):
         decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+
+
+def test_a_time_limit_strikes_again_when_its_first_strike_is_swallowed():
+    """An asynchronous exception can land in a gc callback or a __del__, where Python ignores it:
+    the watchdog strikes again until the block is left."""
+    from monitor.budget import OverBudget, time_limit
+
+    swallowed = []
+    started = time.monotonic()
+    with pytest.raises(OverBudget, match="time limit of 0.2s"):
+        with time_limit(0.2):
+            try:
+                while time.monotonic() - started < 5:
+                    pass
+            except OverBudget:
+                swallowed.append(time.monotonic() - started)   # ignored, as a gc callback would
+            while time.monotonic() - started < 5:
+                pass
+    assert len(swallowed) == 1 and time.monotonic() - started < 2
