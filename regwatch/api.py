@@ -191,14 +191,10 @@ def events(store: "Store", since: str | None = None, kind: str | None = None, so
         _iso_date(since, "--since")
     if kind is not None and kind not in EVENT_KINDS:
         raise InputError(f"unknown event kind {kind!r}; expected one of {', '.join(EVENT_KINDS)}")
-    titles: dict[int, str | None] = {}
     out = []
     for event in store.events(since=since, kind=kind, source=source, limit=limit):
-        doc_id = event["document_id"]
-        if doc_id is not None and doc_id not in titles:
-            titles[doc_id] = (store.document(doc_id) or {}).get("title")
         item = {"id": event["id"], "kind": event["kind"], "at": event["at"], "source": event["source"],
-                "document": titles.get(doc_id) or event["title"], "document_id": doc_id,
+                "document": event["document_title"] or event["title"], "document_id": event["document_id"],
                 "version_id": event["version_id"], "url": event["url"]}
         if event["kind"] in RULE_EVENT_KINDS:
             item.update(rule_id=event["rule_id"], rule=event["payload"].get("rule") or event["title"],
@@ -275,24 +271,22 @@ def stored_version(store: "Store", arg: str, config_path: str | Path | None = No
 def status(store: "Store", at: str | None = None, repealed: bool = False, expiring: int | None = None) -> list[dict]:
     """The rules audit: each rule's status on `at` (default today), since when, because of which document.
 
-    Each row also has `cause` (the status in words, naming the document and date behind it),
-    `amendments` (the 修正 in force by then) and `pending` (a change decided but not yet in force:
-    尚未生效的修改 with its date, or None)."""
+    Each row also has `url` (its own page), `cause` (the status in words, naming the document and
+    date behind it), `by_number`, `amendments` (the 修正 in force by then) and `pending` (a change
+    decided but not yet in force: 尚未生效的修改 with its date, or None): `snapshots.tables.audit_rows`,
+    as the audit page shows them."""
+    from snapshots.rules import IN_FORCE, NOT_YET, REPEALED
+    from snapshots.tables import audit_rows
+
     on = _iso_date(at, "--at") if at else date.today()
     rows = store.rules(at=on.isoformat())
     if repealed:
-        rows = [r for r in rows if r["status"] == "已废止"]
+        rows = [r for r in rows if r["status"] == REPEALED]
     if expiring is not None:
         horizon = (on + timedelta(days=expiring)).isoformat()
         rows = [r for r in rows if r.get("expires") and on.isoformat() <= r["expires"] <= horizon
-                and r["status"] in ("现行有效", "尚未施行")]
-    from snapshots import rules
-
-    for rule in rows:   # each with `url`, its document's page (store.rules joins it)
-        if rule["status"] == "已失效" and not rule.get("by_title"):
-            rule["by_title"] = rule["name"]   # expired by its own 有效期
-        rule["cause"] = rules.cause(rule)
-    return rows
+                and r["status"] in (IN_FORCE, NOT_YET)]
+    return audit_rows(store, rows)
 
 
 def mirror(state: int = 0, port: int = 0, on_ready=None) -> None:

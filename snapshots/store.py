@@ -362,13 +362,15 @@ class Store(ReviewState, OutboxTables, SuspectsMixin, DiscoveryMixin):
 
     def events(self, since: str | None = None, kind: str | None = None, source: str | None = None,
                limit: int | None = None) -> list[dict]:
-        """Newest first; `payload` decoded to a dict. `since` is an ISO date or datetime."""
+        """Newest first; `payload` decoded to a dict, `document_title` the title its document has now.
+        `since` is an ISO date or datetime."""
         clauses, params = [], []
-        for column, op, value in (("at", ">=", since), ("kind", "=", kind), ("source", "=", source)):
+        for column, op, value in (("e.at", ">=", since), ("e.kind", "=", kind), ("e.source", "=", source)):
             if value is not None:
                 clauses.append(f"{column} {op} ?")
                 params.append(value)
-        sql = "SELECT * FROM events" + (" WHERE " + " AND ".join(clauses) if clauses else "") + " ORDER BY at DESC, id DESC"
+        sql = ("SELECT e.*, d.title AS document_title FROM events e LEFT JOIN documents d ON d.id = e.document_id"
+               + (" WHERE " + " AND ".join(clauses) if clauses else "") + " ORDER BY e.at DESC, e.id DESC")
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)

@@ -209,7 +209,7 @@ def status(config_path: str | None, at: str | None, repealed: bool, expiring: in
         if fmt == "csv":
             from snapshots.tables import rules_csv   # the web UI's /audit.csv: the same columns, BOM and all
 
-            click.echo(rules_csv(store, rows), nl=False)
+            click.echo(rules_csv(rows), nl=False)
             return
     if fmt == "json":
         echo_json([{k: r.get(k) for k in STATUS_COLUMNS} for r in rows])

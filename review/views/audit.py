@@ -42,5 +42,5 @@ def index():
 @bp.route("/audit.csv")
 def export_csv():
     on = _chosen_date()
-    return Response(rules_csv(g.store, g.store.rules(at=on.isoformat())), content_type="text/csv; charset=utf-8",
+    return Response(rules_csv(audit_rows(g.store, g.store.rules(at=on.isoformat()))), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="rules-{on.isoformat()}.csv"'})
