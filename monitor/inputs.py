@@ -100,13 +100,9 @@ def _looks_like_html(text: str) -> bool:
 def _html_text(name: str, html: str) -> str:
     """The document of a saved page: the gazette sites' body container when there is one, else the
     whole <body>; the page title goes first when the body does not start with it."""
-    from monitor.extract import extract_html
+    from monitor.extract import extract_saved_page
 
-    uri = Path(name).resolve().as_uri()
-    try:
-        page = extract_html(html, uri)
-    except InputError:
-        page = extract_html(html, uri, body_selector="body")
+    page = extract_saved_page(html, Path(name).resolve().as_uri())
     first_line = page.text.lstrip().split("\n", 1)[0]
     if page.title and page.title not in first_line:
         return f"{page.title}\n{page.text}"

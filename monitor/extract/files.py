@@ -9,7 +9,7 @@ from pathlib import Path
 
 from diffs.errors import InputError
 from monitor.encoding import read_regular_file
-from monitor.extract.html import extract_html
+from monitor.extract.html import extract_saved_page
 from monitor.extract.meta import Extracted, clean_text, looks_like_title, text_meta
 from monitor.extract.pdf import extract_pdf
 from monitor.inputs import MAX_BYTES, read_bytes
@@ -17,8 +17,6 @@ from monitor.inputs import MAX_BYTES, read_bytes
 CONTENT_TYPES = {".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html", ".txt": "text/plain",
                  ".md": "text/plain",
                  ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-# Containers a saved law page may use when it is none of the known CMSs: the page's body last.
-FALLBACK_BODY = ("article", "#content", "main", "body")
 
 
 def read_document(path: Path) -> tuple[Extracted, bytes, str]:
@@ -29,12 +27,11 @@ def read_document(path: Path) -> tuple[Extracted, bytes, str]:
     suffix = path.suffix.lower()
     if data.startswith(b"%PDF"):
         return extract_pdf(data), data, CONTENT_TYPES[".pdf"]
-    document = read_bytes(str(path), data)     # refuses empty, binary, legacy .doc; decodes the rest
-    if data.startswith(b"PK"):
-        return _plain(document.text), data, CONTENT_TYPES[".docx"]
-    if suffix in (".html", ".htm") or document.text is not None and _is_html(data):
+    if data.strip() and (suffix in (".html", ".htm") or _is_html(data)):
         return _html(data, path), data, CONTENT_TYPES[".html"]
-    return _plain(document.text), data, CONTENT_TYPES.get(suffix, "text/plain")
+    document = read_bytes(str(path), data)     # refuses empty, binary, legacy .doc; decodes the rest
+    content_type = CONTENT_TYPES[".docx"] if data.startswith(b"PK") else CONTENT_TYPES.get(suffix, "text/plain")
+    return _plain(document.text), data, content_type
 
 
 def _is_html(data: bytes) -> bool:
@@ -52,14 +49,4 @@ def _plain(text: str) -> Extracted:
 def _html(data: bytes, path: Path) -> Extracted:
     from monitor.encoding import decode
 
-    text = decode(data, what=str(path)).text
-    try:
-        return extract_html(text, path.resolve().as_uri())
-    except InputError:
-        pass
-    for selector in FALLBACK_BODY:
-        try:
-            return extract_html(text, path.resolve().as_uri(), body_selector=selector)
-        except InputError:
-            continue
-    raise InputError(f"{path}: no text found in the page")
+    return extract_saved_page(decode(data, what=str(path)).text, path.resolve().as_uri())

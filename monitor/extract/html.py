@@ -249,3 +249,21 @@ def _attachments(container: Tag, url: str) -> list[dict]:
                                               "url": absolute})
     return list(attachments.values())
 
+
+
+# Containers a page a user saved may use when it is none of the known sites' layouts: the body last.
+FALLBACK_BODY = ("article", "#content", "main", "body")
+
+
+def extract_saved_page(html: str, url: str) -> Extracted:
+    """A page saved by a user (`regwatch import`, the text commands): the gazette sites' body
+    container when there is one, else the first of FALLBACK_BODY that holds text."""
+    try:
+        return extract_html(html, url)
+    except InputError as first:
+        for selector in FALLBACK_BODY:
+            try:
+                return extract_html(html, url, body_selector=selector)
+            except InputError:
+                continue
+        raise first
