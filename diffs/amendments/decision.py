@@ -39,6 +39,8 @@ _TITLE_TARGET = re.compile(r"关于修改《([^《》]+)》(?:的决定|等)")
 _PREAMBLE_END = re.compile(r"(?:决定|修改|如下|废止)[：:]$")
 _END = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、)?本(?:决定|修正案)(?:自|[^。]{0,10}(?:施行|生效))")
 _TITLE = re.compile(r"关于.{2,80}(?:决定|修正案)$|修正案[（(][一二三四五六七八九十]+[）)]$")
+# 对《最高人民法院关于……的解释》（以下简称《解释》）作如下修改: later instructions name it 《解释》.
+_ABBREVIATION = re.compile(r"《([^《》]+)》[（(]以下简称《?([^《》（）()]{1,20}?)》?[）)]")
 _ADOPTED = re.compile(rf"({DATE})[^（）()。]{{0,60}}?通过")
 
 
@@ -125,7 +127,7 @@ def parse_decision(text: str) -> Decision:
     if validity.effective_on_publication and decision.effective is None:
         decision.effective = decision.published or decision.adopted
     decision.adjusts_order = any(re.search(r"顺序.{0,12}(?:相应)?调整|相应调整", l) for l in own)
-    decision.parts = _parts(body, _single_target(lines, title))
+    decision.parts = _parts(body, _single_target(lines, title), _abbreviations(own))
     decision.repeals = find_repeals("\n".join(own))
     if not any(p.ops for p in decision.parts) and not decision.repeals:
         problems = [pr for p in decision.parts for pr in p.problems]
@@ -172,12 +174,19 @@ def _body(lines: list[str], title: str) -> tuple[list[str], list[str]]:
     return lines[start:end] + lines[annex:], lines[:end + 1] + lines[annex:]
 
 
-def _parts(body: list[str], single: str | None) -> list[LawPart]:
+def _abbreviations(lines: list[str]) -> dict[str, str]:
+    """Short names a decision defines (以下简称《解释》), each to the full name it stands for."""
+    return {m.group(2): m.group(1) for line in lines for m in _ABBREVIATION.finditer(line)}
+
+
+def _parts(body: list[str], single: str | None, short: dict[str, str] | None = None) -> list[LawPart]:
     parts: dict[str, tuple[LawPart, list[str]]] = {}
     current: list[str] | None = None
     in_repeal = in_list = False
+    short = short or {}
 
     def start_part(name: str) -> list[str]:
+        name = short.get(name, name)
         key = _name_key(name)
         if key not in parts:
             parts[key] = (LawPart(name), [])

@@ -36,12 +36,13 @@ _INSTRUCTION = re.compile(
     rf"|(?:增加|增写|新增)(?:[一两二三四五六七八九十]+(?:条|款|项|章|节)|“)|其他修改|条标修改为|条文修改为"
     rf"|“[^”]*”(?:均|统一)?修改为"
     rf"|原?第{N}(?:条|款|项|章|节|编)(?:之{N})?(?:第[（(]?{N}[）)]?[款项])*"
-    rf"(?:中的|(?:均|统一)?修改为|改为|作为|调整为|删去|增加|分为|合并|条标|款首|款尾|的?章名|、|和|至)"
+    rf"(?:中的|(?:均|统一)?修改为|改为|作为|调整为|删去|(?:之)?[前后]?增加|分为|合并|条标|款首|款尾|条首|开始部分|开头"
+    rf"|的?章名|、|和|至)"
     rf"|{_DOC}中的"
     rf"|在?(?:《[^《》]+》|[\u4e00-\u9fff]{{0,10}}?(?:法典|法|条例))第{N}条(?:之{N})?(?:第[（(]?{N}[）)]?[款项])*"
     rf"(?:中的|(?:均|统一)?修改为|改为|中?[前后]?增加|删去))")
 _OP_WORDS = re.compile(r"修改为|改为|删去|增加|合并为|分为|废止")
-_SKIP = re.compile(r"[\s，,；;。、]+|(?:并|同时|另外|以及|再)(?=将|删去|在|增加|第|原|修改|条文|“)")
+_SKIP = re.compile(r"[\s，,；;。、]+|(?:并|同时|另外|以及|再)[，,]?(?=将|删去|在|增加|第|原|修改|条文|“)")
 _QUOTE_OPEN, _QUOTE_CLOSE = "“「\"", {"“": "”", "「": "」", "\"": "\""}
 _ART = re.compile(rf"(原)?第({N})条(?:之({N}))?")
 _PARA = re.compile(rf"(原)?第({N})款")
@@ -57,6 +58,10 @@ _PHRASE_VERB = re.compile(r"[，,]?(?:合并)?(?:均|统一|一并|分别|都|�
                           r"|[、和及][“「\"]")
 # “第十条 on a line of its own: the article's label, its body on the next line.
 _LABEL_ALONE = re.compile(rf"“第{N}条(?:之{N})?$")
+_OPENING = r"(?:款首|条首|句首|开头|开始)"
+_ENDING = r"(?:款尾|条尾|末尾|句尾|最后|款末|条末)"
+# 增加一款作为第二款规定：“…” / 内容如下：: words that only announce the wording.
+_LEAD_IN = re.compile(r"(?:规定|内容(?:为|如下)?|如下)(?=[：:])")
 _COUNT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -183,8 +188,9 @@ def parse_ops(lines: list[str]) -> tuple[list[Op], list[Problem]]:
         awaiting, content = [], []
 
     for line in _join_open_quotes(lines):
-        body = _NUMBERING.sub("", line, count=1)
-        instruction = bool(_INSTRUCTION.match(_squeeze(body)))
+        body = _instruction_body(line)
+        instruction = body is not None
+        body = body if instruction else _NUMBERING.sub("", line, count=1)
         if awaiting and not instruction:
             content.append(line)
             continue
@@ -219,26 +225,65 @@ def _squeeze(text: str) -> str:
     return "".join(out)
 
 
+# 为了惩治……，将刑法第三百四十二条修改为：: a single-article 修正案 states its purpose first.
+_PURPOSE = re.compile(r"^(?:为了?|根据)[^“”：:。；]{2,120}?[，,](?=将|在|删去|删除|把|对)")
+_CLOSED = re.compile(r"”[。；;，,]?$")
+_MAX_QUOTED_LINES = 500
+
+
+def _instruction_body(line: str) -> str | None:
+    """The instruction a line holds (numbering and a leading purpose clause dropped), None if none."""
+    body = _NUMBERING.sub("", line, count=1)
+    for candidate in (body, _PURPOSE.sub("", body, count=1)):
+        if _INSTRUCTION.match(_squeeze(candidate)):
+            return candidate
+    return None
+
+
 def _join_open_quotes(lines: list[str]) -> list[str]:
-    """Glue a quotation that runs over several lines (NPC style) back into its instruction line."""
+    """Glue a quotation that runs over several lines back into its instruction line.
+
+    GB/T 15834 lets a quotation over several paragraphs open each paragraph with “ and close only
+    the last (NPC style); many publishers open only the first one. Either way the quotation runs on
+    until a line closes it; a following numbered instruction ends an unclosed one (the close mark
+    lost in conversion), since quoted law text never holds 二十四、将……修改为.
+    """
     out: list[str] = []
     i = 0
     while i < len(lines):
         line = lines[i]
         follows = i + 1 < len(lines) and lines[i + 1].startswith("“")
-        if (line.count("“") > line.count("”") or follows) and _INSTRUCTION.match(_NUMBERING.sub("", line, count=1)):
+        if (line.count("“") > line.count("”") or follows) and _instruction_body(line) is not None:
             j = i + 1
-            # NPC style: every further quoted paragraph opens with “ again; anything else ends the quote.
-            # 改为两条: “第八条 …” then “第九条 …”, each article quoted on its own.
-            while j < len(lines) and (lines[j].startswith("“") or _LABEL_ALONE.search(line)) and (
-                    not re.search(r"”[。；;，,]?$", line) or not _INSTRUCTION.match(_NUMBERING.sub("", lines[j], count=1))):
-                line += "\n" + lines[j]
+            while j < len(lines) and j - i <= _MAX_QUOTED_LINES:
+                nxt = lines[j]
+                if _instruction_body(nxt) is not None and (_CLOSED.search(line) or _NUMBERING.match(nxt)):
+                    if "\n" in line and _open_quote(line):
+                        line += "”"      # only a quotation of several paragraphs, whose end is clear
+                    break
+                # 改为两条: “第八条 …” then “第九条 …”, each article quoted on its own; any other
+                # unquoted line after a closed quotation is replacement text or the next instruction.
+                if not (nxt.startswith("“") or _LABEL_ALONE.search(line) or _open_quote(line)):
+                    break
+                line += "\n" + nxt
                 j += 1
             i = j
         else:
             i += 1
         out.append(line)
     return out
+
+
+def _open_quote(text: str) -> bool:
+    """Whether a quotation is still open at the end of ``text`` (a paragraph's re-opening “ not nested)."""
+    depth = 0
+    for n, para in enumerate(text.split("\n")):
+        for k, ch in enumerate(para):
+            if ch == "“" and not (k == 0 and n > 0 and depth > 0):
+                depth += 1
+            elif ch == "”" and depth:
+                depth -= 1
+    return depth > 0
 
 
 def _give_text(awaiting: list[Op], content: list[str]) -> None:
@@ -316,6 +361,26 @@ def _anaphora(cur: _Cursor, ctx: _Context) -> list[Op]:
     return _phrases(cur, ctx, [([ctx.last], None)])
 
 
+def _renumber_table(cur: _Cursor, ctx: _Context) -> list[Op]:
+    """条文顺序作相应调整：“第八条”调整为“第七条”，“第九条”调整为“第八条”…: each pair one move."""
+    ops: list[Op] = []
+    while True:
+        cur.eat(r"[，,、；;\s]*")
+        old = cur.quote() if cur.peek(r"[“「\"]") else None
+        if old is None:
+            break
+        if not cur.eat(r"(?:调整为|改为|修改为)"):
+            raise _Unreadable("条文顺序调整缺少“调整为”")
+        new = cur.quote()
+        a, b = _ART.fullmatch(old), _ART.fullmatch(new or "")
+        if not (a and b):
+            raise _Unreadable("条文顺序调整中的条号无法识别")
+        ops.append(Op(RENUMBER, f"条{cn_to_int(a.group(2))}", new_path=f"条{cn_to_int(b.group(2))}"))
+    if not ops:
+        raise _Unreadable("条文顺序调整没有列出条号")
+    return ops
+
+
 def _last_place(cur: _Cursor, ctx: _Context) -> list[Op] | None:
     """条标修改为 / 款尾增加 … right after another clause: the provision that clause named."""
     return _after_refs(cur, ctx, [ctx.last or ctx.article])
@@ -331,6 +396,7 @@ _CLAUSE_START = [(re.compile(pattern), reader, needs_context) for pattern, reade
     (r"(?=(?:的)?(?:条标|款首|款尾|条首|条尾|末尾))", _last_place, True),
 )]
 _AFTER_JIANG = [(re.compile(pattern), reader) for pattern, reader in (
+    (rf"(?:《[^《》]+》|{_DOC})?的?条文顺序作相应调整[：:]", lambda cur, ctx: _renumber_table(cur, ctx)),
     (r"其中(?:的)?(?=[“「\"])", _anaphora),
     (r"(?=[：:]?\s*[“「\"])", _bare_phrase),
     (r"条文修改为|(?:并)?修改为", lambda cur, ctx: _replace(cur, ctx, [ctx.last] if ctx.last else [])),
@@ -416,7 +482,11 @@ def _rule_renumber(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) ->
     if len(news) != len(refs):
         raise _Unreadable("改为的位置与原位置的个数不一致")          # 分别改为: element by element
     ctx.last = refs[0]
-    return [Op(RENUMBER, old, new_path=new) for old, new in zip(refs, news)]
+    ops = [Op(RENUMBER, old, new_path=new) for old, new in zip(refs, news)]
+    if len(refs) == 1 and cur.peek(r"[：:]\s*(?:[“「\"]|$)"):
+        # 将第二条修改为第六条：“…”: moved and given a new wording (of the old article, as 其中 is).
+        ops += _await_or_quote(cur, ctx, Op(REPLACE, refs[0]))
+    return ops
 
 
 def _rule_own_article(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
@@ -439,6 +509,10 @@ def _rule_replace(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> 
 def _rule_add(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
     return _add(cur, ctx, refs[0])
 
+def _rule_add_beside(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
+    """（在）第X条后增加一条: 修正案 drafting names the neighbour, with or without 在."""
+    return _add(cur, ctx, _parent(refs[0]) or None, anchor=(refs[0], m.group(1)))
+
 
 def _rule_context_only(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
     ctx.last = refs[0]   # 将第三十二条改为……，第一款修改为: the reference sets context only
@@ -452,15 +526,17 @@ def _rule_and_related(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match)
 _AFTER_PLACE = [(re.compile(pattern), reader) for pattern, reader in (
     (r"中的|的(?=[“「\"])", _rule_phrases),
     (r"等(?:相关|有关)(?:条文|条款|规定)中的", _rule_and_related),
-    (r"(?:的)?(?:款首|条首|句首|开头)(?:部分)?修改为", _rule_edit(REPLACE_OPENING)),
-    (r"(?:的)?(?:款首|条首|句首|开头)增加", _rule_edit(PREPEND)),
-    (r"(?:的)?(?:款尾|条尾|末尾|句尾|最后|款末|条末)增加", _rule_edit(APPEND)),
+    (rf"(?:的)?{_OPENING}(?:部分)?修改为", _rule_edit(REPLACE_OPENING)),
+    (rf"(?:的)?{_OPENING}(?:部分)?增加(?:规定|内容)?", _rule_edit(PREPEND)),
+    (rf"(?:的)?{_ENDING}(?:部分)?增加(?:规定|内容)?", _rule_edit(APPEND)),
+    (r"(?:之)?([前后])(?=增加|增写|新增)", _rule_add_beside),
     (r"(?:的)?条标修改为", _rule_rename("（）()")),
     (r"(?:的)?(?:章名|节名|标题|名称)修改为", _rule_rename("")),
     (r"合并(?:为一(条|款|项))?[，,]?(?:并)?(?:作为)?", _rule_merge),
     (rf"(?:拆分为|分为|修改为|改为)({N}|[两])(条|款|项)", _rule_split),
     (r"并入(?=原?第)", _rule_fold),
-    (r"(?:分别)?(?:改为|调整为|移作|作为|改作)(?=原?第)", _rule_renumber),
+    (rf"(?:分别)?(?:改为|调整为|移作|作为|改作|修改为(?=第{N}[条款项章节]))(?:修改后的?(?:《[^《》]+》)?)?(?=原?第)",
+     _rule_renumber),
     (r"(?:单列|单作|单独作为|另列)一条", _rule_own_article),
     (r"(?:均|统一|分别)?修改为", _rule_replace),
     (r"(?=(?:增加|增写|新增)[一两二三四五六七八九十]+(?:条|款|项))", _rule_add),
@@ -487,6 +563,7 @@ def _replace(cur: _Cursor, ctx: _Context, refs: list[str]) -> list[Op]:
 
 
 def _await_or_quote(cur: _Cursor, ctx: _Context, op: Op, emit: bool = True) -> list[Op]:
+    cur.eat(_LEAD_IN)
     text = _quoted_paragraphs(cur)
     if text is not None:
         op.text = text
@@ -499,6 +576,7 @@ def _await_or_quote(cur: _Cursor, ctx: _Context, op: Op, emit: bool = True) -> l
 
 def _texts_for(cur: _Cursor, ctx: _Context, ops: list[Op], missing: str) -> list[Op]:
     """The wording of several ops: quoted here (divided among them), or on the lines that follow."""
+    cur.eat(_LEAD_IN)
     text = _quoted_paragraphs(cur)
     if text is not None:
         _give_text(ops, text.splitlines())
@@ -602,14 +680,15 @@ def _delete(cur: _Cursor, ctx: _Context) -> list[Op]:
         refs = _refs(cur, ctx)
         if not refs:
             raise _Unreadable("删去的对象无法识别")
-        if cur.eat("中的"):
+        if cur.eat(rf"(?:中|{_OPENING}|{_ENDING}|规定)?的(?=[“「\"])"):
             phrases = _quotes(cur)
             ops += [Op(DELETE_PHRASE, ref, phrase=p) for ref in refs for p in phrases]
             ctx.refs = refs
         else:
             ops += [Op(DELETE, ref) for ref in refs]
-        if cur.peek(rf"[、，,](?:原?第|{_DOC}|名称)") and not cur.peek(r"[、，,]第[^，。；]{1,12}(?:修改为|改为)"):
-            cur.eat(r"[、，,]")
+        if cur.peek(rf"(?:[、，,和]|以及)(?:原?第|{_DOC}|名称)") and \
+                not cur.peek(r"(?:[、，,和]|以及)第[^，。；]{1,12}(?:修改为|改为)"):
+            cur.eat(r"[、，,和]|以及")
             continue
         return ops
 
@@ -620,16 +699,13 @@ def _insert_at(cur: _Cursor, ctx: _Context) -> list[Op]:
         return _phrases(cur, ctx, [(refs or ctx.refs or [EVERYWHERE], None)])
     if not refs:
         raise _Unreadable("“在”之后的位置无法识别")
-    if cur.eat(r"(?:的)?(?:款尾|条尾|末尾|句尾|最后|款末|条末)(?:部分)?增加"):
-        return _await_or_quote(cur, ctx, Op(APPEND, refs[0]))
-    if cur.eat(r"(?:的)?(?:款首|条首|句首|开头)增加"):
-        return _await_or_quote(cur, ctx, Op(PREPEND, refs[0]))
     if cur.eat(r"中(?=(?:增加|增写|新增)[一两二三四五六七八九十]+(?:款|项))"):
         return _add(cur, ctx, refs[0])
-    m = cur.eat(r"(?:之)?(后|前)")
-    if m and cur.peek(r"(?:增加|增写|新增)"):
-        return _add(cur, ctx, _parent(refs[0]) or None, anchor=(refs[0], m.group(1)))
-    raise _Unreadable("“在”之后的指令无法识别")
+    ops = _after_refs(cur, ctx, refs)
+    if ops is None:
+        raise _Unreadable("“在”之后的指令无法识别")
+    return ops
+
 
 
 def _add(cur: _Cursor, ctx: _Context, parent: str | None, anchor: tuple[str, str] | None = None) -> list[Op]:

@@ -222,6 +222,10 @@ def append_clause(text: str, added: str) -> str:
 
 def replace_opening(text: str, new: str) -> str | None:
     """款首修改为: ``new`` instead of the paragraph's lead-in (up to its colon, else its first sentence)."""
+    colon = max(text.find("："), text.find(":"))
+    full_stop = text.find("。")
+    if not new.endswith(("：", ":")) and colon >= 0 and (full_stop < 0 or colon < full_stop):
+        return new + text[colon:]      # the lead-in of a list, quoted without its colon: the colon stays
     stop = "：" if new.endswith(("：", ":")) else "。"
     cut = max(text.find(stop), text.find(":" if stop == "：" else "."))
     return None if cut < 0 else new + text[cut + 1:]

@@ -379,3 +379,76 @@ def test_new_section_with_its_articles_among_the_sections_of_its_chapter():
     assert result.failed == []
     lines = result.document.to_text().splitlines()
     assert lines[-7:] == ["第一节 一般", "第四条 丁。", "第二节 加重", "第五条 新。", "第三节 特别", "第六条 戊。", "己。"]
+
+
+# -- forms of judicial-interpretation decisions and early 修正案 ---------------------------------
+
+def test_quotation_over_paragraphs_opening_only_the_first():
+    """Many publishers open only the first paragraph of a quotation; items and paragraphs run on."""
+    result = run("1.将第三条修改为：", "“河道管理单位应当履行下列职责：", "（一）巡查河道；", "（二）清理障碍物；",
+                 "（三）报告险情。", "河道管理单位可以聘请巡河员。”", "2.删去第五条。")
+    assert article(result, 3) == ("第三条 河道管理单位应当履行下列职责：\n（一）巡查河道；\n（二）清理障碍物；\n"
+                                  "（三）报告险情。\n河道管理单位可以聘请巡河员。")
+    assert len(result.document.articles()) == 6
+
+
+def test_a_quotation_whose_close_mark_was_lost_ends_at_the_next_numbered_instruction():
+    result = run("一、将第二条修改为：“本条例适用于本省的河道。", "“县级以上人民政府负责河道管理。",
+                 "二、删去第五条。")
+    assert article(result, 2) == "第二条 本条例适用于本省的河道。\n县级以上人民政府负责河道管理。"
+    assert len(result.document.articles()) == 6
+
+
+def test_a_quote_left_open_in_one_line_is_still_reported():
+    ops, problems = parse_ops(["1.将第四条中的“垃圾修改为", "2.删去第五条。"])
+    assert [op.target for op in ops] == ["条5"]
+    assert any("引号未闭合" in p.reason for p in problems)
+
+
+def test_article_added_after_another_without_zai():
+    """修正案 drafting: 第X条后增加一条，作为第X条之一 with no 在 before the place."""
+    for line in ("一、第四条后增加一条，作为第四条之一：“禁止在河道内采砂。”",
+                 "二、条例第四条后增加一条，作为第四条之一：“禁止在河道内采砂。”"):
+        result = run(line)
+        added = [a.display_line() for a in result.document.articles() if a.num == 4 and a.sub == 1]
+        assert added == ["第四条之一 禁止在河道内采砂。"], line
+
+
+def test_purpose_clause_before_the_only_instruction_of_an_amendment_bill():
+    decision = parse_decision("某省河道管理条例修正案\n为了保护河道资源，将条例第四条修改为：\n"
+                              "“禁止在河道内弃置垃圾、堆放物料。”\n本修正案自公布之日起施行。")
+    assert [(op.action, op.target) for p in decision.parts for op in p.ops] == [("replace", "条4")]
+
+
+def test_article_moved_to_a_new_number_with_xiugaiwei_and_given_new_wording():
+    """将第二条修改为第六条：“…” moves the article and rewrites it; 将第五条修改为第七条。 only moves it."""
+    result = run("一、增加一条作为第二条：“河道实行分级管理。”",
+                 "二、将第二条修改为第六条：“本条例适用于本省的河道和湖泊。”",
+                 "三、将第三条修改为第三条。")
+    lines = [a.display_line().split("\n")[0] for a in result.document.articles()]
+    assert lines[1] == "第二条 河道实行分级管理。"
+    assert "第六条 本条例适用于本省的河道和湖泊。" in lines
+
+
+def test_abbreviated_name_of_the_interpretation_and_its_new_numbering():
+    decision = parse_decision(
+        "最高人民法院关于修改《最高人民法院关于审理河道纠纷案件的解释》的决定\n"
+        "最高人民法院审判委员会决定，对《最高人民法院关于审理河道纠纷案件的解释》（以下简称《解释》）作如下修改：\n"
+        "一、删去第一条。\n二、将《解释》原第三条改为修改后《解释》第二条，修改为：“河道纠纷由河道所在地法院管辖。”\n"
+        "三、将《解释》的条文顺序作相应调整：“第四条”调整为“第三条”，“第五条”调整为“第四条”。\n"
+        "本决定自2030年1月1日起施行。")
+    assert len(decision.parts) == 1 and decision.parts[0].problems == []
+    ops = [(op.action, op.target, op.new_path) for op in decision.parts[0].ops]
+    assert ops == [("delete", "条1", None), ("renumber", "条3", "条2"), ("replace", "条3", None),
+                   ("renumber", "条4", "条3"), ("renumber", "条5", "条4")]
+
+
+def test_opening_part_added_with_guiding_and_phrase_deleted_at_the_end():
+    result = run("一、第二条第二款开始部分增加规定：“河道管理实行属地负责，”",
+                 "二、删去第四条第一款末尾的“违反者由水行政主管部门处理。”和第二款规定的“，影响行洪的，依法处理”，"
+                 "并将第二款中的“物料”修改为“建筑材料”。",
+                 "三、第三条条首部分修改为：“河道管理单位履行下列职责”；并增加一项作为第三项规定：“（三）报告险情。”")
+    assert article(result, 2).endswith("河道管理实行属地负责，县级以上人民政府水行政主管部门负责河道管理。")
+    assert article(result, 4) == "第四条 禁止在河道内弃置垃圾。\n禁止在河道内堆放建筑材料。"
+    assert article(result, 3).startswith("第三条 河道管理单位履行下列职责：")
+    assert article(result, 3).endswith("（二）清理障碍物；\n（三）报告险情。")
