@@ -13,12 +13,14 @@ from .numerals import int_to_cn
 
 # Kinds of node, outermost first. Statute levels, then policy-document levels.
 PART, SUBPART, CHAPTER, SECTION = "编", "分编", "章", "节"
+# 一、融资租赁合同的认定: the numbered parts (第一部分) a 司法解释 groups its articles in.
+DIVISION = "部分"
 ARTICLE, PARAGRAPH, ITEM, SUBITEM = "条", "款", "项", "目"
 # Policy documents (通知, 意见, 方案): 一、 / （一） / 1. / （1） / ① ; 附件 ; unnumbered paragraphs.
 L1, L2, L3, L4, L5 = "一、", "（一）", "1.", "（1）", "①"
 ANNEX, PARA, ROOT = "附件", "段", "root"
 
-STATUTE_CONTAINERS = (PART, SUBPART, CHAPTER, SECTION)
+STATUTE_CONTAINERS = (PART, SUBPART, CHAPTER, SECTION, DIVISION)
 POLICY_LEVELS = (L1, L2, L3, L4, L5)
 
 
@@ -69,6 +71,8 @@ class Node:
                 # An article's first paragraph continues the article's line: 第一条 为了……
                 line = " ".join(x for x in (line, children[0].full_text()) if x)
                 children = children[1:]
+        elif self.kind == DIVISION:
+            line = self.label + self.title
         elif self.kind in STATUTE_CONTAINERS:
             line = " ".join(x for x in (self.label, self.title) if x)
         else:
@@ -104,12 +108,17 @@ class Document:
         return "\n".join(lines) + "\n"
 
 
+def container_label(kind: str, num: int) -> str:
+    """第二章 / 第三节; a 部分 reads 二、."""
+    return f"{int_to_cn(num)}、" if kind == DIVISION else f"第{int_to_cn(num)}{kind}"
+
+
 def article_label(num: int, sub: int = 0) -> str:
     """第十二条 / 第十二条之一."""
     return f"第{int_to_cn(num)}条" + (f"之{int_to_cn(sub)}" if sub else "")
 
 
-_STEP = re.compile(r"^(分编|自然段|\D)(\d*)(?:之(\d+))?$")
+_STEP = re.compile(r"^(分编|自然段|部分|\D)(\d*)(?:之(\d+))?$")
 
 
 @dataclass(frozen=True)

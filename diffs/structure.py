@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .errors import ParseError
-from .model import (ANNEX, ARTICLE, CHAPTER, ITEM, L1, L2, L3, L4, L5, PARA, PARAGRAPH, PART, POLICY_LEVELS,
+from .model import (ANNEX, ARTICLE, CHAPTER, DIVISION, ITEM, L1, L2, L3, L4, L5, PARA, PARAGRAPH, PART, POLICY_LEVELS,
                     ROOT, SECTION, SUBITEM, SUBPART, Document, Node)
 from .normalize import normalize
 from .numerals import ANY_NUM, CN_NUM
@@ -46,7 +46,7 @@ _ITEM, _SUBITEM = _POLICY[L2], _POLICY[L3]   # a statute's 项 （一） and 目
 _ANNEX = re.compile(r"^附件[0-9０-９一二三四五六七八九十]*[:：]?$|^附件[0-9０-９一二三四五六七八九十]*[:：]")
 _SENTENCE_END = tuple("。；;：:，,！？!?")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
-_CONTAINER_ORDER = {PART: 0, SUBPART: 1, CHAPTER: 2, SECTION: 3}
+_CONTAINER_ORDER = {PART: 0, SUBPART: 1, CHAPTER: 2, SECTION: 3, DIVISION: 4}
 
 # Header lines between the title and the body: adoption/amendment history, dates, 文号, 令号.
 _HEADER_PATTERNS = [
@@ -223,6 +223,18 @@ def _container(text: str) -> tuple[str, int, str, str] | None:
     return m.group(2), cn_to_int(m.group(1)), f"第{m.group(1)}{m.group(2)}", title
 
 
+def _division(text: str, next_article: tuple | None, last: tuple[int, int]) -> tuple[str, int, str, str] | None:
+    """(kind, number, label, title) of a 司法解释's part heading (一、合同的认定) right before its next
+    article; a numbered line anywhere else is an item or a sentence, not a heading."""
+    m = _POLICY[L1].match(text)
+    if not m or not (next_article and (next_article[0], next_article[1]) > last):
+        return None
+    title = _clean(text[m.end():])
+    if not title or len(title) > 30 or not _is_heading_text(title) or any(p in title for p in "，；"):
+        return None
+    return DIVISION, cn_to_int(m.group(1)), m.group(0), title
+
+
 def _article(text: str, pattern: re.Pattern = _ARTICLE) -> tuple[int, int, str, str, str] | None:
     """(num, sub, label, title, rest) of an article's first line, else None."""
     m = pattern.match(text) if text.startswith("第") else None
@@ -314,7 +326,7 @@ def _build_statute(lines: list[_Line], articles: list[tuple | None]) -> Node:
     def parent() -> Node:
         return containers[-1] if containers else root
 
-    for line, art in zip(lines, articles):
+    for i, (line, art) in enumerate(zip(lines, articles)):
         text = line.text
         if annex is not None:
             if not _follows(art, last):
@@ -337,7 +349,7 @@ def _build_statute(lines: list[_Line], articles: list[tuple | None]) -> Node:
                 paragraph = Node(PARAGRAPH, num=1, text=rest)
                 article.children.append(paragraph)
             continue
-        cont = _container(text)
+        cont = _container(text) or _division(text, articles[i + 1] if i + 1 < len(articles) else None, last)
         if cont:
             kind, num, label, title = cont
             while containers and _CONTAINER_ORDER[containers[-1].kind] >= _CONTAINER_ORDER[kind]:

@@ -630,7 +630,8 @@ class _Work(Layout):
             return
         if op.target == TITLE:
             new, count = edit(self.doc.title or "")
-            self.doc.title = new
+            if count:
+                self.doc.title = new
         else:
             # All new wording first, then the tree: an op that fails half-way has changed nothing.
             changes, count = [], 0

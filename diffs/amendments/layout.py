@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..crossrefs import renumber_articles, renumber_paragraphs
-from ..model import ARTICLE, ITEM, PARAGRAPH, STATUTE_CONTAINERS, Node, article_label
+from ..model import ARTICLE, ITEM, PARAGRAPH, STATUTE_CONTAINERS, Node, article_label, container_label
 from ..numerals import int_to_cn
 from .wording import punctuate_list
 
@@ -135,7 +135,7 @@ class Layout:
                 counts[child.kind] = counts.get(child.kind, 0) + 1
                 if child.num != counts[child.kind]:
                     child.num = counts[child.kind]
-                    child.label = f"第{int_to_cn(child.num)}{child.kind}"
+                    child.label = container_label(child.kind, child.num)
                 self._number_containers(child, running)
 
     def _number_children(self, article: Node) -> None:

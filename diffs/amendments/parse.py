@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Loc, Step
+from ..model import DIVISION, Loc, Step
 from ..numerals import ANY_NUM, cn_to_int
 from ..vocab import LAW_WORD, RULE_ENDING
 from .ops import (APPEND, CHAPTERS, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, FOLD, INSERT, INSERT_PHRASE, MERGE,
@@ -47,7 +47,7 @@ _QUOTE_OPEN, _QUOTE_CLOSE = "“「\"", {"“": "”", "「": "」", "\"": "\""}
 _ART = re.compile(rf"(原)?第({N})条(?:之({N}))?")
 _PARA = re.compile(rf"(原)?第({N})款")
 _ITEM = re.compile(rf"(原)?第[（(]?({N})[）)]?项")
-_CONTAINER = re.compile(rf"(原)?第({N})(章|节|编)")
+_CONTAINER = re.compile(rf"(原)?第({N})(章|节|编|部分)")
 _TITLE_REF = re.compile(rf"(?:{_DOC})?(?:的)?(?:名称|标题|题目)")
 _WHOLE = re.compile(rf"{_DOC}(?=中的|全文)|全文(?=中的)|(?:相关|有关)(?:条文|条款|规定)(?=中的)")
 # 本法第十条 / 刑法第一百三十三条之一 / 《某条例》第五条: the law named before its article.
@@ -61,7 +61,7 @@ _LABEL_ALONE = re.compile(rf"“第{N}条(?:之{N})?$")
 _OPENING = r"(?:款首|条首|句首|开头|开始)"
 _ENDING = r"(?:款尾|条尾|末尾|句尾|最后|款末|条末)"
 # 增加一款作为第二款规定：“…” / 内容如下：: words that only announce the wording.
-_LEAD_IN = re.compile(r"(?:规定|内容(?:为|如下)?|如下)(?=[：:])")
+_LEAD_IN = re.compile(r"[，,]?(?:规定|内容(?:为|如下)?|如下|即)(?=[：:])")
 _COUNT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -440,6 +440,8 @@ def _rule_rename(strip: str):
         if text is None:
             raise _Unreadable("名称缺少引号")
         ctx.last = refs[0]
+        if refs[0].startswith(DIVISION):
+            text = re.sub(r"^[一二三四五六七八九十]+、", "", text)     # “一、合同的认定”: the label stays the text's
         return [Op(RENAME, refs[0], text=text.strip(strip) if strip else text)]
     return read
 
@@ -510,7 +512,13 @@ def _rule_add(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list
     return _add(cur, ctx, refs[0])
 
 def _rule_add_beside(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
-    """（在）第X条后增加一条: 修正案 drafting names the neighbour, with or without 在."""
+    """（在）第X条后增加一条: 修正案 drafting names the neighbour, with or without 在.
+
+    在第X条第Y款后增加“…” (words, no count of provisions) adds them at the end (前: the start).
+    """
+    if cur.eat(r"(?:增加|增写|新增)(?=(?:规定|内容)?[：:]?\s*[“「\"])"):
+        ctx.last = refs[0]
+        return _await_or_quote(cur, ctx, Op(APPEND if m.group(1) == "后" else PREPEND, refs[0]))
     return _add(cur, ctx, _parent(refs[0]) or None, anchor=(refs[0], m.group(1)))
 
 

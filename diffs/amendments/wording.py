@@ -141,6 +141,8 @@ def replace_merged(text: str, phrases: list[str], new: str) -> tuple[str, int]:
         if n:
             return result, n
     result, n = replace_all(text, phrases[0], new)
+    if not n:
+        return text, 0         # the first phrase is not there: the others are left alone too
     for other in phrases[1:]:
         result, _ = delete_all(result, other)
     return result, n

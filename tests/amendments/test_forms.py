@@ -452,3 +452,31 @@ def test_opening_part_added_with_guiding_and_phrase_deleted_at_the_end():
     assert article(result, 4) == "第四条 禁止在河道内弃置垃圾。\n禁止在河道内堆放建筑材料。"
     assert article(result, 3).startswith("第三条 河道管理单位履行下列职责：")
     assert article(result, 3).endswith("（二）清理障碍物；\n（三）报告险情。")
+
+
+INTERPRETATION = """最高人民法院关于审理河道纠纷案件适用法律问题的解释
+为正确审理河道纠纷案件，制定本解释。
+一、河道纠纷的认定
+第一条 因河道占用发生的纠纷，属于河道纠纷。
+第二条 河道管理单位可以作为原告。
+二、责任承担
+第三条 占用河道造成损失的，应当赔偿。
+第四条 本解释自2030年1月1日起施行。
+"""
+
+
+def test_parts_of_an_interpretation_are_headings_not_text_of_the_article_before():
+    doc = parse(INTERPRETATION)
+    assert [a.display_line() for a in doc.articles()][1] == "第二条 河道管理单位可以作为原告。"
+    assert parse(doc.to_text()).to_text() == doc.to_text() == INTERPRETATION
+
+
+def test_an_article_rewritten_or_deleted_before_a_part_heading_leaves_the_heading():
+    ops, problems = parse_ops(["一、将第二条修改为：“河道管理单位可以作为原告或者第三人。”",
+                               "二、将第二部分标题修改为：“二、赔偿责任”。", "三、删去第一条。"])
+    assert problems == []
+    result = apply(parse(INTERPRETATION), ops)
+    assert result.failed == []
+    assert result.document.to_text().splitlines()[2:] == [
+        "一、河道纠纷的认定", "第一条 河道管理单位可以作为原告或者第三人。", "二、赔偿责任",
+        "第二条 占用河道造成损失的，应当赔偿。", "第三条 本解释自2030年1月1日起施行。"]
