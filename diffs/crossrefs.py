@@ -11,23 +11,27 @@ and :mod:`diffs.compare` (which explains a changed reference by the renumbering)
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Callable
 
 from .numerals import ANY_NUM, cn_to_int, int_to_cn
 from .vocab import ARTICLE_NUMBER, ITEM_NUMBER, PARAGRAPH_NUMBER, REFERENCE_JOIN, RULE_ENDING, SELF_REFERENCE
 
-_RUN = re.compile(rf"{ARTICLE_NUMBER}(?:(?:{PARAGRAPH_NUMBER}|{ITEM_NUMBER})|{REFERENCE_JOIN}(?=第)"
-                  rf"(?:{ARTICLE_NUMBER}|{PARAGRAPH_NUMBER}|{ITEM_NUMBER}))*")
-_ARTICLE = re.compile(rf"第({ANY_NUM})条(?:之({ANY_NUM}))?")
-_SELF_BEFORE = re.compile(rf"{SELF_REFERENCE}$")
-_OTHER_BEFORE = re.compile(rf"(?:[》〉>]|{RULE_ENDING})$")
-_SAME_ARTICLE_PARAGRAPH = re.compile(rf"(本条)第({ANY_NUM})款")
+_RUN = (rf"{ARTICLE_NUMBER}(?:(?:{PARAGRAPH_NUMBER}|{ITEM_NUMBER})|{REFERENCE_JOIN}(?=第)"
+        rf"(?:{ARTICLE_NUMBER}|{PARAGRAPH_NUMBER}|{ITEM_NUMBER}))*")
+_ARTICLE = rf"第({ANY_NUM})条(?:之({ANY_NUM}))?"
+_SELF_BEFORE = rf"{SELF_REFERENCE}$"
+_OTHER_BEFORE = rf"(?:[》〉>]|{RULE_ENDING})$"
+_SAME_ARTICLE_PARAGRAPH = rf"(本条)第({ANY_NUM})款"
+# Each pattern is compiled on its first use (3 ms in all): a diff needs them only when articles
+# were renumbered, and `regwatch diff` starts cold.
+_compiled = cache(re.compile)
 
 
 def refers_to_this_law(text: str, start: int) -> bool:
     """Whether the article reference run starting at ``start`` speaks of the text's own law."""
     before = text[max(0, start - 12):start]
-    return bool(_SELF_BEFORE.search(before)) or not _OTHER_BEFORE.search(before)
+    return bool(_compiled(_SELF_BEFORE).search(before)) or not _compiled(_OTHER_BEFORE).search(before)
 
 
 def renumber_articles(text: str, new_label: Callable[[int, int], str | None],
@@ -50,9 +54,9 @@ def renumber_articles(text: str, new_label: Callable[[int, int], str | None],
                 return r.group(0)
             changes.append((r.group(0), label))
             return label
-        return _ARTICLE.sub(one, m.group(0))
+        return _compiled(_ARTICLE).sub(one, m.group(0))
 
-    return _RUN.sub(run, text), changes
+    return _compiled(_RUN).sub(run, text), changes
 
 
 def renumber_paragraphs(text: str, mapping: dict[int, int]) -> str:
@@ -60,4 +64,4 @@ def renumber_paragraphs(text: str, mapping: dict[int, int]) -> str:
     def one(m: re.Match) -> str:
         new = mapping.get(cn_to_int(m.group(2)))
         return m.group(0) if new is None else f"{m.group(1)}第{int_to_cn(new)}款"
-    return _SAME_ARTICLE_PARAGRAPH.sub(one, text) if mapping else text
+    return _compiled(_SAME_ARTICLE_PARAGRAPH).sub(one, text) if mapping else text

@@ -14,7 +14,7 @@ from html import escape
 from .compare import DiffResult, Pair
 from .inline import DELETE, EQUAL, INSERT
 from .model import Document
-from .validity import parse_date
+from .dates import DATE, parse_date
 
 STATUS_NAMES = {"unchanged": "未改动", "renumbered": "序号调整", "modified": "修改", "added": "新增",
                 "deleted": "删除", "split": "拆分", "merged": "合并"}
@@ -60,8 +60,7 @@ _INLINE = {
 }
 
 
-_NUM = r"[\d一二三四五六七八九十]{1,3}"
-_DATE = re.compile(rf"[〇零一二三四五六七八九\d]{{4}}\s*年\s*{_NUM}\s*月\s*{_NUM}\s*日")
+_DATE = re.compile(DATE)
 
 
 @dataclass(frozen=True)

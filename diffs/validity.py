@@ -11,13 +11,11 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
 
+from .dates import DATE, parse_date
 from .numerals import cn_to_int
 from .vocab import SELF_REFERENCE, TERMED_THINGS
 
-_S = r"\s*"
-_DIGITS = r"[0-9０-９〇○零一二三四五六七八九十]"
-DATE = rf"{_DIGITS}{{4}}{_S}年{_S}{_DIGITS}{{1,2}}{_S}月{_S}{_DIGITS}{{1,3}}{_S}日"
-_DATE_PARTS = re.compile(rf"({_DIGITS}{{4}}){_S}年{_S}({_DIGITS}{{1,2}}){_S}月{_S}({_DIGITS}{{1,3}}){_S}日")
+_S = r"\s*"   # every token may be spaced out (PDF conversions)
 _ORDER_NO = re.compile(rf"令{_S}[（(]?{_S}第{_S}([0-9０-９一二三四五六七八九十百]+){_S}号|第{_S}([0-9０-９]+){_S}号令")
 _COMES_INTO_FORCE = r"(?:施行|实施|生效|执行)"
 _EFFECTIVE = re.compile(rf"{SELF_REFERENCE}{_S}自{_S}({DATE}|公布之日|发布之日|印发之日){_S}起{_S}{_COMES_INTO_FORCE}")
@@ -37,17 +35,6 @@ _PUBLISHED = re.compile(rf"[（(]{_S}({DATE})[^（）()]{{0,40}}?(?:公布|发�
 _SIGNED = re.compile(rf"^\s*({DATE})\s*$", re.M)
 
 STATUSES = ("尚未施行", "现行有效", "已被修改", "已废止", "已失效")
-
-
-def parse_date(text: str) -> dt.date | None:
-    """The first date in ``text``: 2024年12月31日, 2022 年 6 月 18 日, 二〇二四年五月十五日."""
-    m = _DATE_PARTS.search(text)
-    if not m:
-        return None
-    try:
-        return dt.date(*(cn_to_int(g) for g in m.groups()))
-    except ValueError:
-        return None
 
 
 def order_number(text: str) -> str | None:

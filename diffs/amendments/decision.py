@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from ..errors import ParseError
 from ..vocab import RULE_ENDING
-from ..validity import DATE, Repeal, extract_validity, find_repeals, order_number, parse_date
+from ..dates import DATE, parse_date
+from ..validity import Repeal, extract_validity, find_repeals, order_number
 from .ops import LawPart, Problem
 from .parse import parse_ops
 

@@ -1,7 +1,7 @@
 """Metadata of a document from its clean text: 文号, issuer, dates, gazette issue, document kind;
 and the line cleaning every extractor shares (site chrome dropped, one paragraph per line).
 
-Dates come from ``diffs.validity`` and 文号 from ``diffs.docnumbers``: one definition of each for
+Dates come from ``diffs.dates`` and 文号 from ``diffs.docnumbers``: one definition of each for
 the whole project.
 """
 from __future__ import annotations
@@ -10,14 +10,14 @@ import html as htmllib
 import re
 from dataclasses import dataclass, field
 
-from diffs import validity
+from diffs import dates, validity
 from diffs.docnumbers import NUMBER_RE, ORDER_RE, decree, normalize_number
 from diffs.numerals import ANY_NUM
 
 __all__ = ["NUMBER_RE", "ORDER_RE", "decree", "normalize_number"]
 LONE_ORDER_NUMBER_RE = re.compile(rf"^第\s*({ANY_NUM})\s*号$")
 ORDER_HEADER_RE = re.compile(r"^(?:[\u4e00-\u9fff]{2,12}人民政府令|国务院令)$")
-DATE_RE = re.compile(validity.DATE)  # one definition of a Chinese date for the whole project
+DATE_RE = re.compile(dates.DATE)  # one definition of a Chinese date for the whole project
 ISO_DATE_RE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 ISSUE_RE = re.compile(r"(\d{4})\s*年\s*第\s*(\d+)\s*[期号]")
 ISSUER_RE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}(?:人民政府|办公厅|委员会|局|厅|部|署|办公室|院|政府|会|中心)$")
@@ -62,7 +62,7 @@ class Extracted:
 # -- small parsers --------------------------------------------------------------------------------
 def parse_date(text: str) -> str | None:
     """The first date in ``text`` as ISO 8601 (2024年4月2日, 二〇二四年四月二日, 2024-04-02, 2024-04-02 14∶06)."""
-    day = validity.parse_date(text)
+    day = dates.parse_date(text)
     if day:
         return day.isoformat()
     match = ISO_DATE_RE.search(text)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import sys
 from typing import Any, TextIO
@@ -31,6 +30,8 @@ def use_color(mode: str, stream: TextIO | None = None) -> bool:
 
 
 def echo_json(data: Any) -> None:
+    import json     # only JSON output pays for it, not `regwatch --help` (which imports every command)
+
     click.echo(json.dumps(_plain(data), ensure_ascii=False, indent=2, default=str))
 
 

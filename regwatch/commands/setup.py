@@ -2,15 +2,17 @@
 bundled offline mirror (thin wrappers over ``regwatch.api.init`` and ``regwatch.api.demo``)."""
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 import click
 
+# Paths stay strings here (no pathlib, a few ms): `regwatch --help` imports every command module.
+
 
 @click.command()
-@click.argument("path", default="regwatch.toml", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", default="regwatch.toml", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
-def init(path: Path, force: bool) -> None:
+def init(path: str, force: bool) -> None:
     """Write a commented regwatch.toml for the real sites.
 
     PATH (default ./regwatch.toml) watches every supported source kind; edit it, then `regwatch check`.
@@ -18,15 +20,15 @@ def init(path: Path, force: bool) -> None:
     from regwatch import api
 
     written = api.init(path, force=force)
-    config = "" if written == Path("regwatch.toml") else f" --config {written}"
+    config = "" if str(written) == api.DEFAULT_CONFIG else f" --config {written}"
     click.echo(f"wrote {written}; edit it, then: regwatch check{config}")
 
 
 @click.command()
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("regwatch-demo"),
+@click.option("--dir", "directory", type=click.Path(file_okay=False), default="regwatch-demo",
               show_default=True, help="Where the demo's regwatch.toml, store and outbox go.")
 @click.option("--force", is_flag=True, help="Replace the store an earlier demo left in --dir.")
-def demo(directory: Path, force: bool) -> None:
+def demo(directory: str, force: bool) -> None:
     """The whole job on the bundled offline mirror, end to end.
 
     One monitoring cycle at each of the mirror's states, digests as .eml files, then what was found.
@@ -37,7 +39,7 @@ def demo(directory: Path, force: bool) -> None:
     print_findings(found, directory)
 
 
-def print_findings(found: dict, directory: Path) -> None:
+def print_findings(found: dict, directory: str) -> None:
     echo = click.echo
     echo(f"\n{found['documents']} documents stored ({found['new_documents']} new_document events)")
     echo(f"\n{len(found['changed'])} new versions with clause diffs:")
@@ -58,7 +60,7 @@ def print_findings(found: dict, directory: Path) -> None:
         echo(f"\npages gone (kept, marked): {'; '.join(found['gone'])}")
     if found["digests"]:
         echo(f"\ndigests for {', '.join(found['digests'])} written as .eml files in {found['outbox']}")
-    config = directory / "regwatch.toml"
+    config = os.path.join(directory, "regwatch.toml")
     # Point at the most instructive diff: the amended rule with the most modified articles.
     example = max(found["changed"], key=lambda c: c[1].get("modified", 0))[2] if found["changed"] else 1
     echo("\nwhere to look next:")
