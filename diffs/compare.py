@@ -109,8 +109,9 @@ class _Unit:
     line_keys: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.text = "\n".join(label + body for _, label, body in self.lines)
-        self.line_keys = [normalize(label + body) for _, label, body in self.lines]
+        texts = [label + body for _, label, body in self.lines]
+        self.text = "\n".join(texts)
+        self.line_keys = list(map(normalize, texts))
         self.key = "".join(self.line_keys)
 
 
@@ -156,14 +157,15 @@ def units(doc: Document) -> list[_Unit]:
 
 def _collect(node: Node, path: str, label: str, container: str, out: list[_Unit]) -> None:
     for child in node.children:
-        child_path = f"{path}/{child.key}" if path else child.key
+        key = child.key
+        child_path = f"{path}/{key}" if path else key
         if child.kind in STATUTE_CONTAINERS:
             _collect(child, child_path, label, child_path, out)
         elif child.kind == ARTICLE:
-            out.append(_Unit(child, child.label, child.key, child.key, container, _article_lines(child)))
+            out.append(_Unit(child, child.label, key, key, container, _article_lines(child)))
         elif child.kind == PARA:
             if node.kind == ROOT or node.kind in STATUTE_CONTAINERS:   # else a line of its section
-                own = cn_path_label(child.key)
+                own = cn_path_label(key)
                 out.append(_Unit(child, own, child_path, child_path, container, _section_lines(child)))
         elif child.kind in POLICY_LEVELS or child.kind == ANNEX:
             child_label = label + child.label if child.kind != ANNEX else child.label + " "
@@ -182,7 +184,8 @@ def _article_lines(article: Node) -> list[tuple[str, str, str]]:
             child_path = f"{path}/{child.key}" if path else child.key
             if child.label or child.title or child.text:
                 lines.append((child_path, child.label, child.title + child.text))
-            visit(child, child_path)
+            if child.children:
+                visit(child, child_path)
 
     visit(article, "")
     return lines
@@ -378,9 +381,12 @@ def _inside(o: _Unit, n: _Unit) -> tuple[Ops, list[dict]]:
     old_keys = [normalize(body) for _, _, body in o.lines]
     new_keys = [normalize(body) for _, _, body in n.lines]
     rows = [(l.old, l.new, l) for l in align(old_keys, new_keys)]
+    # Every line paired with the line at its own place (the usual amendment of a few words): that
+    # is already the reading order.
+    in_place = len(rows) == len(o.lines) == len(n.lines) and all(i == j for i, j, _ in rows)
     chunks: list[Ops] = []
     parts: list[dict] = []
-    for i, j, link in _reading_order(len(o.lines), len(n.lines), rows):
+    for i, j, link in rows if in_place else _reading_order(len(o.lines), len(n.lines), rows):
         old_path, old_line = (o.lines[i][0], o.lines[i][1] + o.lines[i][2]) if i is not None else (None, "")
         new_path, new_line = (n.lines[j][0], n.lines[j][1] + n.lines[j][2]) if j is not None else (None, "")
         if link is None:

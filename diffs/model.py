@@ -40,8 +40,10 @@ class Node:
 
     @property
     def key(self) -> str:
-        """One step of a path: 条12, 条12之1, 款2, 项3, 章1."""
-        return str(self.step)
+        """One step of a path: 条12, 条12之1, 款2, 项3, 章1 (``str(self.step)``, without making the Step)."""
+        if self.num is None:
+            return self.kind
+        return f"{self.kind}{self.num}之{self.sub}" if self.sub else f"{self.kind}{self.num}"
 
     def walk(self) -> Iterator["Node"]:
         """This node and all below it, in reading order."""

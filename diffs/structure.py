@@ -115,7 +115,7 @@ def _text_lines(text: str, markdown: bool) -> tuple[list[_Line], int | None]:
     lines: list[_Line] = []
     header_end = None
     for raw in text.splitlines():
-        line = _clean(raw)
+        line = raw.strip(_STRIP)       # _clean, inline: once per line of the input
         if not line:
             continue
         if markdown and line[0] in "<#":
@@ -313,6 +313,9 @@ def _numbered(kind: str, m: re.Match, line: str) -> Node:
     return Node(kind, num=cn_to_int(m.group(1)), label=m.group(0), text=_clean(line[m.end():]))
 
 
+_DIGITS = "0123456789０１２３４５６７８９"    # what a 目 (1.) opens with
+
+
 def _build_statute(lines: list[_Line], articles: list[tuple | None]) -> Node:
     """The statute tree; ``articles`` holds :func:`_article` of each line."""
     root = Node(ROOT)
@@ -349,7 +352,11 @@ def _build_statute(lines: list[_Line], articles: list[tuple | None]) -> Node:
                 paragraph = Node(PARAGRAPH, num=1, text=rest)
                 article.children.append(paragraph)
             continue
-        cont = _container(text) or _division(text, articles[i + 1] if i + 1 < len(articles) else None, last)
+        # Each pattern below opens with a fixed character: a line that does not start with it is
+        # not tried (most lines of a law are paragraphs, which none of them matches).
+        cont = _container(text) if text[0] == "第" else None
+        if cont is None and text[0] in "一二三四五六七八九十":
+            cont = _division(text, articles[i + 1] if i + 1 < len(articles) else None, last)
         if cont:
             kind, num, label, title = cont
             while containers and _CONTAINER_ORDER[containers[-1].kind] >= _CONTAINER_ORDER[kind]:
@@ -359,14 +366,14 @@ def _build_statute(lines: list[_Line], articles: list[tuple | None]) -> Node:
             containers.append(node)
             article = paragraph = item = None
             continue
-        if _ANNEX.match(text) and len(text) <= 40 and last != (0, -1):
+        if text[0] == "附" and _ANNEX.match(text) and len(text) <= 40 and last != (0, -1):
             # 附件 after the articles; before them it is a notice's list of what it publishes.
             annex = _add_annex(root, text)
             continue
         if article is None:
             _add_para(parent(), text)
             continue
-        m = _ITEM.match(text)
+        m = _ITEM.match(text) if text[0] in "（(" else None
         if m:
             if paragraph is None:
                 paragraph = Node(PARAGRAPH, num=1)
@@ -374,8 +381,8 @@ def _build_statute(lines: list[_Line], articles: list[tuple | None]) -> Node:
             item = _numbered(ITEM, m, text)
             paragraph.children.append(item)
             continue
-        m = _SUBITEM.match(text)
-        if m and item is not None:
+        m = _SUBITEM.match(text) if item is not None and text[0] in _DIGITS else None
+        if m:
             item.children.append(_numbered(SUBITEM, m, text))
             continue
         paragraph = Node(PARAGRAPH, num=len(article.children) + 1, text=text)

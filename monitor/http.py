@@ -93,12 +93,14 @@ class PoliteSession:
     offline mirror); a number applies to every host. ``allowed_hosts`` (host or host:port) limits
     where redirects may lead; None means: only the host of the URL asked for. ``timeout`` is
     (connect, read) seconds per attempt and ``deadline`` caps one ``get`` with all its retries.
+    ``robots``: a dict of robots.txt rules by host to share with other sessions (one cycle's sources).
     """
 
     def __init__(self, user_agent: str = USER_AGENT, min_interval: float | None = None,
                  allowed_hosts: set[str] | list[str] | None = None, max_bytes: int = 20 * 1024 * 1024,
                  timeout: tuple[float, float] = (5.0, 20.0), retries: int = 3, deadline: float = 60.0,
-                 backoff: float = 0.5, max_retry_after: float = 30.0) -> None:
+                 backoff: float = 0.5, max_retry_after: float = 30.0,
+                 robots: dict[str, urllib.robotparser.RobotFileParser] | None = None) -> None:
         self.user_agent = user_agent
         self.min_interval = min_interval
         self.allowed_hosts = set(allowed_hosts) if allowed_hosts is not None else None
@@ -109,7 +111,8 @@ class PoliteSession:
         self.backoff = backoff
         self.max_retry_after = max_retry_after
         self._last_request: dict[str, float] = {}
-        self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
+        # robots.txt rules by host; the sessions of one cycle share them (each host's read once a cycle)
+        self._robots: dict[str, urllib.robotparser.RobotFileParser] = {} if robots is None else robots
         self._http = requests.Session()
         self._http.headers["User-Agent"] = user_agent
         self._http.trust_env = False  # no proxies from the environment: we talk to the site itself
@@ -254,9 +257,12 @@ class PoliteSession:
         connect, read = self.timeout
         timeout = (min(connect, remaining), min(read, remaining))
         try:
+            # Prepared here rather than by Session.request, whose merging of per-request settings
+            # (none here: headers, cookies and hooks are the session's) costs as much as the request.
+            request = requests.PreparedRequest()
+            request.prepare(method="GET", url=url, headers={**self._http.headers, **headers}, cookies=self._http.cookies)
             with time_limit(remaining + WATCHDOG_GRACE), \
-                    self._http.get(url, headers=headers, timeout=timeout, stream=True,
-                                   allow_redirects=False) as response:
+                    self._http.send(request, timeout=timeout, stream=True, allow_redirects=False) as response:
                 response_headers = {k.lower(): v for k, v in response.headers.items()}
                 declared = response_headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > self.max_bytes:

@@ -86,11 +86,12 @@ def run_cycle(config: Config, store: Store, only: str | None = None, progress: P
     report = CycleReport(started=utc_now())
     start = time.monotonic()
     events_before = store.event_count()
+    robots: dict = {}  # robots.txt read once a cycle per host, whichever sources share it
     for source in chosen:
         if stop is not None and stop.is_set():
             report.interrupted = True
             break
-        source_report = run_source(source, store, progress, stop, budget, today)
+        source_report = run_source(source, store, progress, stop, budget, today, robots)
         report.sources.append(source_report)
         if source_report.interrupted:
             report.interrupted = True
@@ -104,7 +105,7 @@ def run_cycle(config: Config, store: Store, only: str | None = None, progress: P
 
 def run_source(source: SourceConfig, store: Store, progress: Progress | None = None,
                stop: threading.Event | None = None, budget: float | None = DOCUMENT_BUDGET,
-               today: date | None = None) -> SourceReport:
+               today: date | None = None, robots: dict | None = None) -> SourceReport:
     report = SourceReport(source.name)
     cycle = uuid.uuid4().hex  # a held suspect text is confirmed only by another cycle
     started = utc_now()
@@ -112,7 +113,8 @@ def run_source(source: SourceConfig, store: Store, progress: Progress | None = N
     previous_run = (next((s for s in store.sources() if s["name"] == source.name), {}) or {}).get("last_run")
     adapter = adapters.get(source.kind)(source.name, source.url, source.options)
     adapter.memo = DiscoveryMemo(store.discovery_pages(source.name), today=today or shanghai_today())
-    with PoliteSession(min_interval=source.min_interval, allowed_hosts={urlsplit(source.url).hostname}) as session:
+    with PoliteSession(min_interval=source.min_interval, allowed_hosts={urlsplit(source.url).hostname},
+                       robots=robots) as session:
         try:
             with time_limit(DISCOVERY_BUDGET):
                 refs = _unique(adapter.discover(session))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import importlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +34,10 @@ HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 TOTAL_PAGES_RE = re.compile(r"totalPage\s*:\s*(\d+)")
 # A listing without a page count is walked until a page adds nothing; never further than this.
 MAX_WALK_PAGES = 500
+# Listing pages parsed lately, by URL, kept while their texts total at most this many characters: a
+# page whose text is the one parsed last time (most listing pages of a no-change cycle in the daemon)
+# is not parsed again. The adapters only read the trees.
+PARSED_CHARS = 1_000_000
 
 
 @dataclass
@@ -198,7 +204,38 @@ def is_pdf(page: Page) -> bool:
 
 
 def load_html(session: PoliteSession, url: str) -> tuple[BeautifulSoup, str]:
-    """A page parsed, with HTML comments removed first (listings keep stale entries in comments)."""
-    page = session.get(url)
-    html = HTML_COMMENT_RE.sub("", page.text)
-    return BeautifulSoup(html, "lxml"), html
+    """A page parsed, with HTML comments removed first (listings keep stale entries in comments).
+    The same text as the last time this URL was read gives the tree parsed then (read-only)."""
+    text = session.get(url).text
+    return _parsed.get(url, text) or _parsed.put(url, text, HTML_COMMENT_RE.sub("", text))
+
+
+class _ParsedPages:
+    """The trees of the listing pages read lately (see PARSED_CHARS); thread-safe."""
+
+    def __init__(self, limit: int = PARSED_CHARS) -> None:
+        self.limit, self.size, self.lock = limit, 0, threading.Lock()
+        self.pages: OrderedDict[str, tuple[str, BeautifulSoup, str]] = OrderedDict()
+
+    def get(self, url: str, text: str) -> tuple[BeautifulSoup, str] | None:
+        with self.lock:
+            entry = self.pages.get(url)
+            if entry is None or entry[0] != text:
+                return None
+            self.pages.move_to_end(url)
+            return entry[1], entry[2]
+
+    def put(self, url: str, text: str, html: str) -> tuple[BeautifulSoup, str]:
+        soup = BeautifulSoup(html, "lxml")
+        with self.lock:
+            old = self.pages.pop(url, None)
+            self.size -= len(old[0]) if old else 0
+            if len(text) <= self.limit:
+                self.pages[url] = (text, soup, html)
+                self.size += len(text)
+            while self.size > self.limit:
+                self.size -= len(self.pages.popitem(last=False)[1][0])
+        return soup, html
+
+
+_parsed = _ParsedPages()
