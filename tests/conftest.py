@@ -1,7 +1,10 @@
 """Fixtures shared by every test package: paths to the bundled corpus and a headless Chromium."""
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,3 +67,26 @@ def mirror():
         yield server
     finally:
         server.stop()
+
+
+# Runs one regwatch command in-process, then reports every module loaded (on stderr, after its output).
+_IMPORT_PROBE = """
+import json, sys
+from regwatch.cli import main
+sys.argv = ["regwatch", *json.loads(sys.argv[1])]
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+@pytest.fixture(scope="session")
+def modules_loaded_by():
+    """``modules_loaded_by(args, cwd)``: the modules a fresh interpreter holds after ``regwatch *args``."""
+    def run(args: list[str], cwd) -> set[str]:
+        done = subprocess.run([sys.executable, "-c", _IMPORT_PROBE, json.dumps(args)], capture_output=True,
+                              text=True, cwd=cwd, timeout=120)
+        return set(json.loads(done.stderr.strip().splitlines()[-1]))
+    return run

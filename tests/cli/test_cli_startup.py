@@ -5,24 +5,7 @@ file reader, never the store, the fetching stack, the amendments engine or the v
 """
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-
-# Runs one command in-process, then reports every module loaded (on stderr, after the command's output).
-PROBE = """
-import json, sys
-from regwatch.cli import main
-sys.argv = ["regwatch", *json.loads(sys.argv[1])]
-try:
-    main()
-except SystemExit:
-    pass
-print(json.dumps(sorted(sys.modules)), file=sys.stderr)
-"""
 
 NEVER_FOR_A_DIFF = (
     "snapshots.store", "sqlite_utils", "sqlite3",              # the store (files only: no DOC@N)
@@ -33,12 +16,6 @@ NEVER_FOR_A_DIFF = (
 )
 
 
-def loaded_by(args: list[str], cwd: Path) -> set[str]:
-    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=120)
-    return set(json.loads(done.stderr.strip().splitlines()[-1]))
-
-
 @pytest.fixture
 def pair(tmp_path):
     (tmp_path / "old.txt").write_text("第一条 为了规范管理，制定本办法。\n第二条 本办法自公布之日起施行。\n", encoding="utf-8")
@@ -47,8 +24,8 @@ def pair(tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "html"])
-def test_diff_of_two_files_imports_only_the_diff(pair, fmt):
-    loaded = loaded_by(["diff", "old.txt", "new.txt", "--format", fmt], pair)
+def test_diff_of_two_files_imports_only_the_diff(pair, fmt, modules_loaded_by):
+    loaded = modules_loaded_by(["diff", "old.txt", "new.txt", "--format", fmt], pair)
     assert {"diffs.compare", "diffs.structure", "diffs.render", "monitor.inputs"} <= loaded   # the probe sees
     assert sorted(m for m in loaded if m.startswith(NEVER_FOR_A_DIFF)) == []
     # Only the diff command's own module: the other commands are imported when they run.
@@ -56,8 +33,8 @@ def test_diff_of_two_files_imports_only_the_diff(pair, fmt):
                                                                               "regwatch.commands.options"]
 
 
-def test_top_level_help_imports_no_library(pair):
-    loaded = loaded_by(["--help"], pair)
+def test_top_level_help_imports_no_library(pair, modules_loaded_by):
+    loaded = modules_loaded_by(["--help"], pair)
     assert "regwatch.commands.diff" in loaded                  # every command's help is read
     # Not even pathlib (a few ms): the command modules keep paths as strings until a command runs.
     assert sorted(m for m in loaded if m.split(".")[0] in ("diffs", "rapidfuzz", "fast_diff_match_patch")

@@ -2,24 +2,12 @@
 requests, bs4 and soupsieve cost start-up time and are needed only to fetch and extract pages."""
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 
 import pytest
 
 FETCHING = ("requests", "bs4", "soupsieve")
-# Runs one command in-process and reports which fetching modules it imported.
-PROBE = """
-import json, sys
-from regwatch.cli import main
-sys.argv = ["regwatch", *json.loads(sys.argv[1])]
-try:
-    main()
-except SystemExit:
-    pass
-print(json.dumps(sorted(m for m in %r if m in sys.modules)), file=sys.stderr)
-""" % (FETCHING,)
 
 CONFIG = """[store]
 path = "watch.db"
@@ -30,12 +18,6 @@ kind = "shanghai-gazette"
 url = "http://127.0.0.1:9/nw2404/index.html"
 options = { max_issues = 1 }
 """
-
-
-def imported_by(args: list[str], cwd) -> list[str]:
-    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=120)
-    return json.loads(done.stderr.strip().splitlines()[-1])
 
 
 @pytest.fixture
@@ -54,14 +36,14 @@ def workdir(tmp_path):
     ["status", "--config", "regwatch.toml"],
     ["subscriptions", "--config", "regwatch.toml"],
 ])
-def test_read_only_commands_do_not_import_the_fetching_stack(workdir, args):
-    assert imported_by(args, workdir) == []
+def test_read_only_commands_do_not_import_the_fetching_stack(workdir, args, modules_loaded_by):
+    assert sorted(m for m in FETCHING if m in modules_loaded_by(args, workdir)) == []
 
 
-def test_check_still_loads_and_validates_the_sources(workdir):
+def test_check_still_loads_and_validates_the_sources(workdir, modules_loaded_by):
     # The probe itself must be able to see the stack: a command that fetches imports it.
     (workdir / "regwatch.toml").write_text(CONFIG.replace("max_issues", "max_isues"), encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "regwatch", "check", "--config", "regwatch.toml"],
                           capture_output=True, text=True, cwd=workdir, timeout=120)
     assert done.returncode == 2 and "max_isues" in done.stderr and "Traceback" not in done.stderr
-    assert "bs4" in imported_by(["check", "--config", "regwatch.toml"], workdir)
+    assert "bs4" in modules_loaded_by(["check", "--config", "regwatch.toml"], workdir)
