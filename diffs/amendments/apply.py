@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from ..model import ARTICLE, CHAPTER, ITEM, PARA, PARAGRAPH, SECTION, STATUTE_CONTAINERS, Document, Loc, Node, article_label
 from ..numerals import int_to_cn
 from ..vocab import ARTICLE_NUMBER, CONTAINER_NUMBER
-from .ops import (APPEND, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, FOLD, INSERT, INSERT_PHRASE, MERGE,
+from .ops import (APPEND, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, FOLD, IN_MADE_ARTICLE, INSERT, INSERT_PHRASE, MERGE,
                   PREAMBLE, PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, place_label)
 from .layout import Layout, position_of
 from .wording import (ITEM_ENDS, append_clause, article_body, article_pieces, delete_all, insert_beside, items,
@@ -351,7 +351,12 @@ class _Work(Layout):
             return
         parent_path = "/".join(steps[:-1])
         if kind == "款":
-            parent = self.resolve(parent_path)
+            if op.position == IN_MADE_ARTICLE:
+                parent = self.created.get((loc.parent.num or 0, loc.parent.sub)) if loc.parent else None
+                if parent is None:
+                    raise _Fail(f"{place_label(parent_path)}不是本决定新设的条")
+            else:
+                parent = self.resolve(parent_path)
             if parent.kind != ARTICLE:
                 raise _Fail(f"{place_label(parent_path)}不是条，不能增加款")
             new = article_body(op.text or "")[1]

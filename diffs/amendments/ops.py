@@ -33,6 +33,9 @@ ACTIONS = (REPLACE, REPLACE_OPENING, APPEND, PREPEND, DELETE, INSERT, RENUMBER, 
 
 TITLE, EVERYWHERE, CHAPTERS = "标题", "全文", "章"
 PREAMBLE = "序言"                    # the words before 第一条 (a 司法解释's 引言)
+# Op.position of an insert whose article is one this decision made (改为第十一条第一款，增加一款作为第二款):
+# its path's article is in the new numbering.
+IN_MADE_ARTICLE = "made"
 
 
 @dataclass
@@ -42,7 +45,7 @@ class Op:
     text: str | None = None                         # new wording; paragraphs separated by "\n"
     phrase: str | None = None                       # the words looked for (phrase ops)
     merged: list[str] = field(default_factory=list)  # more phrases replaced together (“A”“B”合并修改为)
-    position: str | None = None                     # before / after (insert_phrase)
+    position: str | None = None                     # before / after (insert_phrase), after:PATH, IN_MADE_ARTICLE
     new_path: str | None = None                     # place in the new numbering (insert, renumber, merge)
     title: str | None = None                        # an inserted article's title （事后核查）
     span: list[str] = field(default_factory=list)   # further siblings replaced together (第二款、第三款修改为)

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from ..model import DIVISION, Loc, Step
 from ..numerals import ANY_NUM, cn_to_int
 from ..vocab import LAW_WORD, RULE_ENDING
-from .ops import (APPEND, CHAPTERS, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, FOLD, INSERT, INSERT_PHRASE, MERGE,
+from .ops import (APPEND, CHAPTERS, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, FOLD, IN_MADE_ARTICLE, INSERT,
+                  INSERT_PHRASE, MERGE,
                   PREAMBLE, PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, Problem)
 
 N = ANY_NUM
@@ -75,6 +76,7 @@ class _Context:
     everywhere: bool = False         # …；“区、县”均修改为“区”: a clause naming no place means the whole text
     last: str | None = None          # the provision the clause before was about (for 修改为 without a target)
     last_op: Op | None = None
+    made: str | None = None          # the article 改为第Z条第一款 made: a later 增加一款 belongs to it
     awaiting: list[Op] = field(default_factory=list)   # ops whose text follows on the next lines
 
 
@@ -484,6 +486,8 @@ def _rule_renumber(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) ->
     if len(news) != len(refs):
         raise _Unreadable("改为的位置与原位置的个数不一致")          # 分别改为: element by element
     ctx.last = refs[0]
+    if len(news) == 1 and "/款" in refs[0] and re.fullmatch(r"条\d+(?:之\d+)?/款1", news[0]):
+        ctx.made = news[0].split("/")[0]
     ops = [Op(RENUMBER, old, new_path=new) for old, new in zip(refs, news)]
     if len(refs) == 1 and cur.peek(r"[：:]\s*(?:[“「\"]|$)"):
         # 将第二条修改为第六条：“…”: moved and given a new wording (of the old article, as 其中 is).
@@ -720,6 +724,10 @@ def _add(cur: _Cursor, ctx: _Context, parent: str | None, anchor: tuple[str, str
     m = cur.eat(r"(?:增加|增写|新增)([一两二三四五六七八九十]+)(条|款|项|章|节)")
     count, unit = _COUNT.get(m.group(1), 1), m.group(2)
     inside = unit in ("款", "项")     # a paragraph or item lives in an article; 条/章/节 stand alone
+    made = unit == "款" and parent is None and anchor is None and ctx.made is not None and \
+        not cur.peek(rf"[，,]?(?:分别)?作为原?第{N}条")
+    if made:
+        parent = ctx.made
     if inside and parent is None:
         parent = ctx.paragraph if unit == "项" and ctx.paragraph else ctx.article
     new_paths: list[str] = []
@@ -762,6 +770,8 @@ def _add(cur: _Cursor, ctx: _Context, parent: str | None, anchor: tuple[str, str
         path = new_paths[i] if i < len(new_paths) else (new_paths[-1] if new_paths else anchor[0])
         op = Op(INSERT, path, title=title, position=f"{anchor[1]}:{anchor[0]}" if anchor and not new_paths else None,
                 new_path=path if new_paths else None)
+        if made:
+            op.position = IN_MADE_ARTICLE
         ops.append(op)
     _texts_for(cur, ctx, ops, "增加的条文缺少内容")
     ctx.last = ops[0].target
@@ -821,7 +831,7 @@ def _ref(cur: _Cursor, ctx: _Context, new_numbering: bool = False, parent: str |
             path = f"{path}/项{cn_to_int(i.group(2))}"
         path = _finer(cur, path)
         if not new_numbering:
-            ctx.article, ctx.paragraph, ctx.last = article, paragraph, path
+            ctx.article, ctx.paragraph, ctx.last, ctx.made = article, paragraph, path, None
         return path
     m = cur.eat(r"(?:该|本)条(?!例)")
     if m:

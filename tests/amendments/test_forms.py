@@ -480,3 +480,13 @@ def test_an_article_rewritten_or_deleted_before_a_part_heading_leaves_the_headin
     assert result.document.to_text().splitlines()[2:] == [
         "一、河道纠纷的认定", "第一条 河道管理单位可以作为原告或者第三人。", "二、赔偿责任",
         "第二条 占用河道造成损失的，应当赔偿。", "第三条 本解释自2030年1月1日起施行。"]
+
+
+def test_paragraph_added_after_one_moved_out_belongs_to_the_article_it_made():
+    """改为第五条第一款，增加一款作为第二款: the new 款 is the made article's, not the old article's."""
+    result = run("将第四条第二款改为第五条第一款，增加一款作为第二款：“违反前款规定的，依法处理。”")
+    assert article(result, 4) == "第四条 禁止在河道内弃置垃圾。违反者由水行政主管部门处理。"
+    assert article(result, 5) == "第五条 禁止在河道内堆放物料，影响行洪的，依法处理。\n违反前款规定的，依法处理。"
+    # Another article named afterwards takes its own paragraphs again.
+    result = run("将第四条第二款改为第五条第一款；在第二条中增加一款作为第三款：“乡镇人民政府配合。”")
+    assert article(result, 2).endswith("负责河道管理。\n乡镇人民政府配合。")
