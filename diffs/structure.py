@@ -46,6 +46,7 @@ _ITEM, _SUBITEM = _POLICY[L2], _POLICY[L3]   # a statute's 项 （一） and 目
 _ANNEX = re.compile(r"^附件[0-9０-９一二三四五六七八九十]*[:：]?$|^附件[0-9０-９一二三四五六七八九十]*[:：]")
 _SENTENCE_END = tuple("。；;：:，,！？!?")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
+_FRONT_MATTER_LINES = 100
 _CONTAINER_ORDER = {PART: 0, SUBPART: 1, CHAPTER: 2, SECTION: 3, DIVISION: 4}
 
 # Header lines between the title and the body: adoption/amendment history, dates, 文号, 令号.
@@ -114,7 +115,13 @@ def _clean(line: str) -> str:
 def _text_lines(text: str, markdown: bool) -> tuple[list[_Line], int | None]:
     lines: list[_Line] = []
     header_end = None
-    for raw in text.splitlines():
+    raws = text.splitlines()
+    if markdown and raws and raws[0].strip() == "---":
+        # YAML front matter (id:, title:, publish: … between --- lines): the file's metadata, not its text.
+        end = next((i for i, raw in enumerate(raws[1:_FRONT_MATTER_LINES], 1) if raw.strip() == "---"), None)
+        if end is not None:
+            raws = raws[end + 1:]
+    for raw in raws:
         line = raw.strip(_STRIP)       # _clean, inline: once per line of the input
         if not line:
             continue

@@ -188,9 +188,11 @@ class _Work(Layout):
                 if child.kind != PARA:
                     break
                 lead.append(child)
-            if len(lead) != 1 or self.st(lead[0]).deleted:
-                raise _Fail("基础文本在第一条之前没有（唯一的）序言段落")
-            return lead[0]
+            # The 引言 is the sentence right before 第一条; lines above it (公告, 文号, adoption dates)
+            # are the text's header as a gazette prints it.
+            if not lead or self.st(lead[-1]).deleted or not lead[-1].text.endswith(("。", "：", ":")):
+                raise _Fail("基础文本在第一条之前没有序言段落")
+            return lead[-1]
         node = self.index.get(path)
         if node is None and "/项" in path and "/款" not in path:
             # 第七条第一项: the items of an article hang under one of its paragraphs.
@@ -465,11 +467,7 @@ class _Work(Layout):
         self.st(paragraph).parent = article
         self.st(paragraph).pin = (new.num or 1, 0)
         self.st(article).touched = True
-        if owner.kind == ARTICLE and not any(c.kind == PARAGRAPH for c in owner.children):
-            siblings = self.st(owner).parent.children
-            del siblings[position_of(siblings, owner)]
-            self.st(owner).deleted = True
-            self.absorb(owner, article)
+        self._drop_if_emptied(owner, article)
 
     def _split(self, op: Op) -> None:
         node = self.resolve(op.target)
@@ -506,6 +504,10 @@ class _Work(Layout):
 
     def _merge(self, op: Op) -> None:
         nodes = [self.resolve(p) for p in op.sources]
+        if {n.kind for n in nodes} == {PARAGRAPH, ARTICLE}:
+            # 第十六条第一款与第二十条合并: a whole article merged with paragraphs brings its paragraphs.
+            nodes = [c for n in nodes for c in ([n] if n.kind == PARAGRAPH else
+                                                [c for c in n.children if c.kind == PARAGRAPH])]
         first = nodes[0]
         if any(n.kind != first.kind for n in nodes):
             raise _Fail("合并的条款层级不同")
@@ -571,11 +573,17 @@ class _Work(Layout):
             container.children.insert(position_of(container.children, first_article) + 1, article)
             self.st(article).parent = container
         for owner in {id(o): o for o in owners}.values():
-            if owner.kind == ARTICLE and not any(c.kind == PARAGRAPH for c in owner.children):
-                siblings = self.st(owner).parent.children
-                del siblings[position_of(siblings, owner)]
-                self.st(owner).deleted = True
-                self.absorb(owner, article)
+            self._drop_if_emptied(owner, article)
+
+    def _drop_if_emptied(self, owner: Node, into: Node) -> None:
+        """An article whose paragraphs all went elsewhere disappears; references to it follow ``into``."""
+        if owner is into or owner.kind != ARTICLE or any(c.kind == PARAGRAPH for c in owner.children) \
+                or self.st(owner).deleted:
+            return
+        siblings = self.st(owner).parent.children
+        del siblings[position_of(siblings, owner)]
+        self.st(owner).deleted = True
+        self.absorb(owner, into)
 
     def _merge_paragraphs(self, nodes: list[Node], op: Op) -> None:
         """第X款和第Y款合并为一款: one paragraph, the sentences run on (or the decision's wording)."""
@@ -589,11 +597,12 @@ class _Work(Layout):
             first.children += other.children
             for c in other.children:
                 self.st(c).parent = first
-            siblings = self.st(other).parent.children
-            del siblings[position_of(siblings, other)]
+            owner = self.st(other).parent
+            del owner.children[position_of(owner.children, other)]
             self.st(other).deleted = True
             self.st(other).replaced_by = first
             self.st(self.st(first).parent).touched = True
+            self._drop_if_emptied(owner, self.st(first).parent)
         if op.new_path:
             self.st(first).pin = (Loc.parse(op.new_path).num or 1, 0)
 
@@ -647,6 +656,8 @@ class _Work(Layout):
                         if n:
                             changes.append((node, attr, new))
                             count += n
+            if not count and op.optional:
+                return                  # a decision-wide wording change this law does not use
             if not count:
                 raise _Fail(f"{place_label(op.target)}中未找到“{op.phrase}”")
             for node, attr, new in changes:

@@ -10,18 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import ParseError
 from ..vocab import RULE_ENDING
 from ..dates import DATE, parse_date
 from ..validity import Repeal, extract_validity, find_repeals, order_number
-from .ops import LawPart, Problem
-from .parse import parse_ops
+from .ops import EVERYWHERE, REPLACE_PHRASE, LawPart, Op, Problem
+from .parse import curly_quotes, parse_ops
 
 _NUM_HEAD = (r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|[0-9]{1,2}[.．、]"
              r"|附件[0-9一二三四五六七八九十]*[：:.．、]?)")
-_RULE_NAME = rf"[^，。；：:“”\s]{{2,60}}?{RULE_ENDING}(?:[（(](?:试行|暂行)[）)])?"
+_RULE_NAME = rf"[^，。；：:“”\s]{{2,80}}?{RULE_ENDING}(?:[（(](?:试行|暂行|[一二三四五六七八九十]{{1,3}})[）)])?"
 _PART_HEAD = re.compile(rf"^{_NUM_HEAD}?\s*(?:对|关于)?《([^《》]+)》(?:的|作如下|作以下|作出如下|作出|作)?"
                         r"(?:修改|修正|修订)(?:条目|内容)?[：:]?$")
 # 一、修改《最高人民法院关于……的解释》: a decision amending many 司法解释, one heading per document.
@@ -185,6 +185,7 @@ def _parts(body: list[str], single: str | None, short: dict[str, str] | None = N
     current: list[str] | None = None
     in_repeal = in_list = False
     short = short or {}
+    everywhere: list[Op] = []
 
     def start_part(name: str) -> list[str]:
         name = short.get(name, name)
@@ -214,7 +215,10 @@ def _parts(body: list[str], single: str | None, short: dict[str, str] | None = N
         if n and (in_list or not single):
             current = start_part(n.group(1))
             continue
-        if re.match(r"^此外|根据本决定.{0,20}(?:重新公布|重新发布)|^《.+》.{0,20}根据本决定", line):
+        if line.startswith("此外"):
+            everywhere += _decision_wide(line)
+            continue
+        if re.match(r"根据本决定.{0,20}(?:重新公布|重新发布)|^《.+》.{0,20}根据本决定", line):
             continue
         inline = _INLINE_LAW.match(line)
         if inline:
@@ -224,10 +228,28 @@ def _parts(body: list[str], single: str | None, short: dict[str, str] | None = N
         current.append(line)
     out = []
     for part, chunk in parts.values():
+        if everywhere:
+            chunk.append("")    # placeholder: the decision-wide ops are added after the part's own
         try:
             part.ops, part.problems = parse_ops(chunk)
         except Exception as e:  # noqa: BLE001 - one unreadable part must not hide the decision's other laws
             part.ops, part.problems = [], [Problem("\n".join(chunk)[:200], f"无法解析此部分（{type(e).__name__}）")]
+        chunk[:] = [c for c in chunk if c]
+        part.ops += [replace(op) for op in everywhere]
         if part.ops or part.problems:
             out.append(part)
     return out
+
+
+# 此外，根据本决定将相关地方性法规中“区、县”的提法统一修改为“区”: a wording change for every law the
+# decision amends, made wherever it occurs.
+_DECISION_WIDE = re.compile(r"(?:相关|有关|各|上述)?(?:地方性)?(?:法律|法规|规章|规定|条例|办法)中(?:的)?“")
+_WIDE_PAIR = re.compile(r"“([^“”]+)”(?:的提法|等表述)?(?:统一|均|一律|一并)?(?:修改|调整)为“([^“”]+)”")
+
+
+def _decision_wide(line: str) -> list[Op]:
+    text = curly_quotes(line)
+    if not _DECISION_WIDE.search(text):
+        return []
+    return [Op(REPLACE_PHRASE, EVERYWHERE, text=new, phrase=old, optional=True, source=line)
+            for old, new in _WIDE_PAIR.findall(text[_DECISION_WIDE.search(text).start():])]

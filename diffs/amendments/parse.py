@@ -29,7 +29,7 @@ _NUMBERING = re.compile(r"^(?:[0-9０-９]{1,3}[.．、]|[一二三四五六七�
 _DOC = LAW_WORD
 # The start of an instruction line. Tight on purpose: replacement text that follows unquoted
 # (“在本市……”, “将……纳入……”, “删除个人信息……”) must not be mistaken for the next instruction.
-_TARGET_START = (rf"(?:原?第{N}|“|\"|「|《|{_DOC}(?:中的|名称|第|全文)|(?:法规|规章)?名称|全文|所有|全部|各章|章名"
+_TARGET_START = (rf"(?:原?第{N}|“|\"|「|《|{_DOC}(?:中的|中[“「\"]|名称|第|全文)|(?:法规|规章)?名称|全文|所有|全部|各章|章名"
                  rf"|(?:相关|有关)(?:条文|条款|规定)中的|(?:{_DOC}的?)?(?:引言|序言|前言)"
                  rf"|[\u4e00-\u9fff]{{0,10}}?(?:法典|法|条例)第{N}条)")
 _INSTRUCTION = re.compile(
@@ -50,12 +50,13 @@ _PARA = re.compile(rf"(原)?第({N})款")
 _ITEM = re.compile(rf"(原)?第[（(]?({N})[）)]?项")
 _CONTAINER = re.compile(rf"(原)?第({N})(章|节|编|部分)")
 _TITLE_REF = re.compile(rf"(?:{_DOC})?(?:的)?(?:名称|标题|题目)")
-_WHOLE = re.compile(rf"{_DOC}(?=中的|全文)|全文(?=中的)|(?:相关|有关)(?:条文|条款|规定)(?=中的)")
+_WHOLE = re.compile(rf"{_DOC}(?=中的|中[“「\"]|全文)|全文(?=中的)|(?:相关|有关)(?:条文|条款|规定)(?=中的)")
 # 本法第十条 / 刑法第一百三十三条之一 / 《某条例》第五条: the law named before its article.
 _LAW_PREFIX = re.compile(rf"(?:《[^《》]+》|(?:本|该)?[\u4e00-\u9fff]{{0,10}}?{RULE_ENDING})(?=原?第{N}条)")
 _EVERYWHERE_AFTER_STOP = re.compile(r"(?:将)?(?:“[^”]*”[、和及]?)+(?:均|统一|一律)")
-_SEP = re.compile(r"、|和|及|以及")
-_PHRASE_VERB = re.compile(r"[，,]?(?:合并)?(?:均|统一|一并|分别|都|全部)?(?:修改为|替换为|改为)|(?:之)?[前后](?:增加|加上|插入)"
+_SEP = re.compile(r"、|和|及|以及|与")
+_PHRASE_VERB = re.compile(r"[，,]?(?:合并)?(?:均|统一|一并|分别|都|全部)?(?:修改为|替换为|改为)"
+                          r"|(?:之)?[前后](?:均|分别|都)?(?:增加|加上|插入)"
                           r"|[、和及][“「\"]")
 # “第十条 on a line of its own: the article's label, its body on the next line.
 _LABEL_ALONE = re.compile(rf"“第{N}条(?:之{N})?$")
@@ -128,16 +129,16 @@ class _Cursor:
         raise _Unreadable("引号未闭合")
 
 
-def curly_quotes(line: str) -> str:
+def curly_quotes(line: str, stack: list[str] | None = None) -> str:
     """Straight quotes as GB/T 15834 writes them: "…" -> “…”, '…' -> ‘…’ inside “…”, else “…”.
 
-    Counted per line from an opening mark, so a paragraph of a multi-paragraph quotation that only
-    opens (each paragraph opens, the last one closes) stays open.
+    ``stack`` (the marks still open, updated in place) carries a quotation over from the line before:
+    there the first straight mark of a paragraph that does not open it again closes it.
     """
+    stack = [] if stack is None else stack
     if '"' not in line and "'" not in line:
         return line
     out: list[str] = []
-    stack: list[str] = []       # the straight or curly mark each open quotation began with
     for ch in line:
         if ch in "\"'":
             if stack and stack[-1] == ch:
@@ -171,7 +172,13 @@ def expand_lists(text: str) -> str:
 
 def parse_ops(lines: list[str]) -> tuple[list[Op], list[Problem]]:
     """The operations of one law's part, given its lines (blank lines already removed)."""
-    lines = [curly_quotes(line) for line in lines]
+    open_marks: list[str] = []
+    quoted = []
+    for line in lines:
+        if open_marks and (_instruction_body(line) is not None and _NUMBERING.match(line) or line.startswith('"')):
+            open_marks.clear()     # a numbered instruction, or a paragraph opening again: a fresh start
+        quoted.append(curly_quotes(line, open_marks))
+    lines = quoted
     ops: list[Op] = []
     problems: list[Problem] = []
     ctx = _Context()
@@ -230,6 +237,7 @@ def _squeeze(text: str) -> str:
 # 为了惩治……，将刑法第三百四十二条修改为：: a single-article 修正案 states its purpose first.
 _PURPOSE = re.compile(r"^(?:为了?|根据)[^“”：:。；]{2,120}?[，,](?=将|在|删去|删除|把|对)")
 _CLOSED = re.compile(r"”[。；;，,]?$")
+_SECTION_HEAD = re.compile(r"^[一二三四五六七八九十]{1,3}、")
 _MAX_QUOTED_LINES = 500
 
 
@@ -259,6 +267,9 @@ def _join_open_quotes(lines: list[str]) -> list[str]:
             j = i + 1
             while j < len(lines) and j - i <= _MAX_QUOTED_LINES:
                 nxt = lines[j]
+                if _SECTION_HEAD.match(nxt) and _open_quote(line):
+                    line += "”"      # 二十、对部分条文作以下修改：: the decision's next part, never quoted law
+                    break
                 if _instruction_body(nxt) is not None and (_CLOSED.search(line) or _NUMBERING.match(nxt)):
                     if "\n" in line and _open_quote(line):
                         line += "”"      # only a quotation of several paragraphs, whose end is clear
@@ -456,7 +467,10 @@ def _rule_merge(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> li
     if m.group(1) == "条" and "/款" in target and new == target:
         # 第三条第二款、第四条第一款合并为一条: a new article right after the first one's.
         new, position = "条", f"after:{target.split('/')[0]}"
-    return [Op(MERGE, target, new_path=new, sources=list(refs), position=position)]
+    op = Op(MERGE, target, new_path=new, sources=list(refs), position=position)
+    if cur.peek(r"[：:]\s*(?:[“「\"]|$)"):
+        return _await_or_quote(cur, ctx, op)          # 合并，作为第十七条：“…”: the merged wording
+    return [op]
 
 
 def _rule_split(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
@@ -483,6 +497,11 @@ def _rule_fold(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> lis
 
 def _rule_renumber(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
     news = _new_refs(cur, ctx, _parent(refs[0]))
+    if len(refs) > 1 and len(news) == 1 and re.fullmatch(r"条\d+(?:之\d+)?", news[0]) and \
+            all("/款" in r for r in refs):
+        # 将第十六条第二款和第四款作为第十八条: the paragraphs together become that article.
+        ctx.last = refs[0]
+        return [Op(MERGE, refs[0], new_path=news[0], sources=list(refs))]
     if len(news) != len(refs):
         raise _Unreadable("改为的位置与原位置的个数不一致")          # 分别改为: element by element
     ctx.last = refs[0]
@@ -536,7 +555,8 @@ def _rule_and_related(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match)
 
 
 _AFTER_PLACE = [(re.compile(pattern), reader) for pattern, reader in (
-    (r"中的|的(?=[“「\"])", _rule_phrases),
+    (r"中的|的(?=[“「\"])|中(?=[“「\"])|(?=[“「\"][^“”]+[”」\"](?:[、和及][“「\"][^“”]+[”」\"])*(?:均|统一|分别)?修改为)",
+     _rule_phrases),                                               # 第一项“A”修改为“B”: 中的 left out
     (r"等(?:相关|有关)(?:条文|条款|规定)中的", _rule_and_related),
     (rf"(?:的)?{_OPENING}(?:部分)?修改为", _rule_edit(REPLACE_OPENING)),
     (rf"(?:的)?{_OPENING}(?:部分)?增加(?:规定|内容)?", _rule_edit(PREPEND)),
@@ -620,7 +640,7 @@ def _phrases(cur: _Cursor, ctx: _Context, groups: list[tuple[list[str], list[str
     groups = [(refs, phrases if phrases is not None else _quotes(cur)) for refs, phrases in groups]
     while True:
         save = cur.i
-        cur.eat(r"[，,、]")
+        cur.eat(r"[，,、]|及|和|以及")
         more = _refs(cur, ctx) if cur.peek(rf"原?第|{_DOC}|全文") else []
         if more and cur.eat("中的"):
             groups.append((more, _quotes(cur)))
@@ -629,7 +649,8 @@ def _phrases(cur: _Cursor, ctx: _Context, groups: list[tuple[list[str], list[str
         break
     ops: list[Op] = []
     while True:
-        m = cur.eat(r"[，,]?(?:(合并)?(?:均|统一|一并|分别|都|全部)?(?:修改为|替换为|改为)|(?:之)?(前|后)(?:增加|加上|插入))")
+        m = cur.eat(r"[，,]?(?:(合并)?(?:均|统一|一并|分别|都|全部)?(?:修改为|替换为|改为)"
+                    r"|(?:之)?(前|后)(?:均|分别|都)?(?:增加|加上|插入))")
         if not m:
             raise _Unreadable("引文之后缺少“修改为”或“增加”")
         text = cur.quote()

@@ -490,3 +490,88 @@ def test_paragraph_added_after_one_moved_out_belongs_to_the_article_it_made():
     # Another article named afterwards takes its own paragraphs again.
     result = run("将第四条第二款改为第五条第一款；在第二条中增加一款作为第三款：“乡镇人民政府配合。”")
     assert article(result, 2).endswith("负责河道管理。\n乡镇人民政府配合。")
+
+
+# -- forms met in real local decisions and 司法解释 (texts invented for the test) ------------------
+
+def test_a_paragraph_and_a_whole_article_merged_with_yu_into_a_new_article():
+    result = run("一、将第四条第二款与第五条合并，作为第五条：“禁止在河道内堆放物料。", "“农业、林业部门做好相关工作。”")
+    assert article(result, 4) == "第四条 禁止在河道内弃置垃圾。违反者由水行政主管部门处理。"
+    assert article(result, 5) == "第五条 禁止在河道内堆放物料。\n农业、林业部门做好相关工作。"
+    assert len(result.document.articles()) == 7         # old 第五条 went into the new one, nothing else moved
+
+
+def test_paragraphs_of_two_articles_zuowei_one_article():
+    result = run("将第二条第二款和第四条第二款作为第三条，修改为：“县级人民政府负责河道管理和物料堆放的监督。”")
+    assert article(result, 3) == "第三条 县级人民政府负责河道管理和物料堆放的监督。"
+    assert article(result, 2) == "第二条 本条例适用于本省行政区域内的河道。"
+
+
+def test_an_article_whose_last_paragraph_is_merged_away_disappears():
+    result = run("一、将第二条第二款改为第三条第一款。", "二、将第二条第一款与第一条合并，修改为：“为了加强河道管理，制定本条例。本条例适用于本省。”")
+    labels = [a.display_line().split(" ")[0] for a in result.document.articles()]
+    assert labels == ["第一条", "第二条", "第三条", "第四条", "第五条", "第六条", "第七条"]
+    assert article(result, 1) == "第一条 为了加强河道管理，制定本条例。本条例适用于本省。"
+
+
+def test_a_numbered_part_heading_ends_a_quotation_left_open():
+    ops, problems = parse_ops(["一、将第一条修改为：“为了保护河道，制定本条例。", "二、对部分条文作以下修改：",
+                               "（一）删去第五条。"])
+    assert [(op.action, op.target, op.text) for op in ops] == [("replace", "条1", "为了保护河道，制定本条例。"),
+                                                              ("delete", "条5", None)]
+
+
+def test_phrase_right_after_its_place_without_zhongde():
+    assert article(run("将第三条第二项“障碍物”修改为“漂浮物”。"), 3).endswith("（二）清理漂浮物。")
+
+
+def test_straight_quotes_over_paragraphs_close_on_the_last_line():
+    result = run('1.将第二条修改为："本条例适用于本省的河道。', '县级以上人民政府负责河道管理。"', "2.删去第五条。")
+    assert article(result, 2) == "第二条 本条例适用于本省的河道。\n县级以上人民政府负责河道管理。"
+
+
+def test_the_law_named_generically_with_zhong_and_no_de():
+    result = run("将法规中“水行政主管部门”统一修改为“水务部门”。")
+    assert "水行政主管部门" not in result.document.to_text()
+
+
+def test_a_decision_wide_wording_change_in_the_closing_clause_reaches_every_law_that_uses_it():
+    decision = parse_decision("某省人民代表大会常务委员会关于修改《甲条例》等2件地方性法规的决定\n"
+                              "某省人民代表大会常务委员会决定对下列地方性法规作出修改：\n"
+                              "一、对《甲条例》作出修改\n删去第二条。\n二、对《乙条例》作出修改\n删去第三条。\n"
+                              '此外，根据本决定将相关地方性法规中"水行政主管部门"的提法统一修改为"水务部门"，并对部分文字作相应调整。\n'
+                              "本决定自2030年1月1日起施行。")
+    for name in ("甲条例", "乙条例"):
+        ops = decision.part(name).ops
+        assert [(op.action, op.target, op.phrase, op.text) for op in ops][-1] == \
+            ("replace_phrase", "全文", "水行政主管部门", "水务部门")
+    result = apply(parse(LAW), decision.part("甲条例").ops)
+    assert result.failed == [] and "水务部门" in result.document.to_text()
+    other = apply(parse(LAW.replace("水行政主管部门", "河道部门")), decision.part("乙条例").ops)
+    assert other.failed == []            # a law without the words is not a failure of the change
+
+
+def test_places_joined_by_ji_and_words_added_after_each():
+    result = run("在第四条第一款中的“垃圾”及第三条中的“障碍物”后均增加“和杂物”。")
+    assert "弃置垃圾和杂物" in article(result, 4) and "清理障碍物和杂物" in article(result, 3)
+
+
+def test_numbered_heading_naming_an_interpretation_with_its_ordinal_starts_a_part():
+    decision = parse_decision("最高人民法院关于修改《甲规定》等二件司法解释的决定\n最高人民法院决定：\n"
+                              "一、修改《最高人民法院关于审理河道纠纷案件的规定》\n删去第二条。\n"
+                              "二、《最高人民法院关于审理湖泊纠纷案件的解释（一）》\n删去第三条。\n"
+                              "本决定自2030年1月1日起施行。")
+    assert [(p.target, [op.target for op in p.ops]) for p in decision.parts] == [
+        ("最高人民法院关于审理河道纠纷案件的规定", ["条2"]), ("最高人民法院关于审理湖泊纠纷案件的解释（一）", ["条3"])]
+
+
+def test_the_preamble_is_the_sentence_before_the_first_article_under_a_gazette_header():
+    base = parse("---\nid: \"x\"\ntitle: \"最高人民法院关于审理河道纠纷案件的解释\"\n---\n\n"
+                 "# 最高人民法院关于审理河道纠纷案件的解释\n\n法释〔2030〕1号\n\n"
+                 "为正确审理河道纠纷案件，根据有关法律，作如下解释：\n\n第一条 河道纠纷由河道所在地法院管辖。\n\n"
+                 "第二条 本解释自2030年1月1日起施行。\n")
+    assert base.title == "最高人民法院关于审理河道纠纷案件的解释"
+    ops, problems = parse_ops(["将引言修改为：“为正确审理河道纠纷案件，根据《中华人民共和国水法》，制定本解释。”"])
+    result = apply(base, ops)
+    assert result.failed == []
+    assert "根据《中华人民共和国水法》，制定本解释。\n第一条" in result.document.to_text()
