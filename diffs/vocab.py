@@ -41,6 +41,28 @@ TERMED_THINGS = ("许可证", "登记证", "证书", "证照", "执照", "证件
                  "登记", "备案", "注册", "资质", "合同", "协议", "凭证", "牌照", "标志", "证明", "核准", "认定",
                  "认证", "评估", "规划", "计划", "预案", "方案", "项目", "证")
 
+# ---- Kinds of thing a rule lists -----------------------------------------------------------------------
+
+# The head words of the nouns rules list side by side (殡仪馆、殡仪服务站; 刑事案件、道路交通事故), by kind.
+# Words added after one of the same kind join it as a list member (GB/T 15834: 、 between coordinate
+# words); a head of another kind makes a compound (单位 + 负责人 = 单位负责人), never a list.
+THING_KINDS = (
+    ("馆", "站", "堂", "所", "院", "场", "中心", "机构", "单位", "组织", "企业", "部门", "机关", "政府", "委员会"),
+    ("案件", "事故", "事件", "纠纷", "事项", "行为", "活动"),
+    ("设施", "设备", "物品", "用品", "产品", "材料", "器材", "车辆", "船舶"),
+    ("证", "证书", "证件", "证明", "凭证", "文件", "资料", "报告"),
+    ("费", "费用", "资金", "基金", "补贴", "补助"),
+)
+
+
+def thing_kind(words: str) -> int | None:
+    """The kind (an index into THING_KINDS) of the noun ``words`` ends with, None if not a listed one."""
+    for i, heads in enumerate(THING_KINDS):
+        if words.endswith(heads):
+            return i
+    return None
+
+
 # ---- Numbering of provisions -----------------------------------------------------------------------
 
 ARTICLE_NUMBER = rf"第{ANY_NUM}条(?:之{ANY_NUM})?"

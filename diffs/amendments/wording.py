@@ -9,6 +9,7 @@ import re
 from ..model import ITEM, Node
 from ..numerals import ANY_NUM, cn_to_int, int_to_cn
 from ..structure import parse
+from ..vocab import thing_kind
 
 ITEM_ENDS = "。；;：:"
 _SENTENCE_ENDS = ("。", "；", "：", "！", "？")
@@ -157,6 +158,15 @@ _CLAUSE_REST = re.compile(r"[^，,。；;：:、]*")
 _ADVERBIAL = re.compile(r"^(?:按照|依照|根据|依据|参照)[^，。；]{2,30}(?:规定|要求|标准|程序)$")
 
 
+def _coordinate(first: str, second: str) -> bool:
+    """Two nouns of the same kind side by side are a list (殡仪馆 + 殡仪服务站), not one compound."""
+    kind = thing_kind(first)
+    return kind is not None and kind == thing_kind(second) and not _PUNCT_IN.search(second + first)
+
+
+_PUNCT_IN = re.compile(r"[，,。；;：:、]")
+
+
 def _member_after(text: str, a: int, b: int) -> bool:
     """Words added after [a, b) join a 、-list: the phrase is a member followed by 、 (or is the last
     member, followed by 等/和/及); not when it only ends the list (农业、林业部门 + 主管)."""
@@ -177,12 +187,12 @@ def insert_beside(text: str, phrase: str, added: str, before: bool) -> tuple[str
     def joined(t: str, a: int, b: int) -> str:
         words = t[a:b]
         if before:
-            sep = "、" if _member_before(t, a, b) and added[-1:] not in _PUNCT + _OPENERS and not _CONJ_END.search(added) \
-                and not _CONJ.match(words) else ""
+            sep = "、" if (_member_before(t, a, b) or _coordinate(added, words)) and added[-1:] not in _PUNCT + _OPENERS \
+                and not _CONJ_END.search(added) and not _CONJ.match(words) else ""
             return added + sep + words
         sep = ""
-        if _member_after(t, a, b) and added[:1] not in _PUNCT + _OPENERS and not _CONJ.match(added) \
-                and words[-1:] not in _PUNCT:
+        if (_member_after(t, a, b) or _coordinate(words, added)) and added[:1] not in _PUNCT + _OPENERS \
+                and not _CONJ.match(added) and words[-1:] not in _PUNCT:
             sep = "、"
         after = ""
         if _ADVERBIAL.match(added) and len(_CLAUSE_REST.match(t, b).group(0)) >= 8:
@@ -202,7 +212,7 @@ def delete_all(text: str, phrase: str) -> tuple[str, int]:
     if not n:
         return text, 0
     result = re.sub(r"(?<=[^\s" + _PUNCT + r"])\x01(?=[^\s" + _PUNCT + r"])", "、", result).replace("\x01", "")
-    result = re.sub(r"、\x00(?=[、，。；）])|\x00、|、\x00$", "", result)
+    result = re.sub(r"、\x00(?=[、，。；）]|等)|\x00、|、\x00$", "", result)    # 整容、更衣等 -> 整容等
     result = re.sub(r"(^|(?<=[。；：]))\x00[。；]", "", result)        # a whole sentence
     result = re.sub(r"，\x00(?=[，。；])|(^|(?<=[。；：]))\x00，", "", result)   # words set off by commas
     result = result.replace("\x00", "")

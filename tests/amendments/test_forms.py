@@ -575,3 +575,18 @@ def test_the_preamble_is_the_sentence_before_the_first_article_under_a_gazette_h
     result = apply(base, ops)
     assert result.failed == []
     assert "根据《中华人民共和国水法》，制定本解释。\n第一条" in result.document.to_text()
+
+
+def test_words_of_the_same_kind_added_after_a_noun_join_it_as_a_list_member():
+    text = LAW.replace("第五条 农业、林业部门", "第五条 河道管理所以外的单位不得处理刑事案件的物料；农业、林业部门")
+    ops, _ = parse_ops(["在第五条中的“河道管理所”后增加“河道服务站”，“刑事案件”后增加“交通事故”，“林业”后增加“主管”。"])
+    result = apply(parse(text), ops)
+    assert result.failed == []
+    assert article(result, 5).startswith("第五条 河道管理所、河道服务站以外的单位不得处理刑事案件、交通事故的物料；"
+                                         "农业、林业主管部门")
+
+
+def test_the_last_member_before_deng_deleted_takes_its_separator():
+    text = LAW.replace("禁止在河道内弃置垃圾。", "禁止在河道内弃置垃圾、渣土、杂物等。")
+    ops, _ = parse_ops(["删去第四条第一款中的“杂物”。"])
+    assert article(apply(parse(text), ops), 4).startswith("第四条 禁止在河道内弃置垃圾、渣土等。")
