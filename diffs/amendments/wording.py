@@ -132,7 +132,11 @@ def substitute(text: str, phrase: str, new) -> tuple[str, int]:
 
 
 def replace_all(text: str, phrase: str, new: str) -> tuple[str, int]:
-    return substitute(text, phrase, new)
+    """Every occurrence replaced; words that now end a sentence (…并支付相关费用。) take the stop the
+    text already had there, never a second one."""
+    if new[-1:] not in _STOPS:
+        return substitute(text, phrase, new)
+    return substitute(text, phrase, lambda t, a, b: new[:-1] if t[b:b + 1] == new[-1] else new)
 
 
 def replace_merged(text: str, phrases: list[str], new: str) -> tuple[str, int]:
@@ -150,6 +154,7 @@ def replace_merged(text: str, phrases: list[str], new: str) -> tuple[str, int]:
 
 
 _PUNCT = "，,、；;。：:！？）)》”’"
+_STOPS = "。；;！？"
 _OPENERS = "（(《“‘"
 _CONJ = re.compile(r"^(?:和|及|以及|与|或者|或|并且|并|等|、)")
 _CONJ_END = re.compile(r"(?:和|及|以及|与|或者|或)$")

@@ -590,3 +590,8 @@ def test_the_last_member_before_deng_deleted_takes_its_separator():
     text = LAW.replace("禁止在河道内弃置垃圾。", "禁止在河道内弃置垃圾、渣土、杂物等。")
     ops, _ = parse_ops(["删去第四条第一款中的“杂物”。"])
     assert article(apply(parse(text), ops), 4).startswith("第四条 禁止在河道内弃置垃圾、渣土等。")
+
+
+def test_words_replaced_with_a_full_stop_take_the_stop_already_there():
+    result = run("将第四条第一款中的“违反者由水行政主管部门处理”修改为“违反者由水行政主管部门处理。情节严重的，依法追究责任。”")
+    assert article(result, 4).startswith("第四条 禁止在河道内弃置垃圾。违反者由水行政主管部门处理。情节严重的，依法追究责任。\n")
