@@ -22,7 +22,7 @@ from ..vocab import ARTICLE_NUMBER, CONTAINER_NUMBER
 from .ops import (APPEND, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, FOLD, IN_MADE_ARTICLE, INSERT, INSERT_PHRASE, MERGE,
                   PREAMBLE, PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, place_label)
 from .layout import Layout, position_of
-from .wording import (ITEM_ENDS, append_clause, article_body, article_pieces, delete_all, insert_beside, items,
+from .wording import (ITEM_ENDS, append_clause, article_body, article_pieces, delete_all, insert_beside, items, prepend_clause,
                       numbered_articles, replace_all, replace_merged, replace_opening, sentences)
 
 _ONE_REF = re.compile(ARTICLE_NUMBER)
@@ -300,7 +300,7 @@ class _Work(Layout):
 
     def _prepend(self, op: Op) -> None:
         node = self._text_node(op.target)
-        node.text = (op.text or "") + node.text
+        node.text = prepend_clause(node.text, op.text or "")
 
     def _delete(self, op: Op) -> None:
         if self._on_sentence(op, lambda s: ""):

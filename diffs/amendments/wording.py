@@ -134,9 +134,14 @@ def substitute(text: str, phrase: str, new) -> tuple[str, int]:
 def replace_all(text: str, phrase: str, new: str) -> tuple[str, int]:
     """Every occurrence replaced; words that now end a sentence (…并支付相关费用。) take the stop the
     text already had there, never a second one."""
-    if new[-1:] not in _STOPS:
-        return substitute(text, phrase, new)
-    return substitute(text, phrase, lambda t, a, b: new[:-1] if t[b:b + 1] == new[-1] else new)
+    attaches = new[:1] in _ATTACHING
+
+    def fitted(t: str, a: int, b: int) -> str:
+        words = new[:-1] if new[-1:] in _STOPS and t[b:b + 1] == new[-1] else new
+        return "\x02" + words if attaches and t[a - 1:a] in "，," else words
+    result, n = substitute(text, phrase, fitted)
+    # Words that open with a particle (的责任份额) attach to the word before: no comma between.
+    return re.sub(r"[，,]\x02", "", result).replace("\x02", ""), n
 
 
 def replace_merged(text: str, phrases: list[str], new: str) -> tuple[str, int]:
@@ -155,6 +160,7 @@ def replace_merged(text: str, phrases: list[str], new: str) -> tuple[str, int]:
 
 _PUNCT = "，,、；;。：:！？）)》”’"
 _STOPS = "。；;！？"
+_ATTACHING = "的地得之"
 _OPENERS = "（(《“‘"
 _CONJ = re.compile(r"^(?:和|及|以及|与|或者|或|并且|并|等|、)")
 _CONJ_END = re.compile(r"(?:和|及|以及|与|或者|或)$")
@@ -217,7 +223,9 @@ def delete_all(text: str, phrase: str) -> tuple[str, int]:
     if not n:
         return text, 0
     result = re.sub(r"(?<=[^\s" + _PUNCT + r"])\x01(?=[^\s" + _PUNCT + r"])", "、", result).replace("\x01", "")
-    result = re.sub(r"、\x00(?=[、，。；）]|等)|\x00、|、\x00$", "", result)    # 整容、更衣等 -> 整容等
+    # 整容、更衣等 -> 整容等; 受害人、被扶养人以及 -> 受害人以及
+    result = re.sub(r"、\x00(?=[、，。；）]|等|以及|和|及|或者|或|与)|\x00、|、\x00$", "", result)
+    result = re.sub(r"[；，]\x00(?=[。；])", "", result)    # the last clause of a sentence: its stop stays
     result = re.sub(r"(^|(?<=[。；：]))\x00[。；]", "", result)        # a whole sentence
     result = re.sub(r"，\x00(?=[，。；])|(^|(?<=[。；：]))\x00，", "", result)   # words set off by commas
     result = result.replace("\x00", "")
@@ -235,6 +243,14 @@ def append_clause(text: str, added: str) -> str:
         # 款尾增加“情节严重的，依法吊销……”: a clause that continues the last sentence.
         return text.rstrip("。；;.") + "；" + added + "。"
     return text + added + "。"        # a sentence of its own
+
+
+def prepend_clause(text: str, added: str) -> str:
+    """款首增加 / 开始部分增加: ``added`` before the paragraph. A clause of its own that does not end in
+    punctuation is set off: by ； when it holds a comma itself (two full clauses), else by ，."""
+    if not added or added[-1:] in _PUNCT or text[:1] in _PUNCT:
+        return added + text
+    return added + ("；" if "，" in added else "，") + text
 
 
 def replace_opening(text: str, new: str) -> str | None:

@@ -595,3 +595,24 @@ def test_the_last_member_before_deng_deleted_takes_its_separator():
 def test_words_replaced_with_a_full_stop_take_the_stop_already_there():
     result = run("将第四条第一款中的“违反者由水行政主管部门处理”修改为“违反者由水行政主管部门处理。情节严重的，依法追究责任。”")
     assert article(result, 4).startswith("第四条 禁止在河道内弃置垃圾。违反者由水行政主管部门处理。情节严重的，依法追究责任。\n")
+
+
+def test_a_clause_added_at_the_start_of_a_paragraph_is_set_off():
+    result = run("第二条第二款开始部分增加规定：“乡镇人民政府协助开展巡查，但不承担管理职责”。")
+    assert article(result, 2).endswith("\n乡镇人民政府协助开展巡查，但不承担管理职责；县级以上人民政府水行政主管部门负责河道管理。")
+    result = run("在第二条第二款款首增加“根据本条例”。")
+    assert article(result, 2).endswith("\n根据本条例，县级以上人民政府水行政主管部门负责河道管理。")
+
+
+def test_deleted_member_before_a_conjunction_and_deleted_last_clause_keep_the_right_punctuation():
+    text = LAW.replace("第五条 农业、林业部门按照职责做好相关工作。",
+                       "第五条 农业、林业、水利部门以及乡镇人民政府按照职责做好相关工作；街道办事处予以配合。")
+    ops, _ = parse_ops(["删去第五条中的“水利部门”“街道办事处予以配合”。"])
+    result = apply(parse(text), ops)
+    assert article(result, 5) == "第五条 农业、林业以及乡镇人民政府按照职责做好相关工作。"
+
+
+def test_replacement_opening_with_de_attaches_to_the_word_before_the_comma():
+    text = LAW.replace("违反者由水行政主管部门处理。", "违反者与管理单位之间，按照过错分担责任。")
+    ops, _ = parse_ops(["将第四条第一款中的“按照过错分担责任”修改为“的责任份额根据各自责任大小确定”。"])
+    assert article(apply(parse(text), ops), 4).startswith("第四条 禁止在河道内弃置垃圾。违反者与管理单位之间的责任份额根据各自责任大小确定。")
