@@ -133,10 +133,13 @@ def substitute(text: str, phrase: str, new) -> tuple[str, int]:
 
 def replace_all(text: str, phrase: str, new: str) -> tuple[str, int]:
     """Every occurrence replaced; words that now end a sentence (…并支付相关费用。) take the stop the
-    text already had there, never a second one."""
+    text already had there, never a second one; an occurrence that already reads as the new words stays."""
     attaches = new[:1] in _ATTACHING
+    k = new.find(phrase) if phrase else -1
 
     def fitted(t: str, a: int, b: int) -> str:
+        if k >= 0 and a >= k and t[a - k:a - k + len(new)] == new:
+            return phrase       # “安置方式”修改为“生态安置方式”: where it already reads so, it stays
         words = new[:-1] if new[-1:] in _STOPS and t[b:b + 1] == new[-1] else new
         return "\x02" + words if attaches and t[a - 1:a] in "，," else words
     result, n = substitute(text, phrase, fitted)

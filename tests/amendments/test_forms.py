@@ -616,3 +616,9 @@ def test_replacement_opening_with_de_attaches_to_the_word_before_the_comma():
     text = LAW.replace("违反者由水行政主管部门处理。", "违反者与管理单位之间，按照过错分担责任。")
     ops, _ = parse_ops(["将第四条第一款中的“按照过错分担责任”修改为“的责任份额根据各自责任大小确定”。"])
     assert article(apply(parse(text), ops), 4).startswith("第四条 禁止在河道内弃置垃圾。违反者与管理单位之间的责任份额根据各自责任大小确定。")
+
+
+def test_a_phrase_widened_where_the_text_already_reads_so_is_not_widened_twice():
+    text = LAW.replace("禁止在河道内堆放物料", "禁止在河道内堆放物料或者建筑物料")
+    ops, _ = parse_ops(["将第四条中的“物料”修改为“建筑物料”。"])
+    assert "禁止在河道内堆放建筑物料或者建筑物料" in article(apply(parse(text), ops), 4)
