@@ -335,6 +335,8 @@ def read_sentence(sentence: str, ctx: _Context | None = None) -> tuple[list[Op],
             reason = str(e) if isinstance(e, _Unreadable) else "无法识别的修改指令"
             if not problems:     # one message per sentence; later clauses are still read
                 problems.append(Problem(sentence, f"{reason}：{sentence[start:start + 40]}"))
+            # …but none of them may lean on what the unread one was about (a bare 修改为 after it).
+            ctx.last, ctx.last_op = None, None
             cur.i = start
             if not cur.eat(r"[^，,；;。]+"):
                 break
@@ -762,7 +764,9 @@ def _add(cur: _Cursor, ctx: _Context, parent: str | None, anchor: tuple[str, str
             ctx.article = new_paths[0].split("/")[0]
     elif inside and parent is None:
         raise _Unreadable(f"增加的{unit}没有指明所在条")
-    if inside and cur.peek(r"[，,；;]\s*(?:并)?(?:将)?(?:该条|本条)(?:全文)?修改为"):
+    whole = cur.peek(r"[，,；;]\s*(?:并)?(?:将)?(?:该条|本条)(?:全文)?修改为") or (
+        cur.peek(r"[，,；;]\s*(?:并)?修改为") and "/" not in (ctx.last or ""))   # not after a 款 moved away
+    if inside and whole:
         # 修正案 form: the article's full new text follows and already holds the added paragraph.
         ctx.last = ctx.article
         return []

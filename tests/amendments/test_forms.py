@@ -622,3 +622,9 @@ def test_a_phrase_widened_where_the_text_already_reads_so_is_not_widened_twice()
     text = LAW.replace("禁止在河道内堆放物料", "禁止在河道内堆放物料或者建筑物料")
     ops, _ = parse_ops(["将第四条中的“物料”修改为“建筑物料”。"])
     assert "禁止在河道内堆放建筑物料或者建筑物料" in article(apply(parse(text), ops), 4)
+
+
+def test_article_renumbered_with_a_paragraph_added_and_restated_whole():
+    result = run("一、删去第一条。", "二、将第二条改为第一条，增加一款作为第一款，修改为：“河道管理坚持统筹规划。",
+                 "“本条例适用于本省行政区域内的河道。”")
+    assert article(result, 1) == "第一条 河道管理坚持统筹规划。\n本条例适用于本省行政区域内的河道。"
