@@ -600,7 +600,7 @@ def test_words_replaced_with_a_full_stop_take_the_stop_already_there():
 def test_a_clause_added_at_the_start_of_a_paragraph_is_set_off():
     result = run("第二条第二款开始部分增加规定：“乡镇人民政府协助开展巡查，但不承担管理职责”。")
     assert article(result, 2).endswith("\n乡镇人民政府协助开展巡查，但不承担管理职责；县级以上人民政府水行政主管部门负责河道管理。")
-    result = run("在第二条第二款款首增加“根据本条例”。")
+    result = run("在第二条第二款款首增加相关内容：", "根据本条例")
     assert article(result, 2).endswith("\n根据本条例，县级以上人民政府水行政主管部门负责河道管理。")
 
 
