@@ -47,6 +47,7 @@ _ANNEX = re.compile(r"^附件[0-9０-９一二三四五六七八九十]*[:：]?$
 _SENTENCE_END = tuple("。；;：:，,！？!?")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
 _FRONT_MATTER_LINES = 100
+_CN_DIGITS = "一二三四五六七八九十"
 _CONTAINER_ORDER = {PART: 0, SUBPART: 1, CHAPTER: 2, SECTION: 3, DIVISION: 4}
 
 # Header lines between the title and the body: adoption/amendment history, dates, 文号, 令号.
@@ -381,6 +382,9 @@ def _build_statute(lines: list[_Line], articles: list[tuple | None]) -> Node:
             _add_para(parent(), text)
             continue
         m = _ITEM.match(text) if text[0] in "（(" else None
+        if m is None and text[0] in _CN_DIGITS and (
+                item is not None and item.label.endswith("、") or paragraph is not None and paragraph.text.endswith(("：", ":"))):
+            m = _POLICY[L1].match(text)     # 下列事项：一、…  二、…: the items of older drafting
         if m:
             if paragraph is None:
                 paragraph = Node(PARAGRAPH, num=1)
