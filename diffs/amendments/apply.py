@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 
 from ..model import ARTICLE, CHAPTER, ITEM, PARA, PARAGRAPH, SECTION, STATUTE_CONTAINERS, Document, Loc, Node, article_label
 from ..numerals import int_to_cn
-from ..vocab import ARTICLE_NUMBER, CONTAINER_NUMBER
+from ..vocab import CONTAINER_NUMBER
 from .ops import (APPEND, DELETE, DELETE_PHRASE, DROP_HEADINGS, EVERYWHERE, FOLD, IN_MADE_ARTICLE, INSERT, INSERT_PHRASE, MERGE,
                   PREAMBLE, PREPEND, RENAME, RENUMBER, REPLACE, REPLACE_OPENING, REPLACE_PHRASE, SPLIT, TITLE, Op, place_label)
 from .layout import Layout, position_of
-from .wording import (ITEM_ENDS, append_clause, article_body, article_pieces, delete_all, insert_beside, items, prepend_clause,
-                      numbered_articles, replace_all, replace_merged, replace_opening, sentences)
+from .wording import (ITEM_ENDS, append_clause, article_body, article_pieces, delete_all, insert_beside, items,
+                      numbered_articles, prepend_clause, replace_all, replace_merged, replace_opening, sentences,
+                      spans_of)
 
-_ONE_REF = re.compile(ARTICLE_NUMBER)
 
 
 @dataclass
@@ -630,11 +630,12 @@ class _Work(Layout):
         node.text = "".join(parts)
         return True
 
-    def _edit_text(self, op: Op, edit, inserted: str | None = None) -> None:
+    def _edit_text(self, op: Op, edit, inserted: str | None = None, protect: bool = False) -> None:
         """Run ``edit(text) -> (text, count)`` over the target's own text and everything below it.
 
         ``inserted`` is the decision's wording the edit puts in, remembered per node so that the
-        renumbering of cross-references later leaves it alone.
+        renumbering of cross-references later leaves it alone (and, with ``protect``, that
+        ``edit(text, words)`` is given: a deletion leaves it alone too).
         """
         if "/句" in op.target:
             found = []
@@ -652,7 +653,8 @@ class _Work(Layout):
             for place in self._places(op.target):
                 for node in place.walk():
                     for attr in ("text", "title"):
-                        new, n = edit(getattr(node, attr))
+                        new, n = edit(getattr(node, attr), self.st(node).inserted) if protect else \
+                            edit(getattr(node, attr))
                         if n:
                             changes.append((node, attr, new))
                             count += n
@@ -662,7 +664,7 @@ class _Work(Layout):
                 raise _Fail(f"{place_label(op.target)}中未找到“{op.phrase}”")
             for node, attr, new in changes:
                 setattr(node, attr, new)
-                if inserted and _ONE_REF.search(inserted):
+                if inserted:
                     self.st(node).inserted.append(inserted)
         if not count:
             raise _Fail(f"{place_label(op.target)}中未找到“{op.phrase}”")
@@ -671,10 +673,11 @@ class _Work(Layout):
         if op.merged:
             self._edit_text(op, lambda t: replace_merged(t, [op.phrase or ""] + op.merged, op.text or ""), op.text)
         else:
-            self._edit_text(op, lambda t: replace_all(t, op.phrase or "", op.text or ""), op.text)
+            self._edit_text(op, lambda t: replace_all(t, op.phrase or "", op.text or "", op.occurrence), op.text)
 
     def _delete_phrase(self, op: Op) -> None:
-        self._edit_text(op, lambda t: delete_all(t, op.phrase or ""))
+        # 修改为“卫生健康”，删去“卫生”: the words this decision put in are not what it deletes.
+        self._edit_text(op, lambda t, words=(): delete_all(t, op.phrase or "", spans_of(t, words)), protect=True)
 
     def _insert_phrase(self, op: Op) -> None:
         phrase, added = op.phrase or "", op.text or ""

@@ -5,12 +5,10 @@ and record where the decision pins things; this runs once, after all of them.
 """
 from __future__ import annotations
 
-import re
-
 from ..crossrefs import renumber_articles, renumber_paragraphs
 from ..model import ARTICLE, ITEM, PARAGRAPH, STATUTE_CONTAINERS, Node, article_label, container_label
 from ..numerals import int_to_cn
-from .wording import punctuate_list
+from .wording import punctuate_list, spans_of
 
 
 class Layout:
@@ -182,7 +180,7 @@ class Layout:
                 continue
             # Wording a phrase op put in (将第八十四条中的“第八十七条”修改为“第九十条”) already counts in
             # the new numbering: references inside it stay as they are.
-            keep = _spans(node.text, self.st(node).inserted)
+            keep = spans_of(node.text, self.st(node).inserted)
             new, changes = renumber_articles(node.text, new_label, keep)
             if changes:
                 owner = self._article_of(node)
@@ -194,10 +192,6 @@ class Layout:
             node = self.st(node).parent
         return node
 
-
-
-def _spans(text: str, phrases: list[str]) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for p in phrases if p for m in re.finditer(re.escape(p), text)]
 
 
 def position_of(nodes: list[Node], node: Node) -> int:

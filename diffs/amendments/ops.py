@@ -54,6 +54,7 @@ class Op:
     new_paths: list[str] = field(default_factory=list)  # split: where the pieces go
     source: str = ""                                 # the decision's sentence this came from
     optional: bool = False                           # 此外…相关法规中的“A”统一修改为“B”: only where it occurs
+    occurrence: int = 0                              # 第一处“A”: only that occurrence (0: every one)
 
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v not in (None, [], 0, "")}

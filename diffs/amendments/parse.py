@@ -73,6 +73,8 @@ class _Context:
     article: str | None = None
     paragraph: str | None = None
     refs: list[str] = field(default_factory=list)
+    # 删去第四项中的“A”，删去“B”: where the last deletion was (a later 将“C”修改为“D” is not bound to it)
+    deleted_in: list[str] = field(default_factory=list)
     item: bool = False               # inside a numbered item (1. / 一、), whose provision scopes bare phrases
     everywhere: bool = False         # …；“区、县”均修改为“区”: a clause naming no place means the whole text
     last: str | None = None          # the provision the clause before was about (for 修改为 without a target)
@@ -336,7 +338,7 @@ def read_sentence(sentence: str, ctx: _Context | None = None) -> tuple[list[Op],
             if not problems:     # one message per sentence; later clauses are still read
                 problems.append(Problem(sentence, f"{reason}：{sentence[start:start + 40]}"))
             # …but none of them may lean on what the unread one was about (a bare 修改为 after it).
-            ctx.last, ctx.last_op = None, None
+            ctx.last, ctx.last_op, ctx.refs, ctx.deleted_in = None, None, [], []
             cur.i = start
             if not cur.eat(r"[^，,；;。]+"):
                 break
@@ -364,9 +366,15 @@ def read_sentence(sentence: str, ctx: _Context | None = None) -> tuple[list[Op],
 def _bare_phrase(cur: _Cursor, ctx: _Context) -> list[Op]:
     """“A”修改为“B” with no place of its own: the places named last, else inside a numbered item that
     item's provision, else (a decision's bare “A”修改为“B”, or …；“A”均修改为“B”) the whole text."""
-    item_scope = ctx.item and ctx.last and not ctx.everywhere and not cur.peek(_EVERYWHERE_AFTER_STOP)
-    scope = [ctx.article or ctx.last] if item_scope else [EVERYWHERE]
-    return _phrases(cur, ctx, [(ctx.refs or scope, None)])
+    return _phrases(cur, ctx, [(ctx.refs or _item_scope(cur, ctx), None)])
+
+
+def _item_scope(cur: _Cursor, ctx: _Context) -> list[str]:
+    """Where words named with no place go: inside a numbered item, the provision it is about (将第三十七条
+    改为第四十五条，在“A”后增加“B”: old article 37); else (or after …；“A”均修改为“B”) the whole text."""
+    if ctx.item and ctx.last and not ctx.everywhere and not cur.peek(_EVERYWHERE_AFTER_STOP):
+        return [ctx.article or ctx.last]
+    return [EVERYWHERE]
 
 
 def _anaphora(cur: _Cursor, ctx: _Context) -> list[Op]:
@@ -440,7 +448,14 @@ def _clause(cur: _Cursor, ctx: _Context) -> list[Op] | None:
 # instruction is one more entry here.
 
 def _rule_phrases(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
-    return _phrases(cur, ctx, [(refs, None)])                      # 第X条中的“A”修改为“B”
+    nth = cur.eat(rf"第({N})处(?=[“「\"])")          # 中的第一处“计划生育”: that occurrence only
+    ops = _phrases(cur, ctx, [(refs, None)])           # 第X条中的“A”修改为“B”
+    if nth:
+        first = ops[0].phrase if ops else None
+        for op in ops:
+            if op.phrase == first and op.target in refs:
+                op.occurrence = cn_to_int(nth.group(1))
+    return ops
 
 
 def _rule_edit(action: str):
@@ -560,7 +575,7 @@ _AFTER_PLACE = [(re.compile(pattern), reader) for pattern, reader in (
     (r"中的|的(?=[“「\"])|中(?=[“「\"])|(?=[“「\"][^“”]+[”」\"](?:[、和及][“「\"][^“”]+[”」\"])*(?:均|统一|分别)?修改为)",
      _rule_phrases),                                               # 第一项“A”修改为“B”: 中的 left out
     (r"等(?:相关|有关)(?:条文|条款|规定)中的", _rule_and_related),
-    (rf"(?:的)?{_OPENING}(?:部分)?修改为", _rule_edit(REPLACE_OPENING)),
+    (rf"(?:的)?(?:{_OPENING}(?:部分)?|第一自然段)修改为", _rule_edit(REPLACE_OPENING)),
     (rf"(?:的)?{_OPENING}(?:部分)?增加(?:规定|内容)?", _rule_edit(PREPEND)),
     (rf"(?:的)?{_ENDING}(?:部分)?增加(?:规定|内容)?", _rule_edit(APPEND)),
     (r"(?:之)?([前后])(?=增加|增写|新增)", _rule_add_beside),
@@ -706,10 +721,15 @@ def _quotes(cur: _Cursor) -> list[str]:
 def _delete(cur: _Cursor, ctx: _Context) -> list[Op]:
     if cur.eat(r"(?:所有|全部|各)?章(?:的)?(?:名|标题)"):
         return [Op(DROP_HEADINGS, CHAPTERS)]
+    if cur.eat(r"其中(?:的)?(?=[“「\"])"):
+        if not ctx.last:
+            raise _Unreadable("“其中”没有可以指代的条文")
+        ctx.deleted_in = [ctx.last]         # 删去其中的“第三十条”: the provision named last
     if cur.peek(r"[“「\"]"):
-        if not ctx.refs:
+        places = ctx.deleted_in or ctx.refs
+        if not places:
             raise _Unreadable("删去的文字没有指明位置")
-        return [Op(DELETE_PHRASE, ref, phrase=p) for p in _quotes(cur) for ref in ctx.refs]
+        return [Op(DELETE_PHRASE, ref, phrase=p) for p in _quotes(cur) for ref in places]
     ops: list[Op] = []
     while True:
         refs = _refs(cur, ctx)
@@ -718,7 +738,7 @@ def _delete(cur: _Cursor, ctx: _Context) -> list[Op]:
         if cur.eat(rf"(?:中|{_OPENING}|{_ENDING}|规定)?的(?=[“「\"])"):
             phrases = _quotes(cur)
             ops += [Op(DELETE_PHRASE, ref, phrase=p) for ref in refs for p in phrases]
-            ctx.refs = refs
+            ctx.deleted_in = refs
         else:
             ops += [Op(DELETE, ref) for ref in refs]
         if cur.peek(rf"(?:[、，,和]|以及)(?:原?第|{_DOC}|名称)") and \
@@ -730,8 +750,10 @@ def _delete(cur: _Cursor, ctx: _Context) -> list[Op]:
 
 def _insert_at(cur: _Cursor, ctx: _Context) -> list[Op]:
     refs = _refs(cur, ctx) if not cur.peek(r"[“「\"]") else []
-    if refs and cur.eat("中的") or cur.peek(r"[“「\"]"):
-        return _phrases(cur, ctx, [(refs or ctx.refs or [EVERYWHERE], None)])
+    if refs and cur.eat("中的"):
+        return _phrases(cur, ctx, [(refs, None)])
+    if not refs and cur.peek(r"[“「\"]"):
+        return _phrases(cur, ctx, [(ctx.refs or _item_scope(cur, ctx), None)])      # 在“A”后增加“B”
     if not refs:
         raise _Unreadable("“在”之后的位置无法识别")
     if cur.eat(r"中(?=(?:增加|增写|新增)[一两二三四五六七八九十]+(?:款|项))"):
@@ -919,6 +941,8 @@ def _finer(cur: _Cursor, path: str) -> str:
     m = cur.eat(rf"第({N})句")
     if m:
         path += f"/句{cn_to_int(m.group(1))}"
+    if "/款" in path and "/项" not in path and cur.peek(r"第一自然段(?:修改为|的?开头)"):
+        return path       # 第一款第一自然段修改为: the lead-in of a paragraph of items (款首)
     m = cur.eat(rf"第({N})自然段")
     if m:
         if "/" in path:

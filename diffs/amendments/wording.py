@@ -98,9 +98,13 @@ def punctuate_list(listed: list[Node]) -> None:
     for item in listed[:-1]:
         if item.text.endswith(("。", ".")):
             item.text = item.text[:-1] + "；"
+        elif item.text and item.text[-1] not in _PUNCT:
+            item.text += "；"         # an item the decision quoted without its stop
     last = listed[-1]
     if last.text.endswith(("；", ";")):
         last.text = last.text[:-1] + "。"
+    elif last.text and last.text[-1] not in _PUNCT:
+        last.text += "。"
 
 
 def occurrences(text: str, phrase: str) -> list[tuple[int, int]]:
@@ -121,9 +125,18 @@ def occurrences(text: str, phrase: str) -> list[tuple[int, int]]:
     return out
 
 
-def substitute(text: str, phrase: str, new) -> tuple[str, int]:
-    """Every occurrence of ``phrase`` replaced by ``new`` (a string, or ``new(text, start, end)``)."""
-    spans = occurrences(text, phrase)
+def spans_of(text: str, phrases) -> list[tuple[int, int]]:
+    """Where each of ``phrases`` stands in ``text`` (the words a decision put in, to be left alone)."""
+    return [(m.start(), m.end()) for p in phrases if p for m in re.finditer(re.escape(p), text)]
+
+
+def substitute(text: str, phrase: str, new, nth: int = 0,
+               keep: list[tuple[int, int]] = ()) -> tuple[str, int]:
+    """Every occurrence of ``phrase`` (only the ``nth``, counted from 1, when given; none inside a
+    ``keep`` span) replaced by ``new`` (a string, or ``new(text, start, end)``)."""
+    spans = [(a, b) for a, b in occurrences(text, phrase) if not any(x < b and a < y for x, y in keep)]
+    if nth:
+        spans = spans[nth - 1:nth]
     out, i = [], 0
     for a, b in spans:
         out += [text[i:a], new(text, a, b) if callable(new) else new]
@@ -131,7 +144,7 @@ def substitute(text: str, phrase: str, new) -> tuple[str, int]:
     return "".join(out) + text[i:], len(spans)
 
 
-def replace_all(text: str, phrase: str, new: str) -> tuple[str, int]:
+def replace_all(text: str, phrase: str, new: str, nth: int = 0) -> tuple[str, int]:
     """Every occurrence replaced; words that now end a sentence (…并支付相关费用。) take the stop the
     text already had there, never a second one; an occurrence that already reads as the new words stays."""
     attaches = new[:1] in _ATTACHING
@@ -142,7 +155,7 @@ def replace_all(text: str, phrase: str, new: str) -> tuple[str, int]:
             return phrase       # “安置方式”修改为“生态安置方式”: where it already reads so, it stays
         words = new[:-1] if new[-1:] in _STOPS and t[b:b + 1] == new[-1] else new
         return "\x02" + words if attaches and t[a - 1:a] in "，," else words
-    result, n = substitute(text, phrase, fitted)
+    result, n = substitute(text, phrase, fitted, nth)
     # Words that open with a particle (的责任份额) attach to the word before: no comma between.
     return re.sub(r"[，,]\x02", "", result).replace("\x02", ""), n
 
@@ -164,6 +177,7 @@ def replace_merged(text: str, phrases: list[str], new: str) -> tuple[str, int]:
 _PUNCT = "，,、；;。：:！？）)》”’"
 _STOPS = "。；;！？"
 _ATTACHING = "的地得之"
+_PHRASE_CONJ = re.compile(r"^(?:和|及|以及|与|或者|或|等|、)")     # join words; 并/同时 join clauses
 _OPENERS = "（(《“‘"
 _CONJ = re.compile(r"^(?:和|及|以及|与|或者|或|并且|并|等|、)")
 _CONJ_END = re.compile(r"(?:和|及|以及|与|或者|或)$")
@@ -200,14 +214,19 @@ def insert_beside(text: str, phrase: str, added: str, before: bool) -> tuple[str
     """
     def joined(t: str, a: int, b: int) -> str:
         words = t[a:b]
+        if (t[a - len(added):a] if before else t[b:b + len(added)]) == added:
+            return words      # 行政机关 + 和法律、法规授权的组织: where the text already says it, once is enough
         if before:
             sep = "、" if (_member_before(t, a, b) or _coordinate(added, words)) and added[-1:] not in _PUNCT + _OPENERS \
                 and not _CONJ_END.search(added) and not _CONJ.match(words) else ""
             return added + sep + words
         sep = ""
-        if (_member_after(t, a, b) or _coordinate(words, added)) and added[:1] not in _PUNCT + _OPENERS \
-                and not _CONJ.match(added) and words[-1:] not in _PUNCT:
+        free = added[:1] not in _PUNCT + _OPENERS + _ATTACHING and not _CONJ.match(added) and words[-1:] not in _PUNCT
+        if free and (_member_after(t, a, b) or _coordinate(words, added)):
             sep = "、"
+        elif t[b:b + 1] in "，；。" and len(added) >= 4 and not _ADVERBIAL.match(added) and words[-1:] not in _PUNCT \
+                and added[:1] not in _PUNCT + _OPENERS + _ATTACHING and not _PHRASE_CONJ.match(added):
+            sep = "，"        # 保护市场公平竞争 + 鼓励创新 / 并将其纳入…: a clause of its own after a clause
         after = ""
         if _ADVERBIAL.match(added) and len(_CLAUSE_REST.match(t, b).group(0)) >= 8:
             after = "，"          # …规定，生产符合质量标准的材料 — but …规定办理 stays one phrase
@@ -215,14 +234,14 @@ def insert_beside(text: str, phrase: str, added: str, before: bool) -> tuple[str
     return substitute(text, phrase, joined)
 
 
-def delete_all(text: str, phrase: str) -> tuple[str, int]:
+def delete_all(text: str, phrase: str, keep: list[tuple[int, int]] = ()) -> tuple[str, int]:
     """删去“A”: the words go, and with them the punctuation only they needed.
 
     A list loses its separator with the deleted member (区、县 -> 区); a deleted sentence takes its 。;
     words set off by commas take one comma; words that joined two members (或者……及) leave a 、.
     """
     joins = bool(_CONJ.match(phrase) and _CONJ_END.search(phrase))
-    result, n = substitute(text, phrase, "\x01" if joins else "\x00")
+    result, n = substitute(text, phrase, "\x01" if joins else "\x00", keep=keep)
     if not n:
         return text, 0
     result = re.sub(r"(?<=[^\s" + _PUNCT + r"])\x01(?=[^\s" + _PUNCT + r"])", "、", result).replace("\x01", "")

@@ -628,3 +628,48 @@ def test_article_renumbered_with_a_paragraph_added_and_restated_whole():
     result = run("一、删去第一条。", "二、将第二条改为第一条，增加一款作为第一款，修改为：“河道管理坚持统筹规划。",
                  "“本条例适用于本省行政区域内的河道。”")
     assert article(result, 1) == "第一条 河道管理坚持统筹规划。\n本条例适用于本省行政区域内的河道。"
+
+
+# -- forms met in real national laws' decisions (texts invented for the test) ----------------------
+
+def test_words_added_with_no_place_in_an_item_stay_in_that_items_article():
+    result = run("一、将第四条改为第五条，在“水行政主管部门”后增加“和河道管理机构”。", "二、增加一条，作为第四条：“河道实行巡查制度。”")
+    assert "水行政主管部门和河道管理机构处理" in article(result, 5)
+    assert "和河道管理机构" not in article(result, 2)         # 第二条 also names 水行政主管部门
+
+
+def test_words_added_where_the_text_already_has_them_are_not_doubled():
+    text = LAW.replace("县级以上人民政府水行政主管部门负责", "县级以上人民政府水行政主管部门和河道管理机构负责")
+    ops, _ = parse_ops(["在本条例中的“水行政主管部门”后增加“和河道管理机构”。"])
+    document = apply(parse(text), ops).document.to_text()
+    assert document.count("和河道管理机构和河道管理机构") == 0 and document.count("和河道管理机构") == 2
+
+
+def test_a_clause_added_after_a_clause_is_set_off_by_a_comma():
+    result = run("在第一条中的“加强河道管理”后增加“保障行洪安全”。",
+                 "在第二条第二款中的“负责河道管理”后增加“并将其纳入河长制考核”。")
+    assert article(result, 1) == "第一条 为了加强河道管理，保障行洪安全，制定本条例。"
+    assert article(result, 2).endswith("负责河道管理，并将其纳入河长制考核。")
+
+
+def test_only_the_nth_occurrence_and_deletions_spare_the_new_words():
+    text = LAW.replace("第五条 农业、林业部门", "第五条 水利、农业、林业、卫生、民政部门和水利站")
+    result = apply(parse(text), parse_ops(["将第五条中的第一处“水利”修改为“卫生健康”，删去“卫生”。"])[0])
+    assert result.failed == []
+    assert article(result, 5).startswith("第五条 卫生健康、农业、林业、民政部门和水利站")
+
+
+def test_delete_inside_qizhong_and_a_later_bare_replacement_in_the_items_article():
+    result = run("一、将第六条中的“依照”修改为“按照”，删去其中的“第四条”；", "二、删去第三条第二项中的“障碍物”，将“巡查”修改为“巡视”。")
+    assert article(result, 6) == "第六条 违反本条例规定的，按照本条例第七条处理。"
+    assert "（一）巡视河道" in article(result, 3)
+
+
+def test_first_natural_paragraph_of_a_paragraph_with_items_is_its_lead_in():
+    result = run("将第三条第一款第一自然段修改为：“河道管理单位应当履行下列河道管护职责：”")
+    assert article(result, 3).startswith("第三条 河道管理单位应当履行下列河道管护职责：\n（一）巡查河道；")
+
+
+def test_an_item_quoted_without_its_stop_gets_the_lists_punctuation():
+    result = run("在第三条中增加一项，作为第三项：“（三）报告险情”。")
+    assert article(result, 3).endswith("（二）清理障碍物；\n（三）报告险情。")
