@@ -500,6 +500,13 @@ class _Work(Layout):
                     self.st(article).pin = (new.num, new.sub)
                     self.st(article).explicit = True
             return
+        if node.kind == ITEM:
+            # 第二项分为二项，修改为“（二）…（三）…”: the items that follow move down (layout renumbers).
+            pieces = items(op.text, first=node.num or 1)
+            if len(pieces) != op.count:
+                raise _Fail(f"{place_label(op.target)}拆分后的内容不是{op.count}项")
+            self._swap([node], pieces)
+            return
         raise _Fail(f"不支持拆分{place_label(op.target)}")
 
     def _merge(self, op: Op) -> None:

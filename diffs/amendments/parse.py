@@ -416,7 +416,7 @@ _CLAUSE_START = [(re.compile(pattern), reader, needs_context) for pattern, reade
     (r"删去|删除", lambda cur, ctx: _delete(cur, ctx), False),
     (r"在", lambda cur, ctx: _insert_at(cur, ctx), False),
     (r"(?=(?:增加|增写|新增)[一两二三四五六七八九十]+(?:条|款|项|章|节))", lambda cur, ctx: _add(cur, ctx, None), False),
-    (r"(?=(?:的)?(?:条标|款首|款尾|条首|条尾|末尾))", _last_place, True),
+    (rf"(?=(?:的)?(?:条标|款首|款尾|条首|条尾|末尾)|(?:拆分为|分为)(?:{N}|两)(?:条|款|项))", _last_place, True),
 )]
 _AFTER_JIANG = [(re.compile(pattern), reader) for pattern, reader in (
     (rf"(?:《[^《》]+》|{_DOC})?的?条文顺序作相应调整[：:]", lambda cur, ctx: _renumber_table(cur, ctx)),
@@ -493,6 +493,12 @@ def _rule_merge(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> li
 def _rule_split(cur: _Cursor, ctx: _Context, refs: list[str], m: re.Match) -> list[Op]:
     target = refs[0]
     count = _COUNT.get(m.group(1)) or cn_to_int(m.group(1))
+    if m.group(2) == "款" and "/" not in target and not cur.peek(r"[，,]?(?:分别)?作为"):
+        # 将第二十条分为两款，修改为：“…”: the article restated as two paragraphs — a wording, no split.
+        ctx.last = target
+        if cur.peek(r"[：:]\s*(?:[“「\"]|$)"):
+            return _await_or_quote(cur, ctx, Op(REPLACE, target))
+        return []
     new_paths: list[str] = []
     if cur.eat(r"[，,]?(?:分别)?作为"):
         new_paths = _new_refs(cur, ctx, _parent(target))

@@ -673,3 +673,10 @@ def test_first_natural_paragraph_of_a_paragraph_with_items_is_its_lead_in():
 def test_an_item_quoted_without_its_stop_gets_the_lists_punctuation():
     result = run("在第三条中增加一项，作为第三项：“（三）报告险情”。")
     assert article(result, 3).endswith("（二）清理障碍物；\n（三）报告险情。")
+
+
+def test_an_item_split_in_two_and_an_article_restated_as_two_paragraphs():
+    result = run("一、将第三条第一项分为二项，修改为“（一）巡查河道；", "（二）登记河道；”。",
+                 "二、将第一条改为第一条，分为两款，修改为：“为了加强河道管理，制定本条例。", "“本条例所称河道包括湖泊。”")
+    assert article(result, 3) == "第三条 河道管理单位应当履行下列职责：\n（一）巡查河道；\n（二）登记河道；\n（三）清理障碍物。"
+    assert article(result, 1) == "第一条 为了加强河道管理，制定本条例。\n本条例所称河道包括湖泊。"
