@@ -187,9 +187,14 @@ _ADVERBIAL = re.compile(r"^(?:按照|依照|根据|依据|参照)[^，。；]{2,
 
 
 def _coordinate(first: str, second: str) -> bool:
-    """Two nouns of the same kind side by side are a list (殡仪馆 + 殡仪服务站), not one compound."""
+    """Two nouns of the same kind side by side are a list (殡仪馆 + 殡仪服务站), not one compound —
+    unless the second is the first's own part (人民政府 + 有关部门 = 人民政府有关部门)."""
     kind = thing_kind(first)
-    return kind is not None and kind == thing_kind(second) and not _PUNCT_IN.search(second + first)
+    return kind is not None and kind == thing_kind(second) and not _PUNCT_IN.search(second + first) \
+        and not _BELONGING.match(second)
+
+
+_BELONGING = re.compile(r"^(?:有关|相关|主管|所属|下属|派出|其他|其|各|本级)")
 
 
 _PUNCT_IN = re.compile(r"[，,。；;：:、]")

@@ -680,3 +680,9 @@ def test_an_item_split_in_two_and_an_article_restated_as_two_paragraphs():
                  "二、将第一条改为第一条，分为两款，修改为：“为了加强河道管理，制定本条例。", "“本条例所称河道包括湖泊。”")
     assert article(result, 3) == "第三条 河道管理单位应当履行下列职责：\n（一）巡查河道；\n（二）登记河道；\n（三）清理障碍物。"
     assert article(result, 1) == "第一条 为了加强河道管理，制定本条例。\n本条例所称河道包括湖泊。"
+
+
+def test_a_department_of_the_body_named_is_a_compound_not_a_list_member():
+    text = LAW.replace("县级以上人民政府水行政主管部门负责河道管理。", "县级以上人民政府负责河道管理。")
+    ops, _ = parse_ops(["在第二条第二款中的“县级以上人民政府”后增加“有关部门”。"])
+    assert article(apply(parse(text), ops), 2).endswith("\n县级以上人民政府有关部门负责河道管理。")
