@@ -708,7 +708,16 @@ def _phrases(cur: _Cursor, ctx: _Context, groups: list[tuple[list[str], list[str
             groups = [(ctx.refs, _quotes(cur))]
             continue
         cur.i = save
-        return ops
+        return _containing_first(ops)
+
+
+def _containing_first(ops: list[Op]) -> list[Op]:
+    """“林业主管部门”修改为…，“农业、林业主管部门”修改为…: the pairs of one sentence are one change,
+    so a phrase that contains another's goes first, before the shorter one rewrites part of it."""
+    phrases = [op.phrase or "" for op in ops]
+    def contained(op: Op) -> int:
+        return -sum(1 for p in phrases if p and p != op.phrase and p in (op.phrase or ""))
+    return sorted(ops, key=contained)
 
 
 def _quotes(cur: _Cursor) -> list[str]:

@@ -686,3 +686,12 @@ def test_a_department_of_the_body_named_is_a_compound_not_a_list_member():
     text = LAW.replace("县级以上人民政府水行政主管部门负责河道管理。", "县级以上人民政府负责河道管理。")
     ops, _ = parse_ops(["在第二条第二款中的“县级以上人民政府”后增加“有关部门”。"])
     assert article(apply(parse(text), ops), 2).endswith("\n县级以上人民政府有关部门负责河道管理。")
+
+
+def test_pairs_of_one_sentence_are_one_change_the_containing_phrase_first():
+    text = LAW.replace("第五条 农业、林业部门", "第五条 农业部门、林业部门和农业、林业部门")
+    ops, _ = parse_ops(["将本条例中的“农业部门”修改为“农业农村部门”，“林业部门”修改为“林业草原部门”，"
+                        "“农业、林业部门”修改为“农业农村、林业草原部门”。"])
+    result = apply(parse(text), ops)
+    assert result.failed == []
+    assert article(result, 5).startswith("第五条 农业农村部门、林业草原部门和农业农村、林业草原部门")
