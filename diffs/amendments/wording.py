@@ -251,7 +251,7 @@ def delete_all(text: str, phrase: str, keep: list[tuple[int, int]] = ()) -> tupl
         return text, 0
     result = re.sub(r"(?<=[^\s" + _PUNCT + r"])\x01(?=[^\s" + _PUNCT + r"])", "、", result).replace("\x01", "")
     # 整容、更衣等 -> 整容等; 受害人、被扶养人以及 -> 受害人以及
-    result = re.sub(r"、\x00(?=[、，。；）]|等|以及|和|及|或者|或|与)|\x00、|、\x00$", "", result)
+    result = re.sub(r"、\x00(?=[、，。；：:）]|等|以及|和|及|或者|或|与)|\x00、|、\x00$", "", result)
     result = re.sub(r"[；，]\x00(?=[。；])", "", result)    # the last clause of a sentence: its stop stays
     result = re.sub(r"(^|(?<=[。；：]))\x00[。；]", "", result)        # a whole sentence
     result = re.sub(r"，\x00(?=[，。；])|(^|(?<=[。；：]))\x00，", "", result)   # words set off by commas

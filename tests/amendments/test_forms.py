@@ -590,6 +590,9 @@ def test_the_last_member_before_deng_deleted_takes_its_separator():
     text = LAW.replace("禁止在河道内弃置垃圾。", "禁止在河道内弃置垃圾、渣土、杂物等。")
     ops, _ = parse_ops(["删去第四条第一款中的“杂物”。"])
     assert article(apply(parse(text), ops), 4).startswith("第四条 禁止在河道内弃置垃圾、渣土等。")
+    ops, _ = parse_ops(["删去第三条中的“清理障碍物”。"])
+    listed = LAW.replace("河道管理单位应当履行下列职责：", "河道管理单位应当巡查河道、清理障碍物：")
+    assert article(apply(parse(listed), ops), 3).startswith("第三条 河道管理单位应当巡查河道：")
 
 
 def test_words_replaced_with_a_full_stop_take_the_stop_already_there():
@@ -695,3 +698,10 @@ def test_pairs_of_one_sentence_are_one_change_the_containing_phrase_first():
     result = apply(parse(text), ops)
     assert result.failed == []
     assert article(result, 5).startswith("第五条 农业农村部门、林业草原部门和农业农村、林业草原部门")
+
+
+def test_a_reference_added_after_a_reference_joins_the_list_and_a_paragraph_narrows_it():
+    result = run("在第六条中的“第四条”后增加“第五条”。")
+    assert "违反本条例第四条、第五条规定的" in article(result, 6)
+    result = run("在第六条中的“第四条”后增加“第二款”。")
+    assert "违反本条例第四条第二款规定的" in article(result, 6)
