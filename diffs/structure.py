@@ -396,10 +396,29 @@ def _build_statute(lines: list[_Line], articles: list[tuple | None]) -> Node:
         if m:
             item.children.append(_numbered(SUBITEM, m, text))
             continue
+        if item is not None and _list_goes_on(lines, articles, i, item.num or 0):
+            # （六）… then its own paragraphs, then （七）: the lines between belong to item six.
+            item.children.append(Node(PARA, num=sum(1 for c in item.children if c.kind == PARA) + 1, text=text))
+            continue
         paragraph = Node(PARAGRAPH, num=len(article.children) + 1, text=text)
         article.children.append(paragraph)
         item = None
     return root
+
+
+_LIST_LOOKAHEAD = 30
+
+
+def _list_goes_on(lines: list[_Line], articles: list[tuple | None], i: int, num: int) -> bool:
+    """Whether item ``num + 1`` follows line ``i`` within its article (and a few lines)."""
+    for j in range(i + 1, min(len(lines), i + 1 + _LIST_LOOKAHEAD)):
+        text = lines[j].text
+        if articles[j] or (text[:1] == "第" and _container(text)):
+            return False
+        m = _ITEM.match(text) if text[:1] in "（(" else None
+        if m:
+            return cn_to_int(m.group(1)) == num + 1
+    return False
 
 
 def _build_policy(lines: list[_Line]) -> Node:

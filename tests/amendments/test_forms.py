@@ -705,3 +705,14 @@ def test_a_reference_added_after_a_reference_joins_the_list_and_a_paragraph_narr
     assert "违反本条例第四条、第五条规定的" in article(result, 6)
     result = run("在第六条中的“第四条”后增加“第二款”。")
     assert "违反本条例第四条第二款规定的" in article(result, 6)
+
+
+def test_paragraphs_inside_an_item_stay_with_it_and_an_item_is_added_after_the_last():
+    text = LAW.replace("（一）巡查河道；\n（二）清理障碍物。",
+                       "（一）巡查河道；\n巡查每月不少于一次。\n巡查发现险情的，应当报告。\n（二）清理障碍物。")
+    doc = parse(text)
+    assert parse(doc.to_text()).to_text() == doc.to_text()
+    ops, _ = parse_ops(["在第三条中增加一项，作为第三项：“（三）报告险情。”"])
+    result = apply(doc, ops)
+    assert article(result, 3) == ("第三条 河道管理单位应当履行下列职责：\n（一）巡查河道；\n巡查每月不少于一次。\n"
+                                  "巡查发现险情的，应当报告。\n（二）清理障碍物；\n（三）报告险情。")
