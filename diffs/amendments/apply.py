@@ -59,9 +59,29 @@ def _nothing() -> None:
     pass
 
 
+def _longer_terms(ops: list[Op]) -> dict[int, list[str]]:
+    """For each phrase op, the longer phrases holding its words that other ops of the decision change
+    in the same places (“拆迁人” and “被拆迁人”): the decision treats those as terms of their own."""
+    phrase_ops = [op for op in ops if op.action in (REPLACE_PHRASE, DELETE_PHRASE) and op.phrase][:_MAX_TERM_OPS]
+
+    def overlap(a: str, b: str) -> bool:
+        return EVERYWHERE in (a, b) or a == b or a.startswith(b + "/") or b.startswith(a + "/")
+    out: dict[int, list[str]] = {}
+    for op in phrase_ops:
+        longer = [o.phrase for o in phrase_ops if o.phrase != op.phrase and op.phrase in o.phrase
+                  and overlap(o.target, op.target)]
+        if longer:
+            out[id(op)] = longer
+    return out
+
+
+_MAX_TERM_OPS = 2000
+
+
 def apply(base: Document, ops: list[Op]) -> Consolidation:
     """Apply ``ops`` to a copy of ``base``; ops that cannot be applied are returned with the reason."""
     work = _Work(base.copy())
+    work.terms = _longer_terms(ops)
     result = Consolidation(work.doc)
     for op in ops:
         # Text edits compute before they write, so only tree operations need a way back.
@@ -116,6 +136,7 @@ class _Work(Layout):
         self.pending: list[Node] = []                    # pinned new articles, laid out by finish()
         self.absorbed: list[Node] = []                   # merged-away articles (state.absorbed_into)
         self.created: dict[tuple[int, int], Node] = {}   # articles this decision made, by new number
+        self.terms: dict[int, list[str]] = {}             # op id -> longer phrases it must leave alone
         self.journal: dict = {"on": False, "log": {}, "made": []}   # see checkpoint()
         self.numbering: dict[tuple[int, int], tuple[int, int]] = {}   # base article -> its number after
         self._index(doc.root, "")
@@ -680,11 +701,15 @@ class _Work(Layout):
         if op.merged:
             self._edit_text(op, lambda t: replace_merged(t, [op.phrase or ""] + op.merged, op.text or ""), op.text)
         else:
-            self._edit_text(op, lambda t: replace_all(t, op.phrase or "", op.text or "", op.occurrence), op.text)
+            terms = self.terms.get(id(op), [])
+            self._edit_text(op, lambda t: replace_all(t, op.phrase or "", op.text or "", op.occurrence,
+                                                      spans_of(t, terms)), op.text)
 
     def _delete_phrase(self, op: Op) -> None:
         # 修改为“卫生健康”，删去“卫生”: the words this decision put in are not what it deletes.
-        self._edit_text(op, lambda t, words=(): delete_all(t, op.phrase or "", spans_of(t, words)), protect=True)
+        terms = self.terms.get(id(op), [])
+        self._edit_text(op, lambda t, words=(): delete_all(t, op.phrase or "", spans_of(t, [*words, *terms])),
+                        protect=True)
 
     def _insert_phrase(self, op: Op) -> None:
         phrase, added = op.phrase or "", op.text or ""

@@ -97,10 +97,14 @@ def _name_key(name: str) -> str:
     return re.sub(r"[（(][0-9０-９]{4}年?(?:修正|修订|修改)?(?:文本|本)?[）)]$", "", key)
 
 
+_PANDOC_SPAN = re.compile(r"\[([^\[\]]*)\]\{\.[a-z-]+\}")
+
+
 def clean_lines(text: str) -> list[str]:
     """Non-empty lines without Markdown marks, HTML entities or layout spaces at the ends."""
     out = []
     for raw in html.unescape(text).replace("\u3000", " ").splitlines():
+        raw = _PANDOC_SPAN.sub(r"\1", raw)      # [（二）删去第十二条。]{.mark}: a converter's highlight
         line = re.sub(r"^\s*(?:#{1,6}|>)\s*", "", raw).strip().strip("\ufeff").strip()
         if line:
             out.append(line)

@@ -29,7 +29,8 @@ _NUMBERING = re.compile(r"^(?:[0-9０-９]{1,3}[.．、]|[一二三四五六七�
 _DOC = LAW_WORD
 # The start of an instruction line. Tight on purpose: replacement text that follows unquoted
 # (“在本市……”, “将……纳入……”, “删除个人信息……”) must not be mistaken for the next instruction.
-_TARGET_START = (rf"(?:原?第{N}|“|\"|「|《|{_DOC}(?:中的|中[“「\"]|名称|第|全文)|(?:法规|规章)?名称|全文|所有|全部|各章|章名"
+_TARGET_START = (rf"(?:原?第{N}|“|\"|「|《|{_DOC}(?:条文)?(?:中的|中[“「\"]|名称|第|全文)"
+                 rf"|(?:法规|规章)?名称|全文|所有|全部|各章|章名"
                  rf"|(?:相关|有关)(?:条文|条款|规定)中的|(?:{_DOC}的?)?(?:引言|序言|前言)"
                  rf"|[\u4e00-\u9fff]{{0,10}}?(?:法典|法|条例)第{N}条)")
 _INSTRUCTION = re.compile(
@@ -50,7 +51,7 @@ _PARA = re.compile(rf"(原)?第({N})款")
 _ITEM = re.compile(rf"(原)?第[（(]?({N})[）)]?项")
 _CONTAINER = re.compile(rf"(原)?第({N})(章|节|编|部分)")
 _TITLE_REF = re.compile(rf"(?:{_DOC})?(?:的)?(?:名称|标题|题目)")
-_WHOLE = re.compile(rf"{_DOC}(?=中的|中[“「\"]|全文)|全文(?=中的)|(?:相关|有关)(?:条文|条款|规定)(?=中的)")
+_WHOLE = re.compile(rf"{_DOC}(?:条文)?(?=中的|中[“「\"]|全文)|全文(?=中的)|(?:相关|有关)(?:条文|条款|规定)(?=中的)")
 # 本法第十条 / 刑法第一百三十三条之一 / 《某条例》第五条: the law named before its article.
 _LAW_PREFIX = re.compile(rf"(?:《[^《》]+》|(?:本|该)?[\u4e00-\u9fff]{{0,10}}?{RULE_ENDING})(?=原?第{N}条)")
 _EVERYWHERE_AFTER_STOP = re.compile(r"(?:将)?(?:“[^”]*”[、和及]?)+(?:均|统一|一律)")
@@ -895,6 +896,11 @@ def _ref(cur: _Cursor, ctx: _Context, new_numbering: bool = False, parent: str |
         if not new_numbering:
             ctx.article, ctx.paragraph, ctx.last, ctx.made = article, paragraph, path, None
         return path
+    if cur.eat(r"(?:该|本)款"):
+        if ctx.paragraph is None:
+            raise _Unreadable("“该款”没有可以指代的款")
+        ctx.last = ctx.paragraph               # 并将该款改作第三款: the paragraph named last
+        return _finer(cur, ctx.paragraph)
     m = cur.eat(r"(?:该|本)条(?!例)")
     if m:
         if ctx.article is None:

@@ -144,7 +144,7 @@ def substitute(text: str, phrase: str, new, nth: int = 0,
     return "".join(out) + text[i:], len(spans)
 
 
-def replace_all(text: str, phrase: str, new: str, nth: int = 0) -> tuple[str, int]:
+def replace_all(text: str, phrase: str, new: str, nth: int = 0, keep: list[tuple[int, int]] = ()) -> tuple[str, int]:
     """Every occurrence replaced; words that now end a sentence (…并支付相关费用。) take the stop the
     text already had there, never a second one; an occurrence that already reads as the new words stays."""
     attaches = new[:1] in _ATTACHING
@@ -155,7 +155,7 @@ def replace_all(text: str, phrase: str, new: str, nth: int = 0) -> tuple[str, in
             return phrase       # “安置方式”修改为“生态安置方式”: where it already reads so, it stays
         words = new[:-1] if new[-1:] in _STOPS and t[b:b + 1] == new[-1] else new
         return "\x02" + words if attaches and t[a - 1:a] in "，," else words
-    result, n = substitute(text, phrase, fitted, nth)
+    result, n = substitute(text, phrase, fitted, nth, keep)
     # Words that open with a particle (的责任份额) attach to the word before: no comma between.
     return re.sub(r"[，,]\x02", "", result).replace("\x02", ""), n
 

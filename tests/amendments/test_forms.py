@@ -716,3 +716,27 @@ def test_paragraphs_inside_an_item_stay_with_it_and_an_item_is_added_after_the_l
     result = apply(doc, ops)
     assert article(result, 3) == ("第三条 河道管理单位应当履行下列职责：\n（一）巡查河道；\n巡查每月不少于一次。\n"
                                   "巡查发现险情的，应当报告。\n（二）清理障碍物；\n（三）报告险情。")
+
+
+def test_a_converters_highlight_marks_do_not_hide_instructions():
+    decision = parse_decision("某省人民代表大会常务委员会关于修改《某省河道管理条例》等二项地方性法规的决定\n"
+                              "某省人民代表大会常务委员会决定对下列地方性法规作出修改：\n"
+                              "一、对《某省河道管理条例》作出修改\n[（一）删去第五条。]{.mark}\n"
+                              "[（二）将法规条文中的“水行政主管部门”修改为“水务部门”。]{.mark}\n本决定自2030年1月1日起施行。")
+    assert [(op.action, op.target) for op in decision.part("某省河道管理条例").ops] == [("delete", "条5"),
+                                                                                ("replace_phrase", "全文")]
+
+
+def test_gaikuan_refers_to_the_paragraph_named_last():
+    result = run("将第二条第一款中的“本省”修改为“本省各级”，并将该款改作第二款。")
+    assert article(result, 2) == "第二条 县级以上人民政府水行政主管部门负责河道管理。\n本条例适用于本省各级行政区域内的河道。"
+
+
+def test_words_inside_a_longer_term_the_decision_changes_on_its_own_are_left_to_it():
+    text = LAW.replace("第五条 农业、林业部门按照职责做好相关工作。",
+                       "第五条 管理人应当告知被管理人，被管理人应当配合管理人。")
+    ops, problems = parse_ops(["一、将第五条中的“管理人”修改为“河道管理单位”。",
+                               "二、将第五条中的“被管理人”修改为“河道使用人”。"])
+    result = apply(parse(text), ops)
+    assert result.failed == []
+    assert article(result, 5) == "第五条 河道管理单位应当告知河道使用人，河道使用人应当配合河道管理单位。"
