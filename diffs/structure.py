@@ -243,6 +243,15 @@ def _division(text: str, next_article: tuple | None, last: tuple[int, int]) -> t
     return DIVISION, cn_to_int(m.group(1)), m.group(0), title
 
 
+def _bare_heading(text: str, next_article: tuple | None, last: tuple[int, int]) -> tuple[str, int, str, str] | None:
+    """A chapter's name printed without its 第X章 (法律责任, right before the next article): a
+    heading with no number, not a sentence of the article before it — a 款 always ends in punctuation."""
+    if not (next_article and (next_article[0], next_article[1]) > last) or len(text) > 20 \
+            or not _is_heading_text(text) or text[0] in "（(第0123456789０１２３４５６７８９" or "，" in text:
+        return None
+    return DIVISION, 0, "", text
+
+
 def _article(text: str, pattern: re.Pattern = _ARTICLE) -> tuple[int, int, str, str, str] | None:
     """(num, sub, label, title, rest) of an article's first line, else None."""
     m = pattern.match(text) if text.startswith("第") else None
@@ -363,8 +372,11 @@ def _build_statute(lines: list[_Line], articles: list[tuple | None]) -> Node:
         # Each pattern below opens with a fixed character: a line that does not start with it is
         # not tried (most lines of a law are paragraphs, which none of them matches).
         cont = _container(text) if text[0] == "第" else None
+        following = articles[i + 1] if i + 1 < len(articles) else None
         if cont is None and text[0] in "一二三四五六七八九十":
-            cont = _division(text, articles[i + 1] if i + 1 < len(articles) else None, last)
+            cont = _division(text, following, last)
+        if cont is None and article is not None:
+            cont = _bare_heading(text, following, last)
         if cont:
             kind, num, label, title = cont
             while containers and _CONTAINER_ORDER[containers[-1].kind] >= _CONTAINER_ORDER[kind]:

@@ -133,7 +133,8 @@ class Layout:
                 counts[child.kind] = counts.get(child.kind, 0) + 1
                 if child.num != counts[child.kind]:
                     child.num = counts[child.kind]
-                    child.label = container_label(child.kind, child.num)
+                    if child.label:             # a heading printed without its number keeps none
+                        child.label = container_label(child.kind, child.num)
                 self._number_containers(child, running)
 
     def _number_children(self, article: Node) -> None:

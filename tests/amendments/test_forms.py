@@ -740,3 +740,12 @@ def test_words_inside_a_longer_term_the_decision_changes_on_its_own_are_left_to_
     result = apply(parse(text), ops)
     assert result.failed == []
     assert article(result, 5) == "第五条 河道管理单位应当告知河道使用人，河道使用人应当配合河道管理单位。"
+
+
+def test_a_chapter_name_printed_without_its_number_is_a_heading_not_text():
+    text = LAW.replace("第七条 本条例自", "附 则\n第七条 本条例自")
+    doc = parse(text)
+    assert article(type("R", (), {"document": doc})(), 6) == "第六条 违反本条例第四条规定的，依照本条例第七条处理。"
+    assert parse(doc.to_text()).to_text() == doc.to_text()
+    result = apply(doc, parse_ops(["删去第六条。"])[0])
+    assert result.document.to_text().endswith("附 则\n第六条 本条例自2020年1月1日起施行。\n")
