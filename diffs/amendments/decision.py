@@ -232,13 +232,10 @@ def _parts(body: list[str], single: str | None, short: dict[str, str] | None = N
         current.append(line)
     out = []
     for part, chunk in parts.values():
-        if everywhere:
-            chunk.append("")    # placeholder: the decision-wide ops are added after the part's own
         try:
             part.ops, part.problems = parse_ops(chunk)
         except Exception as e:  # noqa: BLE001 - one unreadable part must not hide the decision's other laws
             part.ops, part.problems = [], [Problem("\n".join(chunk)[:200], f"无法解析此部分（{type(e).__name__}）")]
-        chunk[:] = [c for c in chunk if c]
         part.ops += [replace(op) for op in everywhere]
         if part.ops or part.problems:
             out.append(part)
@@ -253,7 +250,8 @@ _WIDE_PAIR = re.compile(r"“([^“”]+)”(?:的提法|等表述)?(?:统一|�
 
 def _decision_wide(line: str) -> list[Op]:
     text = curly_quotes(line)
-    if not _DECISION_WIDE.search(text):
+    where = _DECISION_WIDE.search(text)
+    if not where:
         return []
     return [Op(REPLACE_PHRASE, EVERYWHERE, text=new, phrase=old, optional=True, source=line)
-            for old, new in _WIDE_PAIR.findall(text[_DECISION_WIDE.search(text).start():])]
+            for old, new in _WIDE_PAIR.findall(text[where.start():])]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import DIVISION, Loc, Step
 from ..numerals import ANY_NUM, cn_to_int
@@ -244,8 +245,11 @@ _SECTION_HEAD = re.compile(r"^[一二三四五六七八九十]{1,3}、")
 _MAX_QUOTED_LINES = 500
 
 
+@lru_cache(maxsize=256)
 def _instruction_body(line: str) -> str | None:
-    """The instruction a line holds (numbering and a leading purpose clause dropped), None if none."""
+    """The instruction a line holds (numbering and a leading purpose clause dropped), None if none.
+
+    Cached: the quote passes and the reading ask it of the same lines."""
     body = _NUMBERING.sub("", line, count=1)
     for candidate in (body, _PURPOSE.sub("", body, count=1)):
         if _INSTRUCTION.match(_squeeze(candidate)):
@@ -267,22 +271,23 @@ def _join_open_quotes(lines: list[str]) -> list[str]:
         line = lines[i]
         follows = i + 1 < len(lines) and lines[i + 1].startswith("“")
         if (line.count("“") > line.count("”") or follows) and _instruction_body(line) is not None:
-            j = i + 1
+            # Kept as the lines are glued, so a long quotation is read once, not once per line.
+            depth, last, j = _quote_depth(line, 0, False), line, i + 1
             while j < len(lines) and j - i <= _MAX_QUOTED_LINES:
                 nxt = lines[j]
-                if _SECTION_HEAD.match(nxt) and _open_quote(line):
+                if _SECTION_HEAD.match(nxt) and depth:
                     line += "”"      # 二十、对部分条文作以下修改：: the decision's next part, never quoted law
                     break
-                if _instruction_body(nxt) is not None and (_CLOSED.search(line) or _NUMBERING.match(nxt)):
-                    if "\n" in line and _open_quote(line):
+                if _instruction_body(nxt) is not None and (_CLOSED.search(last) or _NUMBERING.match(nxt)):
+                    if j > i + 1 and depth:
                         line += "”"      # only a quotation of several paragraphs, whose end is clear
                     break
                 # 改为两条: “第八条 …” then “第九条 …”, each article quoted on its own; any other
                 # unquoted line after a closed quotation is replacement text or the next instruction.
-                if not (nxt.startswith("“") or _LABEL_ALONE.search(line) or _open_quote(line)):
+                if not (nxt.startswith("“") or _LABEL_ALONE.search(last) or depth):
                     break
                 line += "\n" + nxt
-                j += 1
+                depth, last, j = _quote_depth(nxt, depth, True), nxt, j + 1
             i = j
         else:
             i += 1
@@ -290,16 +295,15 @@ def _join_open_quotes(lines: list[str]) -> list[str]:
     return out
 
 
-def _open_quote(text: str) -> bool:
-    """Whether a quotation is still open at the end of ``text`` (a paragraph's re-opening “ not nested)."""
-    depth = 0
-    for n, para in enumerate(text.split("\n")):
-        for k, ch in enumerate(para):
-            if ch == "“" and not (k == 0 and n > 0 and depth > 0):
-                depth += 1
-            elif ch == "”" and depth:
-                depth -= 1
-    return depth > 0
+def _quote_depth(paragraph: str, depth: int, continued: bool) -> int:
+    """How many quotations are open after ``paragraph``, ``depth`` being open before it; the “ that
+    opens a ``continued`` paragraph of an open quotation opens it again, it does not nest."""
+    for k, ch in enumerate(paragraph):
+        if ch == "“" and not (k == 0 and continued and depth > 0):
+            depth += 1
+        elif ch == "”" and depth:
+            depth -= 1
+    return depth
 
 
 def _give_text(awaiting: list[Op], content: list[str]) -> None:
